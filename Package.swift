@@ -1,0 +1,73 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// Fixture programs are C executables the tests attach to for real. The same
+// source is built twice: with frame pointers and without, because the
+// unwinders must handle both.
+let framePointerFlags: [String] = ["-O2", "-g", "-fno-omit-frame-pointer", "-mno-omit-leaf-frame-pointer"]
+let noFramePointerFlags: [String] = ["-O2", "-g", "-fomit-frame-pointer"]
+
+func fixture(_ name: String, flags: [String]) -> Target {
+    .executableTarget(
+        name: name,
+        path: "Tests/Fixtures/\(name)",
+        cSettings: [.unsafeFlags(flags)],
+        linkerSettings: [.linkedLibrary("pthread")]
+    )
+}
+
+let fixtureNames = ["fixture-threads-fp", "fixture-threads-nofp", "fixture-churn"]
+
+let package = Package(
+    name: "lwpscope",
+    products: [
+        .executable(name: "lwpscope", targets: ["lwpscope"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // C shims for what Swift cannot call: variadic ptrace, wait-status macros.
+        .target(name: "CPtrace"),
+        // /proc readers: pure parsers over text plus thin file readers.
+        .target(name: "ProcFS"),
+        // ELF files: headers, sections, symbols, build-id, debug-file lookup.
+        .target(name: "ELF"),
+        // Symbol names: C++ (Itanium), Swift and Rust (legacy and v0).
+        .target(name: "Demangle"),
+        // CFI and frame-pointer unwinding and symbolization.
+        .target(name: "Unwind", dependencies: ["ELF", "Demangle"]),
+        // The ptrace engine: one actor on one dedicated OS thread.
+        .target(name: "Engine", dependencies: ["CPtrace", "ProcFS"]),
+        .executableTarget(
+            name: "lwpscope",
+            dependencies: [
+                "Engine", "ProcFS",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+
+        fixture("fixture-threads-fp", flags: framePointerFlags),
+        fixture("fixture-threads-nofp", flags: noFramePointerFlags),
+        fixture("fixture-churn", flags: noFramePointerFlags),
+        // A Swift helper that attaches through the engine and parks with the
+        // target stopped, so a test can SIGKILL it mid-attach.
+        .executableTarget(name: "engine-probe", dependencies: ["Engine"], path: "Tests/Fixtures/engine-probe"),
+
+        .target(name: "TestSupport", dependencies: ["ProcFS", "CPtrace"], path: "Tests/TestSupport"),
+        .testTarget(name: "ProcFSTests", dependencies: ["ProcFS", "TestSupport"]),
+        .testTarget(
+            name: "EngineTests",
+            dependencies: ["Engine", "ProcFS", "TestSupport", "engine-probe"]
+                + fixtureNames.map { .target(name: $0) }
+        ),
+        .testTarget(
+            name: "CLITests",
+            dependencies: ["TestSupport", "lwpscope"] + fixtureNames.map { .target(name: $0) }
+        ),
+        .testTarget(name: "ELFTests", dependencies: ["ELF"]),
+        .testTarget(name: "UnwindTests", dependencies: ["Unwind", "ELF"]),
+        .testTarget(name: "DemangleTests", dependencies: ["Demangle"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

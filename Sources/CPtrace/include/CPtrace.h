@@ -1,0 +1,2 @@
+#pragma once
+int lwp_placeholder(void);

@@ -1,0 +1,1 @@
+int lwp_placeholder(void) { return 0; }

@@ -1,0 +1,2 @@
+// The demangler lands with the backtrace issue.
+public enum DemanglePlaceholder {}

@@ -1,0 +1,2 @@
+// The unwinder lands with the backtrace issue.
+public enum UnwindPlaceholder {}

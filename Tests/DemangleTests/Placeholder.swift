@@ -1,0 +1,4 @@
+import Testing
+@testable import Demangle
+
+@Test func DemangleBuilds() {}

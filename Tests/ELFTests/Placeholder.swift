@@ -1,0 +1,4 @@
+import Testing
+@testable import ELF
+
+@Test func ELFBuilds() {}

@@ -1,0 +1,4 @@
+import Testing
+@testable import Unwind
+
+@Test func UnwindBuilds() {}
