@@ -1,2 +1,99 @@
+// Shims for what Swift cannot call directly: glibc's ptrace(2) is variadic,
+// the wait-status accessors are macros, and tgkill/gettid go through syscall(2),
+// which is variadic too. Each function names the call or macro it stands in for.
 #pragma once
-int lwp_placeholder(void);
+
+#include <stdint.h>
+#include <stddef.h>
+#include <sys/types.h>
+#include <sys/uio.h>
+#include <sys/user.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+// Register file as the kernel hands it out with PTRACE_GETREGS.
+#if defined(__x86_64__)
+typedef struct user_regs_struct lwp_user_regs;
+#elif defined(__aarch64__)
+typedef struct user_regs_struct lwp_user_regs;
+#endif
+
+// ptrace(2) options and events, re-exported as plain constants.
+enum {
+    LWP_PTRACE_O_TRACECLONE = 0x00000008,
+    LWP_PTRACE_O_TRACEFORK = 0x00000002,
+    LWP_PTRACE_O_TRACEVFORK = 0x00000004,
+    LWP_PTRACE_O_TRACEEXEC = 0x00000010,
+    LWP_PTRACE_O_TRACEEXIT = 0x00000040,
+    LWP_PTRACE_EVENT_FORK = 1,
+    LWP_PTRACE_EVENT_VFORK = 2,
+    LWP_PTRACE_EVENT_CLONE = 3,
+    LWP_PTRACE_EVENT_EXEC = 4,
+    LWP_PTRACE_EVENT_VFORK_DONE = 5,
+    LWP_PTRACE_EVENT_EXIT = 6,
+    LWP_PTRACE_EVENT_STOP = 128,
+};
+
+// waitpid(2) flags that glibc spells with leading underscores.
+enum {
+    LWP_WALL = 0x40000000,      // __WALL: clone children and threads too
+    LWP_WNOTHREAD = 0x20000000, // __WNOTHREAD: only this thread's children and tracees
+};
+
+// Each returns 0 on success or -errno.
+int lwp_ptrace_seize(pid_t tid, unsigned long options);
+int lwp_ptrace_interrupt(pid_t tid);
+int lwp_ptrace_cont(pid_t tid, int signal);
+int lwp_ptrace_listen(pid_t tid);
+int lwp_ptrace_detach(pid_t tid, int signal);
+int lwp_ptrace_singlestep(pid_t tid, int signal);
+int lwp_ptrace_setoptions(pid_t tid, unsigned long options);
+int lwp_ptrace_geteventmsg(pid_t tid, unsigned long *message);
+int lwp_ptrace_getregs(pid_t tid, lwp_user_regs *regs);
+int lwp_ptrace_setregs(pid_t tid, const lwp_user_regs *regs);
+int lwp_ptrace_peekdata(pid_t tid, uint64_t address, uint64_t *word);
+int lwp_ptrace_pokedata(pid_t tid, uint64_t address, uint64_t word);
+
+// The WIFSTOPPED family of macros from <sys/wait.h>.
+int lwp_wifstopped(int status);
+int lwp_wstopsig(int status);
+int lwp_wifexited(int status);
+int lwp_wexitstatus(int status);
+int lwp_wifsignaled(int status);
+int lwp_wtermsig(int status);
+int lwp_wcoredump(int status);
+// The PTRACE_EVENT_* number a ptrace-stop carries in bits 16..23 of the status.
+int lwp_wptrace_event(int status);
+
+// syscall(SYS_tgkill, ...) and syscall(SYS_gettid).
+int lwp_tgkill(pid_t tgid, pid_t tid, int signal);
+pid_t lwp_gettid(void);
+
+// Names the calling thread (pthread_setname_np, a GNU extension Swift cannot
+// see) and sets its timer slack to 1 ns (prctl is variadic), so the engine's
+// short sleeps while tracees stop stay short.
+void lwp_prepare_engine_thread(const char *name);
+
+// process_vm_readv/writev for many regions in one call. Returns bytes moved or -errno.
+// Stops at the first region that cannot be read, as the syscall does.
+ssize_t lwp_process_vm_readv(pid_t pid, const struct iovec *local, unsigned long local_count,
+                             const struct iovec *remote, unsigned long remote_count);
+ssize_t lwp_process_vm_writev(pid_t pid, const struct iovec *local, unsigned long local_count,
+                              const struct iovec *remote, unsigned long remote_count);
+// Convenience for a single region.
+ssize_t lwp_read_memory(pid_t pid, uint64_t address, void *buffer, size_t length);
+ssize_t lwp_write_memory(pid_t pid, uint64_t address, const void *buffer, size_t length);
+
+// Signals that should end lwpscope in an orderly way are turned into bytes on
+// a pipe (async-signal-safe), so a normal thread can detach before exiting.
+// Returns the read end, or -errno.
+int lwp_signal_pipe_install(const int *signals, int count);
+// Restores the default action for `signal` and raises it, so our exit status
+// tells the shell which signal ended us.
+void lwp_reraise_default(int signal);
+
+#ifdef __cplusplus
+}
+#endif

@@ -1,1 +1,0 @@
-int lwp_placeholder(void) { return 0; }

@@ -1,0 +1,56 @@
+import ProcFS
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Checks made before PTRACE_SEIZE, so the common refusals get a clear reason
+/// instead of a bare EPERM.
+struct AttachPreflight {
+    let procfs: ProcFS
+
+    /// Returns the process id to attach to (a thread id is mapped to its process).
+    func check(_ pid: Int32) throws(EngineError) -> Int32 {
+        guard pid > 0, let status = procfs.status(pid), let stat = procfs.stat(pid) else {
+            throw .noSuchProcess(pid: pid)
+        }
+        let processID = status.threadGroupID > 0 ? status.threadGroupID : pid
+        if processID == getpid() { throw .ownProcess(pid: processID) }
+        if stat.isKernelThread { throw .kernelThread(pid: pid, command: stat.name) }
+        if stat.state == .zombie || stat.state == .dead {
+            // A leader that called pthread_exit is a zombie while its threads run on.
+            let live = (procfs.threads(processID) ?? []).contains { $0.state != .zombie && $0.state != .dead }
+            if !live { throw .zombie(pid: processID, command: stat.name) }
+        }
+        if status.tracerID != 0 {
+            throw tracedError(processID, stat.name, tracer: status.tracerID)
+        }
+        return processID
+    }
+
+    /// Explains an EPERM from PTRACE_SEIZE after the fact.
+    func explainPermissionFailure(_ pid: Int32) -> EngineError {
+        guard let status = procfs.status(pid) else { return .noSuchProcess(pid: pid) }
+        if status.tracerID != 0 { return tracedError(pid, status.name, tracer: status.tracerID) }
+        if status.state == .zombie { return .zombie(pid: pid, command: status.name) }
+        return .permissionDenied(pid: pid, command: status.name, ptraceScope: Self.ptraceScope())
+    }
+
+    /// TracerPid names the tracing *thread*; users know its process.
+    private func tracedError(_ pid: Int32, _ command: String, tracer tracerThread: Int32) -> EngineError {
+        let tracer = procfs.status(tracerThread)?.threadGroupID ?? tracerThread
+        let tracerCommand = tracer == getpid()
+            ? "lwpscope itself"
+            : procfs.commandLine(tracer)?.first.map { String($0.split(separator: "/").last ?? "") }
+                ?? procfs.stat(tracer)?.name ?? "unknown"
+        return .alreadyTraced(pid: pid, command: command, tracerPID: tracer, tracerCommand: tracerCommand)
+    }
+
+    static func ptraceScope() -> Int? {
+        let fd = open("/proc/sys/kernel/yama/ptrace_scope", O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        var byte: UInt8 = 0
+        guard read(fd, &byte, 1) == 1, byte >= 48, byte <= 57 else { return nil }
+        return Int(byte - 48)
+    }
+}

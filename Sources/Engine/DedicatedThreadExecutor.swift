@@ -1,0 +1,117 @@
+import CPtrace
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A serial executor that runs every job on one OS thread of its own.
+///
+/// ptrace only answers the thread that attached: any other thread gets ESRCH.
+/// A default actor hops between pool threads, so the engine actor runs here
+/// instead. Between jobs, while tracees run, the thread wakes every few
+/// milliseconds to collect their ptrace events (`idleHandler`), because a
+/// tracee in signal-delivery-stop waits for us to pass its signal on.
+final class DedicatedThreadExecutor: SerialExecutor, @unchecked Sendable {
+    private var mutex = pthread_mutex_t()
+    private var condition = pthread_cond_t()
+    private var jobs: [UnownedJob] = []
+    private var jobsHead = 0
+    private var threadRunning = false
+    private var stopRequested = false
+    /// Kernel tid of the executor thread, for isolation checks.
+    private var threadID: pid_t = 0
+    private let name: String
+
+    /// Called on the executor thread when no job is queued, at most every
+    /// `idleInterval` nanoseconds. Only touched on the executor thread.
+    var idleHandler: (() -> Void)?
+    var idleInterval: Int = 2_000_000
+
+    init(name: String) {
+        self.name = name
+        var attributes = pthread_condattr_t()
+        pthread_condattr_init(&attributes)
+        pthread_condattr_setclock(&attributes, CLOCK_MONOTONIC)
+        pthread_cond_init(&condition, &attributes)
+        pthread_condattr_destroy(&attributes)
+        pthread_mutex_init(&mutex, nil)
+    }
+
+    func enqueue(_ job: consuming ExecutorJob) {
+        let unowned = UnownedJob(job)
+        pthread_mutex_lock(&mutex)
+        jobs.append(unowned)
+        if !threadRunning { startThread() }
+        pthread_cond_signal(&condition)
+        pthread_mutex_unlock(&mutex)
+    }
+
+    func asUnownedSerialExecutor() -> UnownedSerialExecutor {
+        UnownedSerialExecutor(ordinary: self)
+    }
+
+    func checkIsolated() {
+        precondition(isCurrentThread, "engine code ran off the engine thread")
+    }
+
+    var isCurrentThread: Bool { lwp_gettid() == threadID }
+
+    /// Lets the thread end once the queued jobs have run. A later job starts
+    /// a new thread, so nothing enqueued is ever lost.
+    func stopWhenIdle() {
+        pthread_mutex_lock(&mutex)
+        stopRequested = true
+        pthread_cond_signal(&condition)
+        pthread_mutex_unlock(&mutex)
+    }
+
+    /// Called with the mutex held.
+    private func startThread() {
+        threadRunning = true
+        stopRequested = false
+        let context = Unmanaged.passRetained(self).toOpaque()
+        var thread = pthread_t()
+        let rc = pthread_create(&thread, nil, { context in
+            let executor = Unmanaged<DedicatedThreadExecutor>.fromOpaque(context!).takeRetainedValue()
+            executor.runLoop()
+            return nil
+        }, context)
+        precondition(rc == 0, "cannot start the engine thread: \(String(cString: strerror(rc)))")
+        pthread_detach(thread)
+    }
+
+    private func runLoop() {
+        threadID = lwp_gettid()
+        name.withCString { lwp_prepare_engine_thread($0) }
+        pthread_mutex_lock(&mutex)
+        while true {
+            if jobsHead < jobs.count {
+                let job = jobs[jobsHead]
+                jobsHead += 1
+                if jobsHead == jobs.count { jobs.removeAll(keepingCapacity: true); jobsHead = 0 }
+                pthread_mutex_unlock(&mutex)
+                job.runSynchronously(on: asUnownedSerialExecutor())
+                pthread_mutex_lock(&mutex)
+                continue
+            }
+            if stopRequested { break }
+            if let idleHandler {
+                var deadline = timespec()
+                clock_gettime(CLOCK_MONOTONIC, &deadline)
+                let nanos = deadline.tv_nsec + idleInterval
+                deadline.tv_sec += nanos / 1_000_000_000
+                deadline.tv_nsec = nanos % 1_000_000_000
+                pthread_cond_timedwait(&condition, &mutex, &deadline)
+                if jobsHead == jobs.count {
+                    pthread_mutex_unlock(&mutex)
+                    idleHandler()
+                    pthread_mutex_lock(&mutex)
+                }
+            } else {
+                pthread_cond_wait(&condition, &mutex)
+            }
+        }
+        threadRunning = false
+        threadID = 0
+        pthread_mutex_unlock(&mutex)
+    }
+}

@@ -1,0 +1,42 @@
+import ProcFS
+
+/// Why the engine could not do what was asked. Each description is one line
+/// that says what failed, for which pid, and what the user can do about it.
+public enum EngineError: Error, Equatable, Sendable, CustomStringConvertible {
+    case noSuchProcess(pid: Int32)
+    case permissionDenied(pid: Int32, command: String, ptraceScope: Int?)
+    case kernelThread(pid: Int32, command: String)
+    case zombie(pid: Int32, command: String)
+    case ownProcess(pid: Int32)
+    case alreadyTraced(pid: Int32, command: String, tracerPID: Int32, tracerCommand: String)
+    case notAttached(pid: Int32)
+    case processExited(pid: Int32)
+    case system(pid: Int32, SystemError)
+
+    public var description: String {
+        switch self {
+        case .noSuchProcess(let pid):
+            return "no process with pid \(pid)"
+        case .permissionDenied(let pid, let command, let scope):
+            let scopeText = scope.map { " (it is \($0))" } ?? ""
+            return "permission denied attaching to pid \(pid) (\(command)): ptrace needs the same user "
+                + "and /proc/sys/kernel/yama/ptrace_scope set to 0\(scopeText), or CAP_SYS_PTRACE "
+                + "(run as root, or grant it with `setcap cap_sys_ptrace+ep`)"
+        case .kernelThread(let pid, let command):
+            return "pid \(pid) (\(command)) is a kernel thread: it has no user-space threads to inspect"
+        case .zombie(let pid, let command):
+            return "pid \(pid) (\(command)) is a zombie: it has exited and is waiting for its parent to reap it"
+        case .ownProcess(let pid):
+            return "pid \(pid) is lwpscope itself; pick another process"
+        case .alreadyTraced(let pid, let command, let tracer, let tracerCommand):
+            return "pid \(pid) (\(command)) is already traced by pid \(tracer) (\(tracerCommand)); "
+                + "detach that tracer first (a process can have only one)"
+        case .notAttached(let pid):
+            return "not attached to pid \(pid)"
+        case .processExited(let pid):
+            return "pid \(pid) exited"
+        case .system(let pid, let error):
+            return "pid \(pid): \(error)"
+        }
+    }
+}

@@ -1,0 +1,68 @@
+import ProcFS
+
+/// One consistent instant of a process: every thread stopped together.
+public struct ProcessSnapshot: Sendable {
+    public var pid: Int32
+    public var command: String
+    /// How long the process was stopped for this snapshot (first interrupt to last resume).
+    public var stoppedMicroseconds: Int
+    public var threads: [ThreadSnapshot]
+}
+
+/// A thread as it was at the snapshot's instant.
+public struct ThreadSnapshot: Sendable {
+    public var tid: Int32
+    public var name: String
+    /// The state /proc gave just before the stop (a stop itself would read "t").
+    public var state: TaskState
+    public var lastCPU: Int
+    public var waitChannel: String?
+    public var syscall: ThreadSyscall?
+    /// nil when the thread could not be stopped in time (e.g. a vfork parent
+    /// waiting in the kernel) or exited during the snapshot.
+    public var registers: ThreadRegisters?
+    /// A copy of the top of the stack taken while stopped, when asked for.
+    public var stack: StackCopy?
+    /// Why there are no registers, when there are none.
+    public var unavailableReason: String?
+}
+
+/// Bytes copied from the target's memory starting at `address`.
+public struct StackCopy: Sendable {
+    public var address: UInt64
+    public var bytes: [UInt8]
+
+    public func contains(_ address: UInt64, count: Int) -> Bool {
+        address >= self.address && address &+ UInt64(count) <= self.address &+ UInt64(bytes.count)
+            && address &+ UInt64(count) >= address
+    }
+}
+
+/// What a caller sees inside `withAllThreadsStopped`: the registers of every stopped thread.
+public struct StoppedProcess: Sendable {
+    public var pid: Int32
+    public var threads: [Int32: ThreadRegisters]
+    /// Threads that did not stop before the deadline.
+    public var unstoppable: [Int32]
+}
+
+/// Something that happened to a traced process while the engine watched it.
+public enum EngineEvent: Sendable, Equatable {
+    case threadCreated(pid: Int32, tid: Int32)
+    case threadExited(pid: Int32, tid: Int32)
+    case processForked(parent: Int32, child: Int32)
+    case processExecuted(pid: Int32)
+    case processExited(pid: Int32, status: TerminationStatus)
+}
+
+public enum TerminationStatus: Sendable, Equatable, CustomStringConvertible {
+    case exited(code: Int32)
+    case killed(signal: Int32)
+
+    public var description: String {
+        switch self {
+        case .exited(let code): "exited with status \(code)"
+        case .killed(let signal): "killed by signal \(signal)"
+        }
+    }
+}

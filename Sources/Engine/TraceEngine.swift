@@ -1,0 +1,124 @@
+import ProcFS
+
+/// The ptrace engine: attach, stop, snapshot, detach.
+///
+/// An actor whose jobs all run on one dedicated OS thread, because ptrace
+/// answers only the thread that attached. Callers simply `await` it; nothing
+/// here ever blocks the cooperative pool. Call `close()` when done: it detaches
+/// from everything and ends the thread. (If lwpscope dies instead, the kernel
+/// detaches for us and, since we attach with PTRACE_SEIZE, the target runs on.)
+public actor TraceEngine {
+    private let executor: DedicatedThreadExecutor
+    private let session: TraceSession
+    private let procfs: ProcFS
+    public nonisolated let events: AsyncStream<EngineEvent>
+    private let eventContinuation: AsyncStream<EngineEvent>.Continuation
+
+    public nonisolated var unownedExecutor: UnownedSerialExecutor {
+        executor.asUnownedSerialExecutor()
+    }
+
+    public init(procfs: ProcFS = ProcFS()) {
+        self.procfs = procfs
+        executor = DedicatedThreadExecutor(name: "lwpscope-engine")
+        session = TraceSession(procfs: procfs)
+        (events, eventContinuation) = AsyncStream.makeStream(of: EngineEvent.self, bufferingPolicy: .bufferingNewest(4096))
+        session.onEvent = { [eventContinuation] event in eventContinuation.yield(event) }
+    }
+
+    /// Seizes every thread of the process (a thread id stands for its process)
+    /// and leaves them running under trace. Returns the process id.
+    @discardableResult
+    public func attach(_ pid: Int32) throws(EngineError) -> Int32 {
+        let processID = try session.attach(pid)
+        updateIdlePolling()
+        return processID
+    }
+
+    public func attachedProcesses() -> [Int32] {
+        session.processes.keys.sorted()
+    }
+
+    /// Stops every thread at once, reads registers (and `stackBytes` from each
+    /// stack pointer, red zone included), and resumes them. /proc details are
+    /// read just before the stop, since stopping changes them.
+    public func snapshot(_ pid: Int32, stackBytes: Int = 0) throws(EngineError) -> ProcessSnapshot {
+        guard let process = session.processes[pid] else { throw .notAttached(pid: pid) }
+        var details: [Int32: ThreadInfo] = [:]
+        for tid in session.tids(of: pid) {
+            if let info = procfs.thread(pid, tid) { details[tid] = info }
+        }
+        let start = MonotonicClock.microseconds()
+        let stragglers = Set(session.stopAll(pid))
+        var registers: [Int32: ThreadRegisters] = [:]
+        for tid in session.tids(of: pid) where !stragglers.contains(tid) {
+            if let regs = session.registers(of: tid) { registers[tid] = regs }
+        }
+        let stacks = StackCopier.copy(
+            pid: pid, stackPointers: registers.map { ($0.key, $0.value.sp) }, size: stackBytes)
+        session.resumeAll(pid)
+        let stopped = MonotonicClock.microseconds() - start
+        updateIdlePolling()
+        guard session.processes[pid] != nil else { throw .processExited(pid: pid) }
+
+        var threads: [ThreadSnapshot] = []
+        for tid in Set(session.tids(of: pid)).union(details.keys).sorted() {
+            let info = details[tid] ?? procfs.thread(pid, tid)
+            guard info != nil || registers[tid] != nil else { continue }
+            let reason: String? = registers[tid] != nil ? nil
+                : stragglers.contains(tid) ? "did not stop within \(session.stopDeadlineMicroseconds / 1000) ms"
+                : session.tracees[tid] == nil ? "exited during the snapshot" : "registers unavailable"
+            // While we trace it, a thread the user stopped reads "t"; show what it is to them.
+            var state = info?.state ?? .other("?")
+            if state == .tracingStop, session.tracees[tid]?.isGroupStopped == true { state = .stopped }
+            threads.append(ThreadSnapshot(
+                tid: tid, name: info?.name ?? procfs.comm(pid, thread: tid) ?? "",
+                state: state, lastCPU: info?.lastCPU ?? 0,
+                waitChannel: info?.waitChannel, syscall: info?.syscall,
+                registers: registers[tid], stack: stacks[tid], unavailableReason: reason))
+        }
+        return ProcessSnapshot(pid: pid, command: process.command, stoppedMicroseconds: stopped, threads: threads)
+    }
+
+    /// Runs `body` on the engine thread while every thread of `pid` is stopped,
+    /// then resumes them. Keep `body` short: the target is frozen meanwhile.
+    public func withAllThreadsStopped<T: Sendable>(
+        _ pid: Int32, _ body: (StoppedProcess) throws -> T
+    ) throws -> T {
+        guard session.processes[pid] != nil else { throw EngineError.notAttached(pid: pid) }
+        let stragglers = session.stopAll(pid)
+        defer {
+            session.resumeAll(pid)
+            updateIdlePolling()
+        }
+        var registers: [Int32: ThreadRegisters] = [:]
+        for tid in session.tids(of: pid) {
+            if let regs = session.registers(of: tid) { registers[tid] = regs }
+        }
+        return try body(StoppedProcess(pid: pid, threads: registers, unstoppable: stragglers))
+    }
+
+    /// Lets go of the process; a process the user had stopped stays stopped.
+    public func detach(_ pid: Int32) {
+        session.detach(pid)
+        updateIdlePolling()
+    }
+
+    /// Detaches from everything and lets the engine thread end.
+    public func close() {
+        session.detachAll()
+        updateIdlePolling()
+        eventContinuation.finish()
+        executor.stopWhenIdle()
+    }
+
+    /// While tracees run, their events must be collected promptly (a caught
+    /// signal waits for us); with none, the thread sleeps until the next job.
+    private func updateIdlePolling() {
+        if session.hasTracees {
+            executor.idleHandler = { [session] in session.collectEvents() }
+        } else {
+            executor.idleHandler = nil
+        }
+    }
+}

@@ -1,0 +1,303 @@
+import CPtrace
+import ProcFS
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The engine's state and every ptrace call it makes.
+///
+/// Confined to the engine thread: `TraceEngine` only calls it from jobs on its
+/// `DedicatedThreadExecutor`, and the executor's idle handler runs there too.
+/// That confinement is why it can be `@unchecked Sendable`.
+final class TraceSession: @unchecked Sendable {
+    let procfs: ProcFS
+    private(set) var tracees: [Int32: Tracee] = [:]
+    private(set) var processes: [Int32: TracedProcess] = [:]
+    /// How long to wait for every thread to reach a ptrace-stop.
+    var stopDeadlineMicroseconds = 2_000_000
+    var onEvent: (EngineEvent) -> Void = { _ in }
+
+    init(procfs: ProcFS) {
+        self.procfs = procfs
+    }
+
+    var hasTracees: Bool { !tracees.isEmpty }
+
+    func tids(of pid: Int32) -> [Int32] {
+        tracees.values.filter { $0.processID == pid }.map(\.tid).sorted()
+    }
+
+    // MARK: Attach
+
+    /// Seizes every thread of `pid`, re-listing /proc/PID/task until two passes
+    /// agree; threads born meanwhile are caught by PTRACE_O_TRACECLONE.
+    func attach(_ requested: Int32) throws(EngineError) -> Int32 {
+        let preflight = AttachPreflight(procfs: procfs)
+        let pid = try preflight.check(requested)
+        if processes[pid] != nil { return pid }
+        let command = procfs.commandLine(pid).map { $0.joined(separator: " ") }.flatMap { $0.isEmpty ? nil : $0 }
+            ?? procfs.stat(pid)?.name ?? ""
+        processes[pid] = TracedProcess(pid: pid, command: command)
+        var previous: [Int32] = []
+        for _ in 0..<1000 {
+            guard let listed = procfs.threadIDs(pid), !listed.isEmpty else {
+                if tids(of: pid).isEmpty {
+                    processes[pid] = nil
+                    throw .noSuchProcess(pid: pid)
+                }
+                break
+            }
+            for tid in listed where tracees[tid] == nil {
+                do {
+                    try Ptrace.seize(tid, options: PtraceOptions.threads)
+                    tracees[tid] = Tracee(tid: tid, processID: pid)
+                } catch where error.isNoSuchProcess {
+                    continue  // exited between listing and seize
+                } catch where error.isPermissionDenied {
+                    // Threads after the first may be zombies, or already ours via
+                    // TRACECLONE with their first stop not yet collected.
+                    if tids(of: pid).isEmpty {
+                        processes[pid] = nil
+                        throw preflight.explainPermissionFailure(pid)
+                    }
+                } catch {
+                    if tids(of: pid).isEmpty {
+                        processes[pid] = nil
+                        throw .system(pid: pid, error)
+                    }
+                }
+            }
+            collectEvents()
+            if listed == previous { break }
+            previous = listed
+        }
+        if tids(of: pid).isEmpty {
+            processes[pid] = nil
+            throw procfs.exists(pid) ? preflight.explainPermissionFailure(pid) : .noSuchProcess(pid: pid)
+        }
+        return pid
+    }
+
+    // MARK: Stop and resume
+
+    /// Interrupts every thread of `pid` and waits until each is in a ptrace-stop
+    /// or the deadline passes. Returns the threads that did not stop.
+    func stopAll(_ pid: Int32) -> [Int32] {
+        for tid in tids(of: pid) {
+            tracees[tid]?.keepStopped = true
+            guard let tracee = tracees[tid] else { continue }
+            // A group-stopped (listening) thread must be interrupted too: only a
+            // fresh trap makes its registers readable.
+            if !tracee.isStopped || tracee.isGroupStopped {
+                tracees[tid]?.isStopped = false
+                do {
+                    try Ptrace.interrupt(tid)
+                } catch {
+                    // ESRCH: it is exiting; its exit status will arrive.
+                    if !threadIsAlive(pid, tid) { tracees[tid] = nil }
+                }
+            }
+        }
+        let deadline = MonotonicClock.microseconds() + stopDeadlineMicroseconds
+        var idleRounds = 0
+        while true {
+            let waiting = tracees.values.contains { $0.processID == pid && !$0.isStopped }
+            if !waiting { return [] }
+            if collectOneEvent() {
+                idleRounds = 0
+                continue
+            }
+            if MonotonicClock.microseconds() > deadline { break }
+            idleRounds += 1
+            if idleRounds > 50 { MonotonicClock.sleep(microseconds: 20) } else { sched_yield() }
+        }
+        let stragglers = tids(of: pid).filter { tracees[$0]?.isStopped == false }
+        // A thread that vanished without an exit status is not a straggler.
+        return stragglers.filter { tid in
+            if threadIsAlive(pid, tid) { return true }
+            tracees[tid] = nil
+            return false
+        }
+    }
+
+    /// Lets every thread of `pid` run again, delivering any signal it caught.
+    func resumeAll(_ pid: Int32) {
+        for tid in tids(of: pid) {
+            tracees[tid]?.keepStopped = false
+            if tracees[tid]?.isStopped == true { resume(tid) }
+        }
+    }
+
+    private func resume(_ tid: Int32) {
+        guard var tracee = tracees[tid], tracee.isStopped else { return }
+        do {
+            if tracee.detachWhenStopped {
+                try Ptrace.detach(tid, signal: tracee.pendingSignal)
+                tracees[tid] = nil
+                return
+            } else if tracee.isGroupStopped {
+                try Ptrace.listen(tid)
+            } else {
+                try Ptrace.resume(tid, signal: tracee.pendingSignal)
+                tracee.pendingSignal = 0
+            }
+            tracee.isStopped = false
+            tracees[tid] = tracee
+        } catch {
+            // ESRCH: killed while stopped; its exit status will follow.
+            tracee.isStopped = false
+            tracees[tid] = tracee
+        }
+    }
+
+    func registers(of tid: Int32) -> ThreadRegisters? {
+        guard tracees[tid]?.isStopped == true else { return nil }
+        return try? Ptrace.registers(tid)
+    }
+
+    // MARK: Detach
+
+    /// Stops every thread of `pid` and detaches it, passing on caught signals.
+    /// A process the user had stopped stays stopped: the kernel puts a
+    /// group-stopped thread back into its stop when we let go.
+    func detach(_ pid: Int32) {
+        guard processes[pid] != nil else { return }
+        let stragglers = stopAll(pid)
+        for tid in tids(of: pid) {
+            guard let tracee = tracees[tid] else { continue }
+            if tracee.isStopped {
+                _ = try? Ptrace.detach(tid, signal: tracee.pendingSignal)
+                tracees[tid] = nil
+            }
+        }
+        // Threads that could not be stopped (e.g. a vfork parent) are let go as
+        // soon as they stop; if we exit first, the kernel lets them go.
+        for tid in stragglers {
+            tracees[tid]?.detachWhenStopped = true
+            tracees[tid]?.keepStopped = false
+        }
+        processes[pid] = nil
+    }
+
+    func detachAll() {
+        for pid in processes.keys.sorted() { detach(pid) }
+    }
+
+    // MARK: Events
+
+    /// Collects every pending ptrace event without blocking.
+    func collectEvents() {
+        while collectOneEvent() {}
+    }
+
+    /// Handles one waitpid result, if there is one. Only this thread's tracees
+    /// are seen (__WNOTHREAD), so other engines and the caller's own children
+    /// are never reaped here.
+    @discardableResult
+    func collectOneEvent() -> Bool {
+        var status: Int32 = 0
+        let tid = waitpid(-1, &status, WNOHANG | Int32(LWP_WALL) | Int32(LWP_WNOTHREAD))
+        guard tid > 0 else { return false }
+        handle(tid, status: status)
+        return true
+    }
+
+    private func handle(_ tid: Int32, status: Int32) {
+        EngineLog.write("wait: tid \(tid) status 0x\(String(status, radix: 16))")
+        if lwp_wifexited(status) != 0 || lwp_wifsignaled(status) != 0 {
+            let exit: TerminationStatus = lwp_wifexited(status) != 0
+                ? .exited(code: lwp_wexitstatus(status)) : .killed(signal: lwp_wtermsig(status))
+            handleExit(tid, exit)
+            return
+        }
+        guard lwp_wifstopped(status) != 0 else { return }
+        if tracees[tid] == nil { adopt(tid) }
+        guard var tracee = tracees[tid] else { return }
+        let signal = lwp_wstopsig(status)
+        tracee.isStopped = true
+        switch Int(lwp_wptrace_event(status)) {
+        case LWP_PTRACE_EVENT_STOP:
+            tracee.isGroupStopped = [SIGSTOP, SIGTSTP, SIGTTIN, SIGTTOU].contains(signal)
+        case LWP_PTRACE_EVENT_CLONE:
+            if let child = try? Ptrace.eventMessage(tid) { adoptClone(Int32(truncatingIfNeeded: child), of: tracee) }
+        case LWP_PTRACE_EVENT_FORK, LWP_PTRACE_EVENT_VFORK:
+            if let child = try? Ptrace.eventMessage(tid) { adoptFork(Int32(truncatingIfNeeded: child), parent: tracee.processID) }
+        case LWP_PTRACE_EVENT_EXEC:
+            tracees[tid] = tracee
+            handleExec(tid)
+            guard let updated = tracees[tid] else { return }
+            tracee = updated
+        case 0:
+            // Signal-delivery-stop: hold the signal and pass it on when resuming.
+            tracee.pendingSignal = signal
+        default:
+            break
+        }
+        tracees[tid] = tracee
+        if !tracee.keepStopped { resume(tid) }
+    }
+
+    private func handleExit(_ tid: Int32, _ exit: TerminationStatus) {
+        guard let tracee = tracees.removeValue(forKey: tid) else { return }
+        let pid = tracee.processID
+        if tid == pid {
+            for other in tids(of: pid) { tracees[other] = nil }
+            processes[pid] = nil
+            onEvent(.processExited(pid: pid, status: exit))
+        } else {
+            onEvent(.threadExited(pid: pid, tid: tid))
+        }
+    }
+
+    /// A stop from a thread we have not seen: a new thread or child whose first
+    /// stop came before its parent's clone or fork event.
+    private func adopt(_ tid: Int32) {
+        let processID = procfs.status(tid)?.threadGroupID ?? tid
+        if let process = processes[processID] {
+            tracees[tid] = Tracee(tid: tid, processID: process.pid, keepStopped: anyKeptStopped(process.pid))
+            onEvent(.threadCreated(pid: processID, tid: tid))
+        } else {
+            addChildProcess(tid, parent: procfs.status(tid)?.parentID ?? 0)
+        }
+    }
+
+    private func adoptClone(_ child: Int32, of parent: Tracee) {
+        guard child > 0, tracees[child] == nil else { return }
+        tracees[child] = Tracee(tid: child, processID: parent.processID, keepStopped: parent.keepStopped)
+        onEvent(.threadCreated(pid: parent.processID, tid: child))
+    }
+
+    private func adoptFork(_ child: Int32, parent: Int32) {
+        guard child > 0, tracees[child] == nil else { return }
+        addChildProcess(child, parent: parent)
+    }
+
+    private func addChildProcess(_ child: Int32, parent: Int32) {
+        let command = procfs.commandLine(child)?.joined(separator: " ") ?? ""
+        processes[child] = TracedProcess(pid: child, command: command)
+        tracees[child] = Tracee(tid: child, processID: child)
+        onEvent(.processForked(parent: parent, child: child))
+    }
+
+    /// After exec only the execing thread survives, now with the process's id.
+    private func handleExec(_ tid: Int32) {
+        guard let tracee = tracees[tid] else { return }
+        let pid = tracee.processID
+        for other in tids(of: pid) where other != tid { tracees[other] = nil }
+        if tid != pid {
+            tracees[tid] = nil
+            tracees[pid] = Tracee(tid: pid, processID: pid, isStopped: tracee.isStopped, keepStopped: tracee.keepStopped)
+        }
+        processes[pid]?.command = procfs.commandLine(pid)?.joined(separator: " ") ?? processes[pid]?.command ?? ""
+        onEvent(.processExecuted(pid: pid))
+    }
+
+    private func anyKeptStopped(_ pid: Int32) -> Bool {
+        tracees.values.contains { $0.processID == pid && $0.keepStopped }
+    }
+
+    private func threadIsAlive(_ pid: Int32, _ tid: Int32) -> Bool {
+        guard let stat = procfs.stat(pid, thread: tid) else { return false }
+        return stat.state != .zombie && stat.state != .dead
+    }
+}

@@ -1,0 +1,20 @@
+import ArgumentParser
+
+@main
+struct Lwpscope: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "lwpscope",
+        abstract: "Inspect the threads of running Linux processes: snapshots, backtraces and hold flags.",
+        discussion: """
+            Every command attaches with PTRACE_SEIZE, stops the process only as long as it must, \
+            and detaches on every way out (including Ctrl-C, SIGTERM and SIGHUP), leaving the \
+            process running, or stopped if it was stopped before.
+            """,
+        subcommands: [PsCommand.self, ThreadsCommand.self]
+    )
+
+    func run() async throws {
+        // The full-screen inspector lands later; until then, say what exists.
+        print(Lwpscope.helpMessage())
+    }
+}

@@ -1,0 +1,75 @@
+import ArgumentParser
+import Foundation
+import ProcFS
+
+struct PsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "ps", abstract: "List processes, as the attach picker does.")
+
+    @Flag(name: .long, help: "Print JSON instead of a table.")
+    var json = false
+
+    func run() throws {
+        let listing = ProcFS().processListing()
+        if json {
+            try printJSON(listing.map(ProcessRow.init))
+            return
+        }
+        var table = TextTable([
+            ("PID", .right), ("PPID", .right), ("USER", .left), ("THR", .right), ("S", .left),
+            ("CPU%", .right), ("RSS", .right), ("START", .left), ("COMMAND", .left),
+        ])
+        for process in listing {
+            table.append([
+                String(process.pid), String(process.parentID), process.user, String(process.threadCount),
+                String(process.state.letter), String(format: "%.1f", process.cpuPercent),
+                formatKiB(process.residentKiB), formatStart(process.startTime), process.command,
+            ])
+        }
+        print(table.render())
+    }
+}
+
+/// The JSON shape of one `ps` row.
+struct ProcessRow: Encodable {
+    var pid: Int32
+    var ppid: Int32
+    var user: String
+    var threads: Int
+    var state: String
+    var cpuPercent: Double
+    var rssKiB: Int64
+    var startTime: Int64
+    var name: String
+    var command: String
+    var kernelThread: Bool
+    var tracerPid: Int32
+
+    init(_ p: ProcessSummary) {
+        pid = p.pid
+        ppid = p.parentID
+        user = p.user
+        threads = p.threadCount
+        state = String(p.state.letter)
+        cpuPercent = p.cpuPercent
+        rssKiB = p.residentKiB
+        startTime = p.startTime
+        name = p.name
+        command = p.command
+        kernelThread = p.isKernelThread
+        tracerPid = p.tracerID
+    }
+}
+
+func formatKiB(_ kib: Int64) -> String {
+    if kib >= 10 * 1024 * 1024 { return "\(kib / (1024 * 1024))G" }
+    if kib >= 10 * 1024 { return "\(kib / 1024)M" }
+    return "\(kib)K"
+}
+
+func formatStart(_ epochSeconds: Int64) -> String {
+    let date = Date(timeIntervalSince1970: TimeInterval(epochSeconds))
+    let formatter = DateFormatter()
+    formatter.dateFormat = Date().timeIntervalSince(date) < 86_400 ? "HH:mm" : "MMMdd"
+    return formatter.string(from: date)
+}

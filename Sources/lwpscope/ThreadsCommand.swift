@@ -1,0 +1,107 @@
+import ArgumentParser
+import Engine
+import ProcFS
+
+struct ThreadsCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "threads",
+        abstract: "Stop every thread of a process at one instant, record it, and let it go.",
+        discussion: "Prints each thread's tid, name, state, last CPU, wait channel, and pc/sp read while stopped.")
+
+    @Argument(help: "The process id (a thread id stands for its process).")
+    var pid: Int32
+
+    @Flag(name: .long, help: "Print JSON instead of a table.")
+    var json = false
+
+    func run() async throws {
+        let engine = TraceEngine()
+        let shutdown = ShutdownOnSignals { await engine.close() }
+        defer { shutdown.disarm() }
+        let result = await Self.snapshot(pid, engine: engine)
+        await engine.close()
+        let snapshot: ProcessSnapshot
+        switch result {
+        case .success(let taken): snapshot = taken
+        case .failure(let error): throw fail(error)
+        }
+        if json {
+            try printJSON(ThreadsReport(snapshot))
+            return
+        }
+        print("pid \(snapshot.pid) (\(snapshot.command)): \(snapshot.threads.count) threads, stopped \(snapshot.stoppedMicroseconds) µs")
+        var table = TextTable([
+            ("TID", .right), ("NAME", .left), ("S", .left), ("CPU", .right), ("WCHAN", .left),
+            ("PC", .left), ("SP", .left),
+        ])
+        for thread in snapshot.threads {
+            table.append([
+                String(thread.tid), thread.name, String(thread.state.letter), String(thread.lastCPU),
+                thread.waitChannel ?? "-",
+                thread.registers.map { hex($0.pc) } ?? "-",
+                thread.registers.map { hex($0.sp) } ?? (thread.unavailableReason ?? "-"),
+            ])
+        }
+        print(table.render())
+    }
+}
+
+extension ThreadsCommand {
+    static func snapshot(_ pid: Int32, engine: TraceEngine) async -> Result<ProcessSnapshot, EngineError> {
+        do {
+            let processID = try await engine.attach(pid)
+            return .success(try await engine.snapshot(processID))
+        } catch {
+            return .failure(error)
+        }
+    }
+}
+
+/// The JSON shape of `threads --json`.
+struct ThreadsReport: Encodable {
+    struct Thread: Encodable {
+        var tid: Int32
+        var name: String
+        var state: String
+        var cpu: Int
+        var wchan: String?
+        var pc: String?
+        var sp: String?
+        var error: String?
+    }
+
+    var pid: Int32
+    var command: String
+    var stoppedMicroseconds: Int
+    var threads: [Thread]
+
+    init(_ snapshot: ProcessSnapshot) {
+        pid = snapshot.pid
+        command = snapshot.command
+        stoppedMicroseconds = snapshot.stoppedMicroseconds
+        threads = snapshot.threads.map { t in
+            Thread(
+                tid: t.tid, name: t.name, state: String(t.state.letter), cpu: t.lastCPU, wchan: t.waitChannel,
+                pc: t.registers.map { hex($0.pc) }, sp: t.registers.map { hex($0.sp) }, error: t.unavailableReason)
+        }
+    }
+
+    enum CodingKeys: String, CodingKey { case pid, command, stoppedMicroseconds, threads }
+}
+
+extension ThreadsReport.Thread {
+    // nil fields are written as null, so every thread has the same keys.
+    func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(tid, forKey: .tid)
+        try c.encode(name, forKey: .name)
+        try c.encode(state, forKey: .state)
+        try c.encode(cpu, forKey: .cpu)
+        try c.encode(wchan, forKey: .wchan)
+        try c.encode(pc, forKey: .pc)
+        try c.encode(sp, forKey: .sp)
+        if let error { try c.encode(error, forKey: .error) }
+    }
+
+    enum CodingKeys: String, CodingKey { case tid, name, state, cpu, wchan, pc, sp, error }
+}

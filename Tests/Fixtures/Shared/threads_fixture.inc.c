@@ -1,0 +1,152 @@
+// A multi-threaded program with known thread names and function names, for
+// tests that attach to it. Each thread parks in a different way: spinning on a
+// hold flag, in nanosleep, in pthread_cond_wait, in read on a pipe, or deep in
+// a chain of worker calls. It prints "ready" once every thread is parked.
+//
+// Usage: NAME [--spinners N] [--static-spinners N] [--workers N]
+// Defaults give 12 threads: main, spinner-1, sleeper, condwait, reader and
+// 7 workers. The process exits when its parent does.
+#define _GNU_SOURCE
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#define NOINLINE __attribute__((noinline))
+
+// The flag users put in their code: file scope, spun on by "spinner-N".
+volatile int hold = 1;
+
+static atomic_int parked_threads;
+static int pipe_fds[2];
+static pthread_mutex_t never_mutex = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t never_cond = PTHREAD_COND_INITIALIZER;
+
+static void name_self(const char *name) { pthread_setname_np(pthread_self(), name); }
+static void mark_parked(void) { atomic_fetch_add(&parked_threads, 1); }
+
+NOINLINE void spin_on_hold(void) {
+    mark_parked();
+    while (hold)
+        ;
+    // Released: park quietly instead of burning a core.
+    for (;;) sleep(1);
+}
+
+NOINLINE void spin_on_static_hold(void) {
+    static volatile int hold = 1;
+    mark_parked();
+    while (hold)
+        ;
+    for (;;) sleep(1);
+}
+
+NOINLINE void sleep_in_nanosleep(void) {
+    mark_parked();
+    for (;;) {
+        struct timespec t = {1, 0};
+        nanosleep(&t, NULL);
+    }
+}
+
+NOINLINE void wait_on_condvar(void) {
+    mark_parked();
+    pthread_mutex_lock(&never_mutex);
+    for (;;) pthread_cond_wait(&never_cond, &never_mutex);
+}
+
+NOINLINE void block_in_read(void) {
+    mark_parked();
+    char byte;
+    for (;;) {
+        if (read(pipe_fds[0], &byte, 1) <= 0) sleep(1);
+    }
+}
+
+NOINLINE void worker_inner(int depth) {
+    mark_parked();
+    for (;;) {
+        struct timespec t = {0, 500 * 1000 * 1000};
+        nanosleep(&t, NULL);
+    }
+    __asm__ volatile("" ::"r"(depth)); // keep the frame from being a tail call
+}
+
+NOINLINE void worker_middle(int depth) {
+    worker_inner(depth + 1);
+    __asm__ volatile("");
+}
+
+NOINLINE void worker_outer(int depth) {
+    worker_middle(depth + 1);
+    __asm__ volatile("");
+}
+
+struct start { const char *name; void (*body)(void); int index; };
+
+static void *thread_main(void *arg) {
+    struct start *start = arg;
+    char name[16];
+    if (start->index > 0) snprintf(name, sizeof name, "%s-%d", start->name, start->index);
+    else snprintf(name, sizeof name, "%s", start->name);
+    name_self(name);
+    if (start->body) start->body();
+    else worker_outer(0);
+    return NULL;
+}
+
+static void start_thread(const char *name, void (*body)(void), int index) {
+    struct start *start = malloc(sizeof *start);
+    start->name = name;
+    start->body = body;
+    start->index = index;
+    pthread_t thread;
+    pthread_attr_t attr;
+    pthread_attr_init(&attr);
+    pthread_attr_setstacksize(&attr, 256 * 1024);
+    if (pthread_create(&thread, &attr, thread_main, start) != 0) {
+        perror("pthread_create");
+        exit(1);
+    }
+    pthread_attr_destroy(&attr);
+}
+
+NOINLINE void park_main_thread(pid_t parent) {
+    // Exit with our parent so no fixture outlives the test run.
+    while (getppid() == parent) {
+        struct timespec t = {0, 100 * 1000 * 1000};
+        nanosleep(&t, NULL);
+    }
+    exit(0);
+}
+
+static int option(int argc, char **argv, const char *name, int fallback) {
+    for (int i = 1; i + 1 < argc; i++)
+        if (strcmp(argv[i], name) == 0) return atoi(argv[i + 1]);
+    return fallback;
+}
+
+int main(int argc, char **argv) {
+    pid_t parent = getppid();
+    if (pipe(pipe_fds) != 0) return 1;
+    int spinners = option(argc, argv, "--spinners", 1);
+    int static_spinners = option(argc, argv, "--static-spinners", 0);
+    int workers = option(argc, argv, "--workers", 7);
+    int expected = 0;
+    for (int i = 1; i <= spinners; i++, expected++) start_thread("spinner", spin_on_hold, i);
+    for (int i = 1; i <= static_spinners; i++, expected++) start_thread("static-spin", spin_on_static_hold, i);
+    start_thread("sleeper", sleep_in_nanosleep, 0), expected++;
+    start_thread("condwait", wait_on_condvar, 0), expected++;
+    start_thread("reader", block_in_read, 0), expected++;
+    for (int i = 1; i <= workers; i++, expected++) start_thread("worker", NULL, i);
+    while (atomic_load(&parked_threads) < expected) usleep(1000);
+    // Give the last threads time to enter their blocking calls.
+    usleep(20 * 1000);
+    printf("ready\n");
+    fflush(stdout);
+    park_main_thread(parent);
+    return 0;
+}

@@ -1,0 +1,2 @@
+// Built without frame pointers; see ../Shared/threads_fixture.inc.c.
+#include "../Shared/threads_fixture.inc.c"

@@ -1,0 +1,100 @@
+import CPtrace
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A child process started with posix_spawn, with its stdout on a pipe.
+///
+/// Tests use posix_spawn rather than Foundation's Process, whose reaper
+/// thread would call waitpid and could steal ptrace stops from the engine.
+public final class ChildProcess: @unchecked Sendable {
+    public let pid: pid_t
+    private let stdoutFD: Int32
+    private var buffered: [UInt8] = []
+    private var reaped = false
+
+    public init(path: String, arguments: [String] = []) throws {
+        var pipeFDs: [Int32] = [0, 0]
+        guard pipe(&pipeFDs) == 0 else { throw TestFailure("pipe: \(errno)") }
+        // Close-on-exec, so other children spawned meanwhile do not hold our pipe open.
+        _ = fcntl(pipeFDs[0], F_SETFD, FD_CLOEXEC)
+        _ = fcntl(pipeFDs[1], F_SETFD, FD_CLOEXEC)
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_adddup2(&actions, pipeFDs[1], 1)
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        let argv = ([path] + arguments).map { strdup($0) } + [nil]
+        defer { argv.forEach { free($0) } }
+        var child: pid_t = 0
+        let attributes = SpawnAttributes()
+        let rc = posix_spawn(&child, path, &actions, &attributes.raw, argv, environ)
+        close(pipeFDs[1])
+        guard rc == 0 else {
+            close(pipeFDs[0])
+            throw TestFailure("posix_spawn \(path): \(String(cString: strerror(rc)))")
+        }
+        pid = child
+        stdoutFD = pipeFDs[0]
+    }
+
+    deinit {
+        terminate()
+        close(stdoutFD)
+    }
+
+    /// Reads stdout until a line equal to `word` (or starting with it) arrives.
+    @discardableResult
+    public func waitForLine(startingWith word: String, timeout: Double = 20) throws -> String {
+        let deadline = Date().addingTimeInterval(timeout)
+        while true {
+            if let newline = buffered.firstIndex(of: 10) {
+                let line = String(decoding: buffered[..<newline], as: UTF8.self)
+                buffered.removeSubrange(...newline)
+                if line.hasPrefix(word) { return line }
+                continue
+            }
+            let remaining = deadline.timeIntervalSinceNow
+            guard remaining > 0 else { throw TestFailure("pid \(pid) did not print \(word) in \(timeout) s") }
+            var pollFD = pollfd(fd: stdoutFD, events: Int16(POLLIN), revents: 0)
+            let ready = poll(&pollFD, 1, Int32(min(remaining, 1) * 1000))
+            if ready <= 0 { continue }
+            var chunk = [UInt8](repeating: 0, count: 4096)
+            let n = read(stdoutFD, &chunk, chunk.count)
+            if n <= 0 { throw TestFailure("pid \(pid) closed stdout before printing \(word)") }
+            buffered.append(contentsOf: chunk[0..<n])
+        }
+    }
+
+    /// Kills the child and reaps it. Safe to call twice.
+    public func terminate() {
+        guard !reaped else { return }
+        kill(pid, SIGKILL)
+        // SIGCONT too, in case a test left it stopped: a stopped process still dies on SIGKILL,
+        // but being explicit costs nothing.
+        kill(pid, SIGCONT)
+        _ = waitForExit(timeout: 10)
+    }
+
+    /// Waits for the child to exit and returns its wait status, or nil on timeout.
+    @discardableResult
+    public func waitForExit(timeout: Double) -> Int32? {
+        let deadline = Date().addingTimeInterval(timeout)
+        var status: Int32 = 0
+        while true {
+            let rc = waitpid(pid, &status, WNOHANG)
+            if rc == pid || (rc < 0 && errno == ECHILD) {
+                reaped = true
+                return status
+            }
+            if Date() > deadline { return nil }
+            usleep(2000)
+        }
+    }
+}
+
+public struct TestFailure: Error, CustomStringConvertible {
+    public let description: String
+    public init(_ description: String) { self.description = description }
+}
