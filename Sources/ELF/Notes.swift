@@ -44,22 +44,23 @@ extension ELFFile {
     public var buildIDHex: String? { buildID.map(hexString) }
 
     /// Notes are 4-byte aligned, except sections/segments declaring 8 (as
-    /// .note.gnu.property does), whose descriptors are padded to 8.
+    /// .note.gnu.property does), where descriptors and next notes start 8-aligned.
     static func parseNotes(_ data: UnsafeRawBufferPointer, alignment: UInt64, into result: inout [ELFNote]) {
         let align = alignment == 8 ? 8 : 4
-        func padded(_ n: Int) -> Int { (n + align - 1) & ~(align - 1) }
+        func aligned(_ n: Int) -> Int { (n + align - 1) & ~(align - 1) }
         var at = 0
         while data.count - at >= 12 {
             let nameSize = Int(UInt32(littleEndian: data.loadUnaligned(fromByteOffset: at, as: UInt32.self)))
             let descSize = Int(UInt32(littleEndian: data.loadUnaligned(fromByteOffset: at + 4, as: UInt32.self)))
             let type = UInt32(littleEndian: data.loadUnaligned(fromByteOffset: at + 8, as: UInt32.self))
             let nameAt = at + 12
-            let descAt = nameAt + padded(nameSize)
+            // Padding aligns the offsets (from the start of the note area), not the sizes.
+            let descAt = aligned(nameAt + nameSize)
             guard descAt <= data.count, descSize <= data.count - descAt else { return }
             let nameBytes = UnsafeRawBufferPointer(rebasing: data[nameAt ..< nameAt + nameSize])
             result.append(ELFNote(name: StringTable.string(in: nameBytes, at: 0), type: type,
                                   descriptor: UnsafeRawBufferPointer(rebasing: data[descAt ..< descAt + descSize])))
-            at = descAt + padded(descSize)
+            at = aligned(descAt + descSize)
         }
     }
 }

@@ -85,21 +85,7 @@ extension ELFFile {
     /// after sorting, since the name is the last key).
     private func sortAndDeduplicate(_ records: inout [SymbolTable.Record], strings: [StringTable]) {
         func name(_ r: SymbolTable.Record) -> UnsafeRawBufferPointer { strings[Int(r.stringTable)].raw(at: r.nameOffset) }
-        func underscores(_ raw: UnsafeRawBufferPointer) -> Int {
-            var n = 0
-            while n < raw.count, raw[n] == UInt8(ascii: "_") { n += 1 }
-            return n
-        }
-        records.sort { a, b in
-            if a.value != b.value { return a.value < b.value }
-            if a.bindingRank != b.bindingRank { return a.bindingRank < b.bindingRank }
-            if a.isObject != b.isObject { return !a.isObject }
-            if a.size != b.size { return a.size > b.size }
-            let na = name(a), nb = name(b)
-            let ua = underscores(na), ub = underscores(nb)
-            if ua != ub { return ua < ub }
-            return compareNames(na, nb) < 0
-        }
+        records.sort { SymbolOrder.precedes($0, $1, strings: strings) }
         guard records.count > 1 else { return }
         var kept = 1
         for i in 1 ..< records.count {
@@ -111,5 +97,26 @@ extension ELFFile {
             kept += 1
         }
         records.removeLast(records.count - kept)
+    }
+}
+
+/// The one ordering rule for symbols: address, then best alias first.
+enum SymbolOrder {
+    static func precedes(_ a: SymbolTable.Record, _ b: SymbolTable.Record, strings: [StringTable]) -> Bool {
+        if a.value != b.value { return a.value < b.value }
+        if a.bindingRank != b.bindingRank { return a.bindingRank < b.bindingRank }
+        if a.isObject != b.isObject { return !a.isObject }
+        if a.size != b.size { return a.size > b.size }
+        let na = strings[Int(a.stringTable)].raw(at: a.nameOffset)
+        let nb = strings[Int(b.stringTable)].raw(at: b.nameOffset)
+        let ua = leadingUnderscores(na), ub = leadingUnderscores(nb)
+        if ua != ub { return ua < ub }
+        return compareNames(na, nb) < 0
+    }
+
+    private static func leadingUnderscores(_ raw: UnsafeRawBufferPointer) -> Int {
+        var n = 0
+        while n < raw.count, raw[n] == UInt8(ascii: "_") { n += 1 }
+        return n
     }
 }
