@@ -4,7 +4,22 @@
 /// names are decoded only when a symbol is handed out.
 struct StringTable: @unchecked Sendable {
     let owner: MappedFile
+    /// The table up to and including its last NUL, so every string that
+    /// starts inside it is terminated inside it (C string functions are safe).
     let bytes: UnsafeRawBufferPointer
+
+    init(owner: MappedFile, bytes: UnsafeRawBufferPointer) {
+        self.owner = owner
+        var end = bytes.count
+        while end > 0, bytes[end - 1] != 0 { end -= 1 }
+        self.bytes = UnsafeRawBufferPointer(rebasing: bytes[..<end])
+    }
+
+    /// The C string at `offset`; the caller has checked `offset < bytes.count`.
+    @inline(__always)
+    func cString(at offset: UInt32) -> UnsafePointer<CChar> {
+        (bytes.baseAddress! + Int(offset)).assumingMemoryBound(to: CChar.self)
+    }
 
     /// The NUL-terminated string at `offset`; an unterminated string ends at
     /// the end of the table, an offset past the end gives "".
@@ -28,6 +43,17 @@ struct StringTable: @unchecked Sendable {
         return UnsafeRawBufferPointer(start: start, count: length)
     }
 
+    /// Whether the string at `offset` is exactly `wanted`, without scanning
+    /// for its end first.
+    func matches(at offset: UInt32, _ wanted: UnsafeRawBufferPointer) -> Bool {
+        let start = Int(offset)
+        guard start < bytes.count, wanted.count <= bytes.count - start, let base = bytes.baseAddress else { return false }
+        let end = start + wanted.count
+        guard end == bytes.count || bytes[end] == 0 else { return false }
+        guard let w = wanted.baseAddress, wanted.count > 0 else { return true }
+        return memcmp(base + start, w, wanted.count) == 0
+    }
+
     func string(at offset: UInt32) -> String { StringTable.string(in: bytes, at: Int(offset)) }
     func raw(at offset: UInt32) -> UnsafeRawBufferPointer { StringTable.rawString(in: bytes, at: Int(offset)) }
 }
@@ -35,14 +61,3 @@ struct StringTable: @unchecked Sendable {
 #if canImport(Glibc)
 import Glibc
 #endif
-
-/// Byte-wise comparison of two raw names (memcmp order, shorter first on a tie).
-@inline(__always)
-func compareNames(_ a: UnsafeRawBufferPointer, _ b: UnsafeRawBufferPointer) -> Int {
-    let n = min(a.count, b.count)
-    if n > 0, let pa = a.baseAddress, let pb = b.baseAddress {
-        let c = memcmp(pa, pb, n)
-        if c != 0 { return Int(c) }
-    }
-    return a.count - b.count
-}

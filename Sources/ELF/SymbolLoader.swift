@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 extension ELFFile {
     /// The merged .symtab + .dynsym table, built on first access and cached
     /// (the error too, if the tables are malformed).
@@ -36,8 +40,9 @@ extension ELFFile {
             }
             let names = try dataAndOwner(of: sections[Int(table.link)])
             let entries = try data(of: table)
-            strings.append(StringTable(owner: names.owner, bytes: names.bytes))
-            try appendDefinedSymbols(from: entries, fileOffset: Int(clamping: table.offset), names: names.bytes,
+            let stringTable = StringTable(owner: names.owner, bytes: names.bytes)
+            strings.append(stringTable)
+            try appendDefinedSymbols(from: entries, fileOffset: Int(clamping: table.offset), names: stringTable.bytes,
                                      stringTable: UInt8(strings.count - 1), into: &records)
         }
         sortAndDeduplicate(&records, strings: strings)
@@ -84,13 +89,12 @@ extension ELFFile {
     /// entries duplicated between .symtab and .dynsym (identical neighbours
     /// after sorting, since the name is the last key).
     private func sortAndDeduplicate(_ records: inout [SymbolTable.Record], strings: [StringTable]) {
-        func name(_ r: SymbolTable.Record) -> UnsafeRawBufferPointer { strings[Int(r.stringTable)].raw(at: r.nameOffset) }
         records.sort { SymbolOrder.precedes($0, $1, strings: strings) }
         guard records.count > 1 else { return }
         var kept = 1
         for i in 1 ..< records.count {
             let r = records[i], last = records[kept - 1]
-            if r.value == last.value, r.size == last.size, r.info == last.info, compareNames(name(r), name(last)) == 0 {
+            if r.value == last.value, r.size == last.size, r.info == last.info, SymbolOrder.compareNames(r, last, strings: strings) == 0 {
                 continue
             }
             records[kept] = r
@@ -107,16 +111,21 @@ enum SymbolOrder {
         if a.bindingRank != b.bindingRank { return a.bindingRank < b.bindingRank }
         if a.isObject != b.isObject { return !a.isObject }
         if a.size != b.size { return a.size > b.size }
-        let na = strings[Int(a.stringTable)].raw(at: a.nameOffset)
-        let nb = strings[Int(b.stringTable)].raw(at: b.nameOffset)
+        let na = strings[Int(a.stringTable)].cString(at: a.nameOffset)
+        let nb = strings[Int(b.stringTable)].cString(at: b.nameOffset)
         let ua = leadingUnderscores(na), ub = leadingUnderscores(nb)
         if ua != ub { return ua < ub }
-        return compareNames(na, nb) < 0
+        return strcmp(na, nb) < 0
     }
 
-    private static func leadingUnderscores(_ raw: UnsafeRawBufferPointer) -> Int {
+    /// Byte-wise (strcmp) order of two records' names.
+    static func compareNames(_ a: SymbolTable.Record, _ b: SymbolTable.Record, strings: [StringTable]) -> Int32 {
+        strcmp(strings[Int(a.stringTable)].cString(at: a.nameOffset), strings[Int(b.stringTable)].cString(at: b.nameOffset))
+    }
+
+    private static func leadingUnderscores(_ name: UnsafePointer<CChar>) -> Int {
         var n = 0
-        while n < raw.count, raw[n] == UInt8(ascii: "_") { n += 1 }
+        while name[n] == CChar(UInt8(ascii: "_")) { n += 1 }  // stops at the NUL at the latest
         return n
     }
 }

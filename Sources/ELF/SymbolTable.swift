@@ -154,8 +154,7 @@ public struct SymbolTable: Sendable, RandomAccessCollection {
             let wanted = UnsafeRawBufferPointer(utf8)
             var found: [ELFSymbol] = []
             for record in records {
-                let raw = strings[Int(record.stringTable)].raw(at: record.nameOffset)
-                if raw.count == wanted.count, compareNames(raw, wanted) == 0 {
+                if strings[Int(record.stringTable)].matches(at: record.nameOffset, wanted) {
                     found.append(symbol(record))
                 }
             }

@@ -16,8 +16,8 @@ import Testing
     @Test func libcBiasFromEveryMappingAgreesWithDlsym() throws {
         let real = try #require(realpath(libcPath, nil).map { p in defer { free(p) }; return String(cString: p) })
         let libc = try ELFFile.open(path: real)
-        let symbol: UnsafeMutableRawPointer? = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "malloc")
-        let runtimeMalloc = UInt64(UInt(bitPattern: try #require(symbol)))
+        let runtimeMalloc = UInt64(UInt(bitPattern: dlsym(UnsafeMutableRawPointer(bitPattern: 0), "malloc")))
+        #expect(runtimeMalloc != 0)
         // Only the loader's mappings, the contiguous run around malloc: tests
         // (this one too) also mmap libc whole, elsewhere.
         let all = try mappings(of: real)
@@ -34,6 +34,21 @@ import Testing
             #expect(bias % 4096 == 0)
         }
         #expect(try libc.symbols.symbol(containing: runtimeMalloc &- (maps[0].start &- libc.linkAddress(forFileOffset: maps[0].offset)!) + 8)?.name == "malloc")
+    }
+
+    @Test func ownFunctionSymbolizesThroughProcSelfExe() throws {
+        let exe = try ELFFile.open(path: "/proc/self/exe")
+        let real = try FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")
+        let probe: @convention(c) () -> Int32 = elftestsProbe
+        let runtime = UInt64(UInt(bitPattern: unsafeBitCast(probe, to: UnsafeRawPointer.self)))
+        let text = try #require(try mappings(of: real).first { $0.start <= runtime && runtime < $0.end })
+        #expect(text.executable)
+        let bias = try #require(exe.loadBias(mappingStart: text.start, fileOffset: text.offset, executable: true))
+        let symbol = try #require(try exe.symbols.symbol(containing: runtime &- bias))
+        #expect(symbol.name == "elftests_probe")
+        #expect(symbol.kind == .function)
+        #expect(symbol.value == runtime &- bias)
+        #expect(elftestsProbe() == 42)
     }
 
     @Test func linkAddressFollowsSegments() throws {
@@ -61,3 +76,6 @@ import Testing
         #expect(file.loadBias(mappingStart: text.vaddr & ~0xfff, fileOffset: text.offset & ~0xfff) == 0)
     }
 }
+
+@_cdecl("elftests_probe")
+func elftestsProbe() -> Int32 { 42 }
