@@ -7,7 +7,7 @@ import Synchronization
 /// use and then cached. Section data are views into the mapping, valid while
 /// this object is alive. Immutable after init apart from those caches, which
 /// are guarded by a lock, so one instance can be shared between threads.
-public final class ELFFile: @unchecked Sendable {
+public final class ELFFile: Sendable {
     /// Where the file was opened from; nil for `init(bytes:)`.
     public let path: String?
     public let header: ELFHeader
@@ -17,12 +17,11 @@ public final class ELFFile: @unchecked Sendable {
     public let sections: [Section]
 
     let storage: MappedFile
-    let cache = Mutex(LazyState())
-
-    struct LazyState: ~Copyable {
-        var symbols: Result<SymbolTable, ELFError>?
-        var decompressed: [Int: Result<MappedFile, ELFError>] = [:]
-    }
+    // One lock per cache: symbol loading and note scanning read sections,
+    // which may take the decompression lock, so they must not share it.
+    let symbolCache = Mutex<Result<SymbolTable, ELFError>?>(nil)
+    let buildIDCache = Mutex<[UInt8]??>(nil)
+    let decompressedCache = Mutex<[Int: Result<MappedFile, ELFError>]>([:])
 
     /// Maps the file at `path` read-only.
     public static func open(path: String) throws(ELFError) -> ELFFile {

@@ -33,11 +33,15 @@ extension ELFFile {
     }
 
     /// The GNU build-id (NT_GNU_BUILD_ID descriptor), usually 20 bytes.
+    /// Looked up once, then cached: debug-file lookup and module identity ask often.
     public var buildID: [UInt8]? {
-        for note in notes where note.type == ELFFile.noteTypeGNUBuildID && note.name == "GNU" && note.descriptor.count > 0 {
-            return Array(note.descriptor)
+        buildIDCache.withLock { cached in
+            if let cached { return cached }
+            let found = notes.first { $0.type == ELFFile.noteTypeGNUBuildID && $0.name == "GNU" && $0.descriptor.count > 0 }
+                .map { Array($0.descriptor) }
+            cached = .some(found)
+            return found
         }
-        return nil
     }
 
     /// The build-id as lowercase hex, as `readelf -n` and .build-id paths spell it.

@@ -30,15 +30,19 @@ extension ELFFile {
     }
 
     private func decompressed(_ section: Section, _ raw: UnsafeRawBufferPointer) throws(ELFError) -> MappedFile {
-        let result: Result<MappedFile, ELFError> = cache.withLock { state in
-            if let cached = state.decompressed[section.index] { return cached }
+        // The cache is keyed by index: only cache sections that are really ours.
+        guard section.index < sections.count, sections[section.index] == section else {
+            return try ELFFile.inflate(section, raw, fileOffset: Int(clamping: section.offset))
+        }
+        let result: Result<MappedFile, ELFError> = decompressedCache.withLock { inflated in
+            if let cached = inflated[section.index] { return cached }
             let fresh: Result<MappedFile, ELFError>
             do throws(ELFError) {
                 fresh = .success(try ELFFile.inflate(section, raw, fileOffset: Int(clamping: section.offset)))
             } catch {
                 fresh = .failure(error)
             }
-            state.decompressed[section.index] = fresh
+            inflated[section.index] = fresh
             return fresh
         }
         return try result.get()

@@ -7,15 +7,15 @@ extension ELFFile {
     /// (the error too, if the tables are malformed).
     public var symbols: SymbolTable {
         get throws(ELFError) {
-            let result: Result<SymbolTable, ELFError> = cache.withLock { state in
-                if let cached = state.symbols { return cached }
+            let result: Result<SymbolTable, ELFError> = symbolCache.withLock { cached in
+                if let cached { return cached }
                 let fresh: Result<SymbolTable, ELFError>
                 do throws(ELFError) {
                     fresh = .success(try loadSymbols())
                 } catch {
                     fresh = .failure(error)
                 }
-                state.symbols = fresh
+                cached = fresh
                 return fresh
             }
             return try result.get()

@@ -166,6 +166,26 @@ enum Stats {
         #expect(throws: ELFError.self) { try badSize.data(of: bigText) }
     }
 
+    @Test func compressedFlagOnTablesIsATypedErrorNotAHang() throws {
+        let original = try readBytes("/bin/ls")
+        let file = try ELFFile(bytes: original)
+        for name in [".dynsym", ".dynstr", ".note.gnu.build-id", ".gnu_debuglink"] {
+            let section = try #require(file.section(named: name))
+            var bytes = original
+            bytes[Int(file.header.sectionHeaderOffset) + section.index * 64 + 9] |= 0x08  // sh_flags |= SHF_COMPRESSED
+            let patched = try ELFFile(bytes: bytes)
+            #expect(patched.section(named: name)?.isCompressed == true)
+            #expect(throws: ELFError.self, "\(name)") { try patched.data(of: patched.section(named: name)!) }
+            if name.hasPrefix(".dyn") {
+                #expect(throws: ELFError.self) { try patched.symbols }
+            } else if name == ".gnu_debuglink" {
+                #expect(patched.debugLink == nil)
+            } else {
+                #expect(patched.buildID == nil)
+            }
+        }
+    }
+
     @Test func lyingCompressedSizeIsRejectedWithoutAllocating() throws {
         let fixture = try CFixture.get()
         let path = fixture.directory + "/fixture-lying-zlib"

@@ -135,6 +135,23 @@ import Testing
         #expect(table.symbols(named: "hold.0").isEmpty)
     }
 
+    @Test func concurrentFirstAccessAgrees() async throws {
+        let file = try ELFFile.open(path: libcPath)
+        let malloc = try ELFFile.open(path: libcPath).symbols.symbols(named: "malloc").first!
+        let answers = try await withThrowingTaskGroup(of: [String?].self) { group in
+            for worker in 0 ..< 16 {
+                group.addTask {
+                    let table = try file.symbols
+                    return [table.symbol(containing: malloc.value + UInt64(worker))?.name, file.buildIDHex, String(table.count)]
+                }
+            }
+            return try await group.reduce(into: []) { $0.append($1) }
+        }
+        #expect(answers.count == 16)
+        #expect(Set(answers.map { $0 }).count == 1)
+        #expect(answers.first?.first == "malloc")
+    }
+
     @Test func aliasOrderIsOneConsistentRule() throws {
         // Hand-made records: all at 0x1000, checked against the documented order.
         let names = Array("\0_w\0__g\0g\0l\0big\0obj\0".utf8)
