@@ -27,8 +27,9 @@ extension ELFFile {
     private func loadSymbols() throws(ELFError) -> SymbolTable {
         var records: [SymbolTable.Record] = []
         var strings: [StringTable] = []
-        // .symtab first: in unstripped files it is a superset of .dynsym.
-        let tables = sections.filter { $0.type == .symbolTable } + sections.filter { $0.type == .dynamicSymbolTable }
+        // .symtab first: in unstripped files it is a superset of .dynsym. The
+        // gABI allows one table of each type; extra ones (corrupt files) are ignored.
+        let tables = [SectionType.symbolTable, .dynamicSymbolTable].compactMap { type in sections.first { $0.type == type } }
         for table in tables where table.size > 0 {
             let headerAt = Int(clamping: header.sectionHeaderOffset) &+ table.index &* Int(header.sectionHeaderEntrySize)
             guard table.entsize == UInt64(ELFFile.symbolEntrySize) else {

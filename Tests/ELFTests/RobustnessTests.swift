@@ -186,6 +186,24 @@ enum Stats {
         }
     }
 
+    @Test func manySymbolTablesAreNotAProblem() throws {
+        // Turn every section but the name table into a DYNSYM linked to
+        // .dynstr: only the first table of each type is read.
+        var bytes = try readBytes("/bin/ls")
+        let file = try ELFFile(bytes: bytes)
+        let dynstr = try #require(file.section(named: ".dynstr"))
+        let shstrndx = Int(file.header.sectionNameTableIndex)
+        for section in file.sections.dropFirst() where section.index != shstrndx && section.index != dynstr.index {
+            let at = Int(file.header.sectionHeaderOffset) + section.index * 64
+            bytes.replaceSubrange(at + 4 ..< at + 8, with: [11, 0, 0, 0])  // sh_type = SHT_DYNSYM
+            bytes.replaceSubrange(at + 40 ..< at + 44, with: [UInt8(dynstr.index), 0, 0, 0])  // sh_link
+            bytes.replaceSubrange(at + 56 ..< at + 64, with: [24, 0, 0, 0, 0, 0, 0, 0])  // sh_entsize
+        }
+        let patched = try ELFFile(bytes: bytes)
+        #expect(patched.sections.filter { $0.type == .dynamicSymbolTable }.count > 20)
+        Self.exercise(bytes)
+    }
+
     @Test func lyingCompressedSizeIsRejectedWithoutAllocating() throws {
         let fixture = try CFixture.get()
         let path = fixture.directory + "/fixture-lying-zlib"
