@@ -63,7 +63,13 @@ enum Stats {
         let fixture = try CFixture.get()
         let zlib = fixture.directory + "/fixture-fuzz-zlib"
         try run("objcopy", ["--compress-debug-sections=zlib", fixture.executable, zlib])
+        let debugOnly = fixture.directory + "/fixture-fuzz.debug"
+        try run("objcopy", ["--only-keep-debug", fixture.library, debugOnly])
+        let stripped = fixture.directory + "/libfixture-fuzz-stripped.so"
+        try run("objcopy", ["--strip-all", "--add-gnu-debuglink=" + debugOnly, fixture.library, stripped])
         return [
+            ("debug-only", try readBytes(debugOnly)),
+            ("stripped+debuglink", try readBytes(stripped)),
             ("ls", try readBytes("/bin/ls")),
             ("fixture", try readBytes(fixture.executable)),
             ("fixture-zlib", try readBytes(zlib)),
@@ -109,10 +115,11 @@ enum Stats {
                 targets.append(Int(section.offset) ..< Int(section.offset + section.size))
             }
             targets.append(0 ..< bytes.count)
+            // NOBITS sections (a debug-only file has many) may lie past the end.
+            targets = targets.map { $0.clamped(to: 0 ..< bytes.count) }.filter { !$0.isEmpty }
             let flips = Int.random(in: 1 ... 8, using: &rng)
             for _ in 0 ..< flips {
                 let range = targets[Int.random(in: 0 ..< targets.count, using: &rng)]
-                guard !range.isEmpty else { continue }
                 let at = Int.random(in: range, using: &rng)
                 bytes[at] = n % 3 == 0 ? UInt8.random(in: 0 ... 255, using: &rng) : bytes[at] ^ (1 << UInt8.random(in: 0 ..< 8, using: &rng))
                 if n % 5 == 0 {  // sometimes a maximal value, the classic overflow bait
