@@ -90,7 +90,18 @@ extension ELFFile {
     /// entries duplicated between .symtab and .dynsym (identical neighbours
     /// after sorting, since the name is the last key).
     private func sortAndDeduplicate(_ records: inout [SymbolTable.Record], strings: [StringTable]) {
-        records.sort { SymbolOrder.precedes($0, $1, strings: strings) }
+        // Addresses first with a cheap comparison, then only runs of aliases
+        // with the full rule: same order, far fewer name comparisons.
+        records.sort { $0.value < $1.value }
+        var start = 0
+        while start < records.count {
+            var end = start + 1
+            while end < records.count, records[end].value == records[start].value { end += 1 }
+            if end - start > 1 {
+                records[start ..< end].sort { SymbolOrder.precedes($0, $1, strings: strings) }
+            }
+            start = end
+        }
         guard records.count > 1 else { return }
         var kept = 1
         for i in 1 ..< records.count {
