@@ -1,0 +1,54 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Bytes that stay at one address for the owner's lifetime: a read-only mmap of
+/// a file, or a heap copy (for `ELFFile(bytes:)` and decompressed sections).
+///
+/// Immutable after init, so sharing across threads is safe.
+final class MappedFile: @unchecked Sendable {
+    let bytes: UnsafeRawBufferPointer
+    private let isMapped: Bool
+
+    /// Maps `path` read-only. An empty file is an error (mmap of 0 bytes fails).
+    init(path: String) throws(ELFError) {
+        let fd = Glibc.open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw .io(path: path, operation: "open", errno: errno) }
+        defer { close(fd) }
+        var st = stat()
+        guard fstat(fd, &st) == 0 else { throw .io(path: path, operation: "fstat", errno: errno) }
+        guard (st.st_mode & S_IFMT) == S_IFREG else { throw .io(path: path, operation: "open non-regular file", errno: EINVAL) }
+        let size = Int(st.st_size)
+        guard size > 0 else { throw .emptyFile(path: path) }
+        guard let base = mmap(nil, size, PROT_READ, MAP_PRIVATE, fd, 0), base != MAP_FAILED else {
+            throw .io(path: path, operation: "mmap", errno: errno)
+        }
+        bytes = UnsafeRawBufferPointer(start: base, count: size)
+        isMapped = true
+    }
+
+    /// Takes a private heap copy of `source`.
+    init(copying source: UnsafeRawBufferPointer) {
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: max(source.count, 1), alignment: 16)
+        if let src = source.baseAddress, source.count > 0 {
+            buffer.baseAddress!.copyMemory(from: src, byteCount: source.count)
+        }
+        bytes = UnsafeRawBufferPointer(start: buffer.baseAddress, count: source.count)
+        isMapped = false
+    }
+
+    /// Adopts an allocation made with `UnsafeMutableRawBufferPointer.allocate`.
+    init(adopting buffer: UnsafeMutableRawBufferPointer, count: Int) {
+        bytes = UnsafeRawBufferPointer(start: buffer.baseAddress, count: count)
+        isMapped = false
+    }
+
+    deinit {
+        guard let base = bytes.baseAddress else { return }
+        if isMapped {
+            munmap(UnsafeMutableRawPointer(mutating: base), bytes.count)
+        } else {
+            UnsafeMutableRawPointer(mutating: base).deallocate()
+        }
+    }
+}

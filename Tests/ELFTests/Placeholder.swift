@@ -1,4 +1,0 @@
-import Testing
-@testable import ELF
-
-@Test func ELFBuilds() {}

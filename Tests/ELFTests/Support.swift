@@ -1,0 +1,116 @@
+import Foundation
+import Testing
+@testable import ELF
+
+/// Runs a tool and returns its stdout; throws with stderr if it fails.
+@discardableResult
+func run(_ tool: String, _ arguments: [String]) throws -> String {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    process.arguments = [tool] + arguments
+    let out = Pipe(), err = Pipe()
+    process.standardOutput = out
+    process.standardError = err
+    try process.run()
+    let output = out.fileHandleForReading.readDataToEndOfFile()
+    let errors = err.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    guard process.terminationStatus == 0 else {
+        throw ToolFailure(message: "\(tool) \(arguments.joined(separator: " ")): \(String(decoding: errors, as: UTF8.self))")
+    }
+    return String(decoding: output, as: UTF8.self)
+}
+
+struct ToolFailure: Error, CustomStringConvertible { let message: String; var description: String { message } }
+
+func makeTempDirectory(_ tag: String) throws -> String {
+    let path = NSTemporaryDirectory() + "elftests-\(tag)-\(getpid())-\(UInt32.random(in: 0 ... .max))"
+    try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    return path
+}
+
+func readBytes(_ path: String) throws -> [UInt8] {
+    [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
+}
+
+func writeBytes(_ bytes: [UInt8], to path: String) throws {
+    try Data(bytes).write(to: URL(fileURLWithPath: path))
+}
+
+/// A small C program compiled once per test run with `gcc -O2 -g`, as an
+/// executable and as a shared library.
+struct CFixture: Sendable {
+    static let source = """
+    volatile int hold = 1;
+
+    __attribute__((noinline, noclone)) int spin_here(int n) {
+        static volatile int hold = 0;   /* gcc names this one hold.0 */
+        for (int i = 0; i < n; i++) hold += i;
+        return hold;
+    }
+
+    /* aligned(64) leaves a padding gap after spin_here that no symbol covers. */
+    __attribute__((noinline, noclone, aligned(64))) static int static_helper(int x) {
+        return x * 3 + hold;
+    }
+
+    __attribute__((noinline, noclone, aligned(64))) int exported_entry(int x) {
+        return static_helper(x) + spin_here(x);
+    }
+
+    #ifdef WITH_MAIN
+    int main(int argc, char **argv) { (void)argv; return exported_entry(argc) & 1; }
+    #endif
+    """
+
+    let directory: String
+    let executable: String
+    let library: String
+
+    static let shared: Result<CFixture, any Error> = Result { try CFixture.build() }
+
+    static func get() throws -> CFixture { try shared.get() }
+
+    private static func build() throws -> CFixture {
+        let dir = try makeTempDirectory("fixture")
+        let source = dir + "/fixture.c"
+        try CFixture.source.write(toFile: source, atomically: true, encoding: .utf8)
+        let executable = dir + "/fixture"
+        let library = dir + "/libfixture.so"
+        try run("gcc", ["-O2", "-g", "-DWITH_MAIN", "-o", executable, source])
+        try run("gcc", ["-O2", "-g", "-shared", "-fPIC", "-o", library, source])
+        return CFixture(directory: dir, executable: executable, library: library)
+    }
+}
+
+/// One symbol row from `readelf -sW`: value, size, type, bind, ndx, raw name
+/// with any @version suffix removed.
+struct ReadelfSymbol: Hashable {
+    let value: UInt64, size: UInt64, type: String, bind: String, ndx: String, name: String
+}
+
+func readelfSymbols(_ path: String) throws -> [ReadelfSymbol] {
+    try run("readelf", ["-sW", path]).split(separator: "\n").compactMap { line in
+        let f = line.split(separator: " ", omittingEmptySubsequences: true)
+        guard f.count >= 8, f[0].hasSuffix(":"), let value = UInt64(f[1], radix: 16) else { return nil }
+        let size: UInt64? = f[2].hasPrefix("0x") ? UInt64(f[2].dropFirst(2), radix: 16) : UInt64(f[2])
+        guard let size else { return nil }
+        let name = f[7].split(separator: "@", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? ""
+        return ReadelfSymbol(value: value, size: size, type: String(f[3]), bind: String(f[4]), ndx: String(f[6]), name: name)
+    }
+}
+
+/// SplitMix64: tiny, seedable, so a failing fuzz case can be replayed.
+struct SeededRNG: RandomNumberGenerator {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9e37_79b9_7f4a_7c15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xbf58_476d_1ce4_e5b9
+        z = (z ^ (z >> 27)) &* 0x94d0_49bb_1331_11eb
+        return z ^ (z >> 31)
+    }
+}
+
+let libcPath = "/usr/lib/x86_64-linux-gnu/libc.so.6"
