@@ -3,8 +3,7 @@ import Testing
 
 @Suite struct CFAInterpreterTests {
     func row(_ instructions: [UInt8], at pc: UInt64, cie: CFIBuilder.CIEOptions = .init()) throws -> UnwindRow {
-        let (t, owners) = singleFDETable(cieOptions: cie, instructions: instructions)
-        defer { withExtendedLifetime(owners) {} }
+        let t = singleFDETable(cieOptions: cie, instructions: instructions)
         return try #require(try t.row(for: pc))
     }
 
@@ -68,8 +67,7 @@ import Testing
         op.i32(Int32(0x1050 - Int64(operandAddress)))
         b.fde(cie: c, pc: 0x1000, range: 0x100, instructions: op.b + CFA.defCFAOffset(48))
         b.terminate()
-        let (t, owners) = makeTable(ehFrame: b.bytes)
-        defer { withExtendedLifetime(owners) {} }
+        let t = makeTable(ehFrame: b.bytes)
         #expect(try t.row(for: 0x104f)?.cfa == .registerOffset(register: 7, offset: 8))
         #expect(try t.row(for: 0x1050)?.cfa == .registerOffset(register: 7, offset: 48))
     }
@@ -125,20 +123,16 @@ import Testing
     @Test func cfaRuleErrors() throws {
         let ins = CFA.defCFAExpression([0x77, 0x08]) + CFA.defCFAOffset(8)
         #expect(throws: CFIError.self) { try row(ins, at: 0x1000) }
-        let (t, o) = singleFDETable(instructions: CFA.restoreState)
-        defer { withExtendedLifetime(o) {} }
+        let t = singleFDETable(instructions: CFA.restoreState)
         #expect {
             try t.row(for: 0x1000)
         } throws: { ($0 as? CFIError)?.kind == .restoreStateUnderflow }
         let deep = Array(repeating: CFA.rememberState, count: 100).flatMap { $0 }
-        let (t2, o2) = singleFDETable(instructions: deep)
-        defer { withExtendedLifetime(o2) {} }
+        let t2 = singleFDETable(instructions: deep)
         #expect { try t2.row(for: 0x1000) } throws: { ($0 as? CFIError)?.kind == .rememberStateOverflow }
-        let (t3, o3) = singleFDETable(instructions: [0x3f])
-        defer { withExtendedLifetime(o3) {} }
+        let t3 = singleFDETable(instructions: [0x3f])
         #expect { try t3.row(for: 0x1000) } throws: { ($0 as? CFIError)?.kind == .unknownInstruction(0x3f) }
-        let (t4, o4) = singleFDETable(instructions: CFA.defCFA(200, 8))
-        defer { withExtendedLifetime(o4) {} }
+        let t4 = singleFDETable(instructions: CFA.defCFA(200, 8))
         #expect { try t4.row(for: 0x1000) } throws: { ($0 as? CFIError)?.kind == .registerOutOfRange(200) }
     }
 
@@ -156,8 +150,7 @@ import Testing
     }
 
     @Test func pcOutsideFDEIsNil() throws {
-        let (t, o) = singleFDETable(instructions: [])
-        defer { withExtendedLifetime(o) {} }
+        let t = singleFDETable(instructions: [])
         #expect(try t.row(for: 0xfff) == nil)
         #expect(try t.row(for: 0x1100) == nil)
         #expect(try t.row(for: 0x10ff) != nil)

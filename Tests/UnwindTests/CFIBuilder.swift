@@ -194,10 +194,15 @@ final class ByteOwner {
     deinit { pointer.deallocate() }
 }
 
+final class Owners {
+    let list: [ByteOwner]
+    init(_ list: [ByteOwner]) { self.list = list }
+}
+
 /// An UnwindTable over hand-built .eh_frame (and optional header/debug_frame) bytes.
 func makeTable(ehFrame: [UInt8]?, ehFrameAddress: UInt64 = 0x2000,
                header: [UInt8]? = nil, headerAddress: UInt64 = 0x1000,
-               debugFrame: [UInt8]? = nil) -> (UnwindTable, [ByteOwner]) {
+               debugFrame: [UInt8]? = nil) -> UnwindTable {
     var owners: [ByteOwner] = []
     func section(_ b: [UInt8]?, _ address: UInt64, _ kind: CFISectionKind) -> CFISection? {
         guard let b else { return nil }
@@ -207,13 +212,14 @@ func makeTable(ehFrame: [UInt8]?, ehFrameAddress: UInt64 = 0x2000,
     }
     let table = UnwindTable(ehFrameHeader: section(header, headerAddress, .ehFrameHeader),
                             ehFrame: section(ehFrame, ehFrameAddress, .ehFrame),
-                            debugFrame: section(debugFrame, 0, .debugFrame))
-    return (table, owners)
+                            debugFrame: section(debugFrame, 0, .debugFrame),
+                            owner: Owners(owners))
+    return table
 }
 
 /// A CFI table of one FDE with the given instructions (CIE: CFA=rsp+8, ra at cfa-8).
 func singleFDETable(pc: UInt64 = 0x1000, range: UInt32 = 0x100, cieOptions: CFIBuilder.CIEOptions = .init(),
-                    instructions: [UInt8]) -> (UnwindTable, [ByteOwner]) {
+                    instructions: [UInt8]) -> UnwindTable {
     var b = CFIBuilder()
     let c = b.cie(cieOptions)
     b.fde(cie: c, pc: pc, range: range, instructions: instructions)

@@ -124,8 +124,7 @@ import Testing
             #expect(cfa == 0x7fff_0000 + 8 + (low >= 11 ? 8 : 0), "rip low nibble \(low)")
         }
         // Also through the interpreter as a CFA rule.
-        let (t, o) = singleFDETable(instructions: CFA.defCFAExpression(plt))
-        defer { withExtendedLifetime(o) {} }
+        let t = singleFDETable(instructions: CFA.defCFAExpression(plt))
         let row = try #require(try t.row(for: 0x1000))
         #expect(row.cfa == .expression(plt))
     }
