@@ -41,9 +41,12 @@ public final class UnwindTable: @unchecked Sendable {
 
     /// - textBase/dataBase: link-time bases for textrel/datarel pointers in
     ///   .eh_frame (rare on x86_64; the header's datarel base is its own address).
+    /// - indirectPointerReader: reads the 8-byte slot a DW_EH_PE_indirect
+    ///   pc_begin points at (link-time address); without it such FDEs are errors.
     /// - owner: retained so the borrowed section bytes outlive the table.
     public init(ehFrameHeader: CFISection? = nil, ehFrame: CFISection? = nil, debugFrame: CFISection? = nil,
                 architecture: UnwindArchitecture = .x86_64, textBase: UInt64? = nil, dataBase: UInt64? = nil,
+                indirectPointerReader: (@Sendable (UInt64) -> UInt64?)? = nil,
                 owner: AnyObject? = nil) {
         self.architecture = architecture
         self.ehFrameHeader = ehFrameHeader.map { CFISection(bytes: $0.bytes, address: $0.address, kind: .ehFrameHeader) }
@@ -51,7 +54,7 @@ public final class UnwindTable: @unchecked Sendable {
         self.debugFrame = debugFrame.map { CFISection(bytes: $0.bytes, address: $0.address, kind: .debugFrame) }
         self.owner = owner
         bases = PointerContext(sectionAddress: 0, textBase: textBase, dataBase: dataBase,
-                               addressSize: architecture.addressSize)
+                               addressSize: architecture.addressSize, readIndirect: indirectPointerReader)
         var header: EhFrameHeader? = nil
         var headerError: CFIError? = nil
         if let h = self.ehFrameHeader, self.ehFrame != nil {

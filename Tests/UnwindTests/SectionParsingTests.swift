@@ -83,6 +83,26 @@ import Testing
         }
     }
 
+    @Test func indirectFDEPointerThroughTheTable() throws {
+        // pc_begin is udata8|indirect: the value is the address of a slot holding the pc.
+        var b = CFIBuilder()
+        var o = CFIBuilder.CIEOptions()
+        o.fdeEncoding = 0x84
+        let c = b.cie(o)
+        let f = b.fde(cie: c, pcBeginBytes: le(0x9000, 8), pcRangeBytes: le(0x40, 8), instructions: CFA.defCFAOffset(24))
+        b.terminate()
+        let owner = ByteOwner(b.bytes)
+        let section = CFISection(bytes: owner.raw, address: 0x2000, kind: .ehFrame)
+        let t = UnwindTable(ehFrame: section, indirectPointerReader: { $0 == 0x9000 ? 0x7000 : nil }, owner: owner)
+        let e = try t.entry(at: f, in: t.ehFrame!)
+        #expect(e.fde.pcBegin == 0x7000)
+        #expect(try t.row(for: 0x7010)?.cfa == .registerOffset(register: 7, offset: 24))
+        let without = UnwindTable(ehFrame: section, owner: owner)
+        #expect { try without.entry(at: f, in: without.ehFrame!) } throws: {
+            ($0 as? CFIError)?.kind == .indirectPointerUnavailable
+        }
+    }
+
     func le(_ v: UInt64, _ n: Int) -> [UInt8] { (0..<n).map { UInt8(truncatingIfNeeded: v >> (8 * UInt64($0))) } }
 }
 
