@@ -63,9 +63,11 @@ public struct CommonInformationEntry: Sendable, Equatable {
                 case UInt8(ascii: "L"): lsdaEncoding = PointerEncoding(try c.u8())
                 case UInt8(ascii: "P"):
                     let enc = PointerEncoding(try c.u8())
-                    // A personality with a base we lack is not worth failing over.
-                    personality = try? c.pointer(enc, context, resolveIndirect: false)
-                    if personality == nil { break scan }
+                    // A personality with a base we lack is not worth failing
+                    // over: decode it if we can, and always step past it.
+                    var peek = c
+                    personality = try? peek.pointer(enc, context, resolveIndirect: false)
+                    try c.skipPointer(enc, context)
                 case UInt8(ascii: "S"): isSignal = true
                 case UInt8(ascii: "B"), UInt8(ascii: "G"): continue  // aarch64 BTI / MTE markers
                 default: break scan  // unknown: the length lets us skip the rest

@@ -96,6 +96,16 @@ extension CFICursor {
         return result
     }
 
+    /// Steps over an encoded pointer without needing any of its bases.
+    mutating func skipPointer(_ encoding: PointerEncoding, _ context: PointerContext) throws(CFIError) {
+        if encoding.application == PointerEncoding.aligned {
+            let addr = context.sectionAddress &+ UInt64(offset)
+            let size = UInt64(context.addressSize)
+            try skip(Int((size - addr % size) % size))
+        }
+        _ = try value(format: encoding.format, addressSize: context.addressSize, rawEncoding: encoding.rawValue)
+    }
+
     /// Reads just the value format (used for FDE address ranges, which are
     /// lengths and take no base).
     mutating func value(format: UInt8, addressSize: Int, rawEncoding: UInt8) throws(CFIError) -> UInt64 {

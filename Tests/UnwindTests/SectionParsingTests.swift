@@ -132,6 +132,22 @@ import Testing
         }
     }
 
+    @Test func personalityWithMissingBaseKeepsLaterLetters() throws {
+        // "zPR" with a datarel personality (no data base given): R must still be read.
+        var b = CFIBuilder()
+        var o = CFIBuilder.CIEOptions()
+        o.augmentation = "zPR"
+        o.personality = (0x3b, [0x10, 0, 0, 0])
+        let c = b.cie(o)
+        b.fde(cie: c, pc: 0x5000, range: 0x20, instructions: CFA.defCFAOffset(16))
+        b.terminate()
+        let t = makeTable(ehFrame: b.bytes)
+        let e = try #require(try t.entry(for: 0x5010))
+        #expect(e.cie.personality == nil)
+        #expect(e.cie.fdeEncoding.rawValue == 0x1b)
+        #expect(e.fde.pcBegin == 0x5000)
+    }
+
     @Test func cieVersions() throws {
         for version: UInt8 in [1, 3, 4] {
             var b = CFIBuilder()

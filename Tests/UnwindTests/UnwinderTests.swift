@@ -274,6 +274,29 @@ struct SyntheticProcess {
         #expect(cfi.pcs == [S.rt(S.leaf), S.rt(S.outer + 8)])
     }
 
+    /// A PLT stub: the CFA expression depends on where in the 16-byte entry rip is.
+    @Test func unwindsThroughPLTExpression() throws {
+        let plt: [UInt8] = [0x77, 0x08, 0x80, 0x00, 0x3f, 0x1a, 0x3b, 0x2a, 0x33, 0x24, 0x22]
+        var b = CFIBuilder()
+        var o = CFIBuilder.CIEOptions()
+        o.instructions = CFA.defCFA(7, 16) + CFA.offset(16, 1)
+        let c = b.cie(o)
+        b.fde(cie: c, pc: 0xa000, range: 0x40, instructions: CFA.advance(6) + CFA.defCFAOffset(24) + CFA.advance(10)
+              + CFA.defCFAExpression(plt))
+        b.terminate()
+        let t = makeTable(ehFrame: b.bytes)
+        let modules = StaticModuleLookup([.init(range: 0xa000..<0xb000, unwindInfo: ModuleUnwindInfo(table: t, loadBias: 0))])
+        var s = StackBuilder(base: 0x7fff_0000, words: 8)
+        s[0x7fff_0000] = 0xa800   // ret if CFA = rsp+8
+        s[0x7fff_0008] = 0xa900   // ret if CFA = rsp+16
+        // Entry 1 of the PLT starts at 0xa010: bytes 0–10 (jmp, push) then 11+ (jmp to PLT0 after the push).
+        for (pc, ret) in [(UInt64(0xa010), UInt64(0xa800)), (0xa01a, 0xa800), (0xa01b, 0xa900), (0xa01f, 0xa900)] {
+            let bt = Unwinder(options: .init(maxDepth: 2))
+                .unwind(registers: .x86_64(rip: pc, rsp: 0x7fff_0000), memory: s.memory, modules: modules)
+            #expect(bt.pcs == [pc, ret], "pc 0x\(String(pc, radix: 16))")
+        }
+    }
+
     @Test func rowCacheIsUsed() throws {
         let t = SyntheticProcess().table
         for _ in 0..<100 { _ = try t.row(for: S.mid + 0x10) }
