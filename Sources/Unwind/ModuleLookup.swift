@@ -1,0 +1,47 @@
+/// The unwind table covering a pc and how far its module was moved at load.
+public struct ModuleUnwindInfo {
+    public let table: UnwindTable
+    /// Runtime address minus link-time address (wrapping).
+    public let loadBias: UInt64
+
+    public init(table: UnwindTable, loadBias: UInt64) {
+        self.table = table
+        self.loadBias = loadBias
+    }
+}
+
+/// What the unwinder needs to know about the target's address space. The
+/// engine implements it from /proc/pid/maps and its ELF cache.
+public protocol ModuleLookup {
+    /// The CFI for runtime address `pc`, nil if its module has none.
+    func unwindInfo(for pc: UInt64) -> ModuleUnwindInfo?
+    /// Whether `address` lies in an executable mapping.
+    func isExecutable(_ address: UInt64) -> Bool
+}
+
+/// A fixed list of modules: enough for tests and for snapshots of a process.
+public struct StaticModuleLookup: ModuleLookup {
+    public struct Module {
+        public let range: Range<UInt64>
+        public let isExecutable: Bool
+        public let unwindInfo: ModuleUnwindInfo?
+
+        public init(range: Range<UInt64>, isExecutable: Bool = true, unwindInfo: ModuleUnwindInfo? = nil) {
+            self.range = range
+            self.isExecutable = isExecutable
+            self.unwindInfo = unwindInfo
+        }
+    }
+
+    public var modules: [Module]
+
+    public init(_ modules: [Module]) { self.modules = modules }
+
+    public func unwindInfo(for pc: UInt64) -> ModuleUnwindInfo? {
+        modules.first { $0.range.contains(pc) && $0.unwindInfo != nil }?.unwindInfo
+    }
+
+    public func isExecutable(_ address: UInt64) -> Bool {
+        modules.contains { $0.isExecutable && $0.range.contains(address) }
+    }
+}

@@ -1,0 +1,68 @@
+/// How a frame's registers were recovered.
+public enum FrameMethod: Equatable, Sendable {
+    /// The stopped thread's own registers.
+    case initial
+    /// From the callee's call-frame information.
+    case cfi
+    /// From the callee's frame-pointer chain.
+    case framePointer
+}
+
+/// One frame of a backtrace.
+public struct UnwindFrame: Equatable, Sendable {
+    /// The frame's pc: exact for frame 0 and for frames interrupted by a
+    /// signal, otherwise a return address (symbolize `pc - 1` for those).
+    public var pc: UInt64
+    /// The frame's stack pointer (the callee's CFA for caller frames).
+    public var sp: UInt64
+    /// This frame's own CFA, once it has been unwound through (nil for the last frame).
+    public var cfa: UInt64?
+    public var method: FrameMethod
+    /// This frame's code is a signal trampoline (CIE augmentation "S").
+    public var isSignalFrame: Bool
+    /// The pc is exact rather than a return address (frame 0, or the frame a
+    /// signal interrupted): symbolize it as is.
+    public var pcIsExact: Bool
+
+    public init(pc: UInt64, sp: UInt64, cfa: UInt64? = nil, method: FrameMethod,
+                isSignalFrame: Bool = false, pcIsExact: Bool) {
+        self.pc = pc
+        self.sp = sp
+        self.cfa = cfa
+        self.method = method
+        self.isSignalFrame = isSignalFrame
+        self.pcIsExact = pcIsExact
+    }
+}
+
+/// Why an unwind stopped.
+public enum UnwindStopReason: Equatable, Sendable {
+    /// The CFI marks the return address undefined (e.g. `_start`, thread start).
+    case outermostFrame
+    case pcZero
+    case pcNotExecutable(UInt64)
+    /// The caller's stack pointer is not above the callee's.
+    case stackNotGrowing(callee: UInt64, caller: UInt64)
+    /// A (pc, sp) pair repeated.
+    case cycle
+    case readFailed(UInt64)
+    case depthLimit
+    /// No CFI for the pc and no usable frame pointer.
+    case noUnwindInfo(pc: UInt64)
+    /// A register a rule needs is unknown (e.g. sp or pc missing).
+    case registerUnavailable(Int)
+    /// The CFI was corrupt and no frame-pointer fallback was possible.
+    case cfiError(CFIError)
+}
+
+public struct Backtrace: Equatable, Sendable {
+    public var frames: [UnwindFrame]
+    public var stopReason: UnwindStopReason
+
+    public init(frames: [UnwindFrame], stopReason: UnwindStopReason) {
+        self.frames = frames
+        self.stopReason = stopReason
+    }
+
+    public var pcs: [UInt64] { frames.map(\.pc) }
+}

@@ -1,2 +1,0 @@
-// The unwinder lands with the backtrace issue.
-public enum UnwindPlaceholder {}

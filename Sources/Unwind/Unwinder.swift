@@ -1,0 +1,106 @@
+/// Walks a stopped thread's stack: CFI first, frame pointers where there is
+/// none (or where the CFI is broken), with sanity checks that stop cleanly.
+public struct Unwinder {
+    public struct Options: Sendable {
+        public var maxDepth: Int = 256
+        public var useCFI: Bool = true
+        /// Follow the frame-pointer chain where CFI is missing or unusable.
+        public var useFramePointers: Bool = true
+
+        public init(maxDepth: Int = 256, useCFI: Bool = true, useFramePointers: Bool = true) {
+            self.maxDepth = maxDepth
+            self.useCFI = useCFI
+            self.useFramePointers = useFramePointers
+        }
+    }
+
+    public var options: Options
+
+    public init(options: Options = Options()) {
+        self.options = options
+    }
+
+    /// Unwinds from `registers` (which must hold at least pc and sp).
+    public func unwind(registers: UnwindRegisters, memory: some MemoryReader,
+                       modules: some ModuleLookup) -> Backtrace {
+        var frames: [UnwindFrame] = []
+        frames.reserveCapacity(min(options.maxDepth, 64))
+        let arch = registers.architecture
+        var current = registers
+        var caller = UnwindRegisters(architecture: arch)
+
+        guard let pc0 = current.pc else { return Backtrace(frames: [], stopReason: .registerUnavailable(arch.programCounter)) }
+        guard let sp0 = current.sp else { return Backtrace(frames: [], stopReason: .registerUnavailable(arch.stackPointer)) }
+        frames.append(UnwindFrame(pc: pc0, sp: sp0, method: .initial, pcIsExact: true))
+        if pc0 == 0 { return Backtrace(frames: frames, stopReason: .pcZero) }
+        if !modules.isExecutable(pc0) { return Backtrace(frames: frames, stopReason: .pcNotExecutable(pc0)) }
+
+        // True when the current frame's pc is exact (frame 0, or a frame a
+        // signal interrupted): look up its CFI at pc rather than pc - 1.
+        var pcIsExact = true
+
+        while true {
+            if frames.count >= options.maxDepth { return Backtrace(frames: frames, stopReason: .depthLimit) }
+            let pc = current.pc!
+            let sp = current.sp!
+            let lookupPC = pcIsExact ? pc : pc &- 1
+            var method = FrameMethod.cfi
+            var isSignal = false
+            var cfa: UInt64 = 0
+            var cfiFailure: UnwindStopReason? = nil
+            var done = false
+
+            if options.useCFI, let info = modules.unwindInfo(for: lookupPC) {
+                do {
+                    if let row = try info.table.row(for: lookupPC &- info.loadBias) {
+                        isSignal = row.isSignalFrame
+                        switch CFIStep.apply(row, callee: current, into: &caller, memory: memory) {
+                        case .ok(let c): cfa = c; done = true
+                        case .outermost: return Backtrace(frames: frames, stopReason: .outermostFrame)
+                        case .readFailed(let a): cfiFailure = .readFailed(a)
+                        case .registerUnavailable(let r): cfiFailure = .registerUnavailable(r)
+                        case .expressionFailed(let e): cfiFailure = .cfiError(e)
+                        }
+                    }
+                } catch {
+                    cfiFailure = .cfiError(error)
+                }
+            }
+            if !done {
+                guard options.useFramePointers else {
+                    return Backtrace(frames: frames, stopReason: cfiFailure ?? .noUnwindInfo(pc: pc))
+                }
+                method = .framePointer
+                isSignal = false
+                switch FramePointerWalker.step(from: current, into: &caller, memory: memory) {
+                case .ok(let c): cfa = c
+                case .noFramePointer:
+                    return Backtrace(frames: frames, stopReason: cfiFailure ?? .noUnwindInfo(pc: pc))
+                case .readFailed(let a):
+                    return Backtrace(frames: frames, stopReason: cfiFailure ?? .readFailed(a))
+                }
+            }
+
+            frames[frames.count - 1].cfa = cfa
+            frames[frames.count - 1].isSignalFrame = isSignal
+
+            guard let newPC = caller.pc else { return Backtrace(frames: frames, stopReason: .registerUnavailable(arch.programCounter)) }
+            guard let newSP = caller.sp else { return Backtrace(frames: frames, stopReason: .registerUnavailable(arch.stackPointer)) }
+            if newPC == 0 { return Backtrace(frames: frames, stopReason: .pcZero) }
+            if !modules.isExecutable(newPC) { return Backtrace(frames: frames, stopReason: .pcNotExecutable(newPC)) }
+            // The stack grows down, so callers sit higher. The first step may
+            // keep sp (a leaf stopped before its prologue has the same CFA
+            // logic), and a signal frame may switch stacks (sigaltstack).
+            if newSP <= sp {
+                let allowed = (frames.count == 1 && newSP == sp) || isSignal
+                if !allowed { return Backtrace(frames: frames, stopReason: .stackNotGrowing(callee: sp, caller: newSP)) }
+                if frames.contains(where: { $0.pc == newPC && $0.sp == newSP }) {
+                    return Backtrace(frames: frames, stopReason: .cycle)
+                }
+            }
+            pcIsExact = isSignal
+            frames.append(UnwindFrame(pc: newPC, sp: newSP, method: method, pcIsExact: isSignal))
+            swap(&current, &caller)
+        }
+    }
+}

@@ -1,4 +1,0 @@
-import Testing
-@testable import Unwind
-
-@Test func UnwindBuilds() {}
