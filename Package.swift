@@ -31,8 +31,10 @@ let package = Package(
         .target(name: "CPtrace"),
         // /proc readers: pure parsers over text plus thin file readers.
         .target(name: "ProcFS"),
+        // zlib, for the compressed sections of debug files.
+        .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
         // ELF files: headers, sections, symbols, build-id, debug-file lookup.
-        .target(name: "ELF"),
+        .target(name: "ELF", dependencies: ["CZlib"]),
         // Symbol names: C++ (Itanium), Swift and Rust (legacy and v0).
         .target(name: "Demangle"),
         // CFI and frame-pointer unwinding and symbolization.

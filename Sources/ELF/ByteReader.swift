@@ -101,7 +101,8 @@ public struct ByteReader {
             if shift < 64 { result |= Int64(byte & 0x7f) << shift }
             shift += 7
         } while byte & 0x80 != 0
-        if shift < 64, byte & 0x40 != 0 { result |= -(Int64(1) << shift) }
+        // Sign-extend; done on bit patterns so a shift of 63 cannot overflow.
+        if shift < 64, byte & 0x40 != 0 { result |= Int64(bitPattern: ~UInt64(0) << shift) }
         return result
     }
 

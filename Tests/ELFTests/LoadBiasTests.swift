@@ -16,7 +16,10 @@ import Testing
     @Test func libcBiasFromEveryMappingAgreesWithDlsym() throws {
         let real = try #require(realpath(libcPath, nil).map { p in defer { free(p) }; return String(cString: p) })
         let libc = try ELFFile.open(path: real)
-        let runtimeMalloc = UInt64(UInt(bitPattern: dlsym(UnsafeMutableRawPointer(bitPattern: 0), "malloc")))
+        // Ask libc itself: RTLD_DEFAULT may answer with the executable's canonical PLT entry.
+        let handle = try #require(dlopen("libc.so.6", RTLD_NOW | RTLD_NOLOAD))
+        defer { dlclose(handle) }
+        let runtimeMalloc = UInt64(UInt(bitPattern: dlsym(handle, "malloc")))
         #expect(runtimeMalloc != 0)
         // Only the loader's mappings, the contiguous run around malloc: tests
         // (this one too) also mmap libc whole, elsewhere.
