@@ -1,2 +1,0 @@
-// The demangler lands with the backtrace issue.
-public enum DemanglePlaceholder {}

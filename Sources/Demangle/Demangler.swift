@@ -1,0 +1,76 @@
+/// Turns mangled symbol names from backtraces into readable ones.
+///
+/// Safe to call from any thread; results are memoised in a bounded cache.
+/// Input that is not mangled, or that fails to demangle, comes back unchanged.
+public enum Demangler {
+    /// Names longer than this are returned as they are and never cached.
+    static let maxSymbolBytes = 16 * 1024
+
+    static let cache = DemangleCache(capacity: 8192)
+
+    /// The readable form of `symbol`, or `symbol` itself when it is not a
+    /// mangled name we can decode.
+    ///
+    /// - C++: as `__cxa_demangle`/`c++filt` print it, `foo(int) [clone .cold]`.
+    /// - Rust: like rustc-demangle's `{:#}`: no hashes or disambiguators.
+    /// - Swift: the runtime's simplified form when available, else the full one.
+    /// - Linker decorations such as `@plt` or `@@GLIBC_2.2.5` are kept.
+    public static func demangle(_ symbol: String) -> String {
+        guard !symbol.isEmpty, symbol.utf8.count <= maxSymbolBytes else { return symbol }
+        if let cached = cache.value(for: symbol) { return cached }
+        let readable = demangleUncached(symbol)
+        cache.store(readable, for: symbol)
+        return readable
+    }
+
+    /// The language whose mangling `symbol` uses; `.c` for plain names.
+    public static func language(of symbol: String) -> SymbolLanguage {
+        ManglingScheme.of(String(LinkerDecoration.split(symbol).name)).language
+    }
+
+    static func demangleUncached(_ symbol: String) -> String {
+        let (name, decoration) = LinkerDecoration.split(symbol)
+        guard let readable = demangleName(String(name)) else { return symbol }
+        return readable + decoration
+    }
+
+    private static func demangleName(_ name: String) -> String? {
+        switch ManglingScheme.of(name) {
+        case .rustV0:
+            return RustV0Demangler.demangle(name)
+        case .rustLegacy:
+            return RustLegacyDemangler.demangle(name)
+        case .itanium:
+            return CloneSuffix.demangle(name, with: ItaniumDemangler.demangle)
+        case .swift:
+            return CloneSuffix.demangle(name, with: SwiftDemangler.demangle)
+        case .none:
+            return nil
+        }
+    }
+}
+
+/// What linkers append to a name: `@plt` stubs and symbol versions
+/// (`@GLIBC_2.2.5`, `@@VERS_1`). No mangling scheme we handle uses `@`.
+enum LinkerDecoration {
+    static func split(_ symbol: String) -> (name: Substring, decoration: Substring) {
+        guard let at = symbol.firstIndex(of: "@"), at != symbol.startIndex,
+              !symbol.hasPrefix("@__swiftmacro_") else {
+            return (symbol[...], "")
+        }
+        return (symbol[..<at], symbol[at...])
+    }
+}
+
+/// GCC/LLVM clone suffixes (`.cold`, `.isra.0`, `.constprop.0`, `.part.1`).
+enum CloneSuffix {
+    /// Demangles `name` whole (libstdc++ understands clone suffixes itself),
+    /// else demangles the part before the first `.` and appends the rest the
+    /// way c++filt does: `foo(int) [clone .cold]`.
+    static func demangle(_ name: String, with demangler: (String) -> String?) -> String? {
+        if let readable = demangler(name) { return readable }
+        guard let dot = name.firstIndex(of: "."), dot != name.startIndex,
+              let readable = demangler(String(name[..<dot])) else { return nil }
+        return "\(readable) [clone \(name[dot...])]"
+    }
+}

@@ -1,4 +1,0 @@
-import Testing
-@testable import Demangle
-
-@Test func DemangleBuilds() {}
