@@ -4,13 +4,14 @@ import CDemangle
 /// engine as `c++filt`; template arguments and clone suffixes are kept as it
 /// prints them.
 enum ItaniumDemangler {
-    /// Longer names are refused: `__cxa_demangle` sizes stack arrays by the
-    /// input length, and we may run on small thread stacks.
-    static let maxInputBytes = 4096
+    /// Longest name handed to libstdc++ (the shim gives it a stack of about
+    /// 512 bytes per input byte, so this also bounds that stack).
+    static let maxInputBytes = 16 * 1024
 
     static func demangle(_ symbol: String) -> String? {
-        guard symbol.utf8.count <= maxInputBytes, !symbol.utf8.contains(0) else { return nil }
-        guard let result = cdemangle_itanium(symbol) else { return nil }
+        let length = symbol.utf8.count
+        guard length <= maxInputBytes, !symbol.utf8.contains(0) else { return nil }
+        guard let result = cdemangle_itanium(symbol, length) else { return nil }
         defer { cdemangle_free(result) }
         return String(cString: result)
     }
