@@ -16,7 +16,10 @@ public enum Demangler {
     /// - Swift: the runtime's simplified form when available, else the full one.
     /// - Linker decorations such as `@plt` or `@@GLIBC_2.2.5` are kept.
     public static func demangle(_ symbol: String) -> String {
-        guard !symbol.isEmpty, symbol.utf8.count <= maxSymbolBytes else { return symbol }
+        // ELF names cannot hold NUL; one here means this is not a symbol name.
+        guard !symbol.isEmpty, symbol.utf8.count <= maxSymbolBytes, !symbol.utf8.contains(0) else {
+            return symbol
+        }
         if let cached = cache.value(for: symbol) { return cached }
         let readable = demangleUncached(symbol)
         cache.store(readable, for: symbol)
@@ -29,6 +32,7 @@ public enum Demangler {
     }
 
     static func demangleUncached(_ symbol: String) -> String {
+        guard !symbol.utf8.contains(0) else { return symbol }
         let (name, decoration) = LinkerDecoration.split(symbol)
         guard let readable = demangleName(String(name)) else { return symbol }
         return readable + decoration
