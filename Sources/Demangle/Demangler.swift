@@ -45,9 +45,12 @@ public enum Demangler {
         case .rustLegacy:
             return RustLegacyDemangler.demangle(name)
         case .itanium:
-            return CloneSuffix.demangle(name, with: ItaniumDemangler.demangle)
+            // libstdc++ formats clone suffixes itself, as c++filt shows them.
+            return ItaniumDemangler.demangle(name) ?? CloneSuffix.demangle(name, with: ItaniumDemangler.demangle)
         case .swift:
-            return CloneSuffix.demangle(name, with: SwiftDemangler.demangle)
+            // The runtime knows Swift's own dotted pieces (`.resume.0`, `.23TQ0_`)
+            // and, like `swift demangle --simplified`, leaves them out.
+            return SwiftDemangler.demangle(name) ?? CloneSuffix.demangle(name, with: SwiftDemangler.demangle)
         case .none:
             return nil
         }
@@ -68,11 +71,10 @@ enum LinkerDecoration {
 
 /// GCC/LLVM clone suffixes (`.cold`, `.isra.0`, `.constprop.0`, `.part.1`).
 enum CloneSuffix {
-    /// Demangles `name` whole (libstdc++ understands clone suffixes itself),
-    /// else demangles the part before the first `.` and appends each clone
-    /// the way c++filt does: `foo(int) [clone .isra.0] [clone .cold]`.
+    /// Demangles the part of `name` before its first `.` and appends each
+    /// clone the way c++filt does: `foo(int) [clone .isra.0] [clone .cold]`.
+    /// Nil when there is no well-formed clone suffix or the base fails.
     static func demangle(_ name: String, with demangler: (String) -> String?) -> String? {
-        if let readable = demangler(name) { return readable }
         guard let dot = name.firstIndex(of: "."), dot != name.startIndex,
               let clones = clones(in: name[dot...]),
               let readable = demangler(String(name[..<dot])) else { return nil }

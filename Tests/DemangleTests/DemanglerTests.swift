@@ -51,10 +51,12 @@ import Testing
         #expect(CloneSuffix.clones(in: suffix[...]) == nil)
     }
 
-    @Test func swiftCloneSuffixFallsBackToTheBaseName() {
-        // The runtime prints its own "with unmangled suffix" form; either way
-        // the base name must be readable.
-        #expect(Demangler.demangle("$s4main3fooyS2iF.cold").hasPrefix("foo(_:)"))
+    @Test func swiftSuffixesFollowSwiftDemangleSimplified() {
+        // Coroutine pieces and clones print as their function, as in
+        // `swift demangle --simplified`.
+        #expect(Demangler.demangle("$s4main3fooyS2iF.cold") == "foo(_:)")
+        #expect(Demangler.demangle("$s4main3fooyS2iF.resume.0") == "foo(_:)")
+        #expect(Demangler.demangle("_T04main3fooS2iF") == "foo(_:)")
     }
 
     @Test func thousandsOfRepeatedFramesAreFast() {

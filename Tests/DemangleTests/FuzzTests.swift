@@ -29,7 +29,7 @@ struct SeededGenerator: RandomNumberGenerator {
         "_RNvXs_Cs1234_7mycrateNtB4_3BarNtNtCs5678_4core3fmt5Debug3fmt",
         "_RINvCs1234_7mycrate3fooKRe68695f_EC4core", "_RMCs4fqI2P2rA04_13const_genericINtB0_4CharKc76_E",
         "$s8Demangle9DemanglerO8demangleyS2SFZ", "$s4main3fooyS2iF", "$sSaySiGD",
-        "_T0s4main3fooyS2iF", "memcpy@plt", "main",
+        "_T04main3fooS2iF", "memcpy@plt", "main",
     ]
 
     static let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_$.@".unicodeScalars)
