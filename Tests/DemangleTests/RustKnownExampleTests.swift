@@ -73,6 +73,32 @@ import Testing
         #expect(Demangler.language(of: symbol) == .rust)
     }
 
+    /// Const generics newer than binutils 2.40's Rust support (or, for
+    /// `'\''` and wide integers, printed differently by it); expectations
+    /// follow rustc-demangle's rules: braces around non-literal consts in
+    /// generic-argument position, `escape_debug` for chars, hex beyond u64.
+    @Test(arguments: [
+        ("_RINvCs1234_7mycrate3fooKVNtCs1_1a3FooS1xj1_1yb0_EEC4core",
+         "mycrate::foo::<{a::Foo { x: 1, y: false }}>"),
+        ("_RINvCs1234_7mycrate3fooKVNtCs1_1a4NoneUEC4core", "mycrate::foo::<{a::None}>"),
+        ("_RINvCs1234_7mycrate3fooKVNtCs1_1a4SomeTj5_EEC4core", "mycrate::foo::<{a::Some(5)}>"),
+        ("_RINvCs1234_7mycrate3fooKTj1_b1_EEC4core", "mycrate::foo::<{(1, true)}>"),
+        ("_RINvCs1234_7mycrate3fooKQj1_EC4core", "mycrate::foo::<{&mut 1}>"),
+        ("_RINvCs1234_7mycrate3fooKAj1_j2_EEC4core", "mycrate::foo::<{[1, 2]}>"),
+        ("_RINvCs1234_7mycrate3fooKe616263_EC4core", "mycrate::foo::<{*\"abc\"}>"),
+        ("_RINvCs1234_7mycrate3fooKc27_EC4core", "mycrate::foo::<'\\''>"),
+        ("_RINvCs1234_7mycrate3fooKan80_EC4core", "mycrate::foo::<-128>"),
+        ("_RINvCs1234_7mycrate3fooKoffffffffffffffffffff_EC4core",
+         "mycrate::foo::<0xffffffffffffffffffff>"),
+        ("_RINvCs1234_7mycrate3fooPFUKCvEuEC4core", "mycrate::foo::<*const unsafe extern \"C\" fn(...)>"),
+        ("_RINvCs1234_7mycrate3fooDG_INtNtNtCs5678_4core3ops8function2FnTRL0_hEEp6OutputuEL_EC4core",
+         "mycrate::foo::<dyn for<'a> core::ops::function::Fn<(&'a u8,), Output = ()>>"),
+        ("_RNvMs0_Cs1234_7mycrateINtB5_3FooNtB5_3BarE3new", "<mycrate::Foo<mycrate::Bar>>::new"),
+    ])
+    func v0Constants(symbol: String, expected: String) {
+        #expect(RustV0Demangler.demangle(symbol) == expected)
+    }
+
     @Test(arguments: [
         "_R",                                    // nothing after the prefix
         "_RNvCs1234_7mycrate",                   // truncated nested path
