@@ -3,6 +3,7 @@ enum RustV0Error: Error {
     case invalid
     case recursionLimit
     case outputTooLong
+    case tooMuchWork
 }
 
 /// An identifier as mangled: an ASCII part and, for `u`-prefixed names, the
@@ -18,8 +19,14 @@ struct RustV0Identifier {
 /// nibbles) from the bytes that follow `_R`. Positions are offsets into those
 /// bytes because backreferences count from there.
 struct RustV0Cursor {
+    /// Bytes read, over all backreference revisits, before we give up:
+    /// bounded output alone does not bound work, since a revisited impl path
+    /// is re-read without printing.
+    static let maxBytesRead = 1_000_000
+
     let bytes: [UInt8]
     var position = 0
+    private var bytesRead = 0
 
     init(_ bytes: [UInt8]) {
         self.bytes = bytes
@@ -33,13 +40,18 @@ struct RustV0Cursor {
 
     mutating func next() throws(RustV0Error) -> UInt8 {
         guard position < bytes.count else { throw .invalid }
+        bytesRead += 1
+        guard bytesRead <= Self.maxBytesRead else { throw .tooMuchWork }
         defer { position += 1 }
         return bytes[position]
     }
 
+    /// Consumes `byte` if it comes next. Counted like `next`; the limit is
+    /// enforced at the next `next`, which every path and type node calls.
     mutating func eat(_ byte: UInt8) -> Bool {
         guard peek() == byte else { return false }
         position += 1
+        bytesRead += 1
         return true
     }
 

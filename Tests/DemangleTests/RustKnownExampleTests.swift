@@ -141,6 +141,24 @@ import Testing
         #expect(RustV0Demangler.demangle(symbol) == nil)
     }
 
+    @Test func revisitedImplPathsAreCutOffByTheWorkLimit() {
+        // An impl path is skipped, not printed: each revisit of this `M` path
+        // re-reads 5,000 generic arguments but prints only `<u8>`.
+        let implPath = "INvC1a1f" + String(repeating: "h", count: 5_000) + "E"
+        var symbol = "_RINvCs1_1a1fMs_" + implPath + "h"  // the `M` is at 11 after `_R`
+        for _ in 0..<10_000 { symbol += "B" + base62(11) }
+        symbol += "EC1a"
+        let clock = ContinuousClock()
+        var result: String?
+        let elapsed = clock.measure { result = RustV0Demangler.demangle(symbol) }
+        #expect(result == nil)
+        #expect(elapsed < .seconds(2))
+
+        // The same shape with few revisits is fine.
+        let small = "_RINvCs1_1a1fMs_" + implPath + "h" + "B" + base62(11) + "EC1a"
+        #expect(RustV0Demangler.demangle(small) == "a::f::<<u8>, <u8>>")
+    }
+
     private func base62(_ value: Int) -> String {
         guard value > 0 else { return "_" }
         let digits = Array("0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
