@@ -12,7 +12,7 @@ public enum SymbolLanguage: String, Sendable, Hashable, CaseIterable {
 
 /// The mangling scheme of a name, finer than `SymbolLanguage` because the
 /// two Rust schemes need different demanglers.
-enum ManglingScheme: Equatable {
+enum ManglingScheme: Hashable {
     case itanium
     case rustLegacy
     case rustV0

@@ -123,4 +123,3 @@ struct SeededGenerator: RandomNumberGenerator {
     }
 }
 
-extension ManglingScheme: Hashable {}
