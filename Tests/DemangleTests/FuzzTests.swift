@@ -122,4 +122,3 @@ struct SeededGenerator: RandomNumberGenerator {
         }
     }
 }
-
