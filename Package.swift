@@ -36,7 +36,8 @@ let package = Package(
         // ELF files: headers, sections, symbols, build-id, debug-file lookup.
         .target(name: "ELF", dependencies: ["CZlib"]),
         // Symbol names: C++ (Itanium), Swift and Rust (legacy and v0).
-        .target(name: "Demangle"),
+        .target(name: "CDemangle", linkerSettings: [.linkedLibrary("stdc++"), .linkedLibrary("dl")]),
+        .target(name: "Demangle", dependencies: ["CDemangle"]),
         // CFI and frame-pointer unwinding and symbolization.
         .target(name: "Unwind", dependencies: ["ELF", "Demangle"]),
         // The ptrace engine: one actor on one dedicated OS thread.

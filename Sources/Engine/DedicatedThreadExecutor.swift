@@ -55,6 +55,13 @@ final class DedicatedThreadExecutor: SerialExecutor, @unchecked Sendable {
 
     var isCurrentThread: Bool { lwp_gettid() == threadID }
 
+    /// The kernel tid of the executor thread, or 0 while it is not running.
+    var runningThreadID: pid_t {
+        pthread_mutex_lock(&mutex)
+        defer { pthread_mutex_unlock(&mutex) }
+        return threadRunning ? threadID : 0
+    }
+
     /// Lets the thread end once the queued jobs have run. A later job starts
     /// a new thread, so nothing enqueued is ever lost.
     func stopWhenIdle() {
@@ -80,7 +87,9 @@ final class DedicatedThreadExecutor: SerialExecutor, @unchecked Sendable {
     }
 
     private func runLoop() {
+        pthread_mutex_lock(&mutex)
         threadID = lwp_gettid()
+        pthread_mutex_unlock(&mutex)
         name.withCString { lwp_prepare_engine_thread($0) }
         pthread_mutex_lock(&mutex)
         while true {

@@ -18,6 +18,10 @@ public actor TraceEngine {
         executor.asUnownedSerialExecutor()
     }
 
+    /// The kernel tid of the engine's thread (0 once it has ended): the tracer
+    /// that /proc shows as TracerPid.
+    public nonisolated var threadID: Int32 { executor.runningThreadID }
+
     public init(procfs: ProcFS = ProcFS()) {
         self.procfs = procfs
         executor = DedicatedThreadExecutor(name: "lwpscope-engine")

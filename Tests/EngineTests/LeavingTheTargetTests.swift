@@ -74,12 +74,15 @@ import Glibc
 
     @Test func engineThreadEndsOnClose() async throws {
         let child = try startFixture("fixture-threads-fp")
-        let before = engineThreadCount()
         let engine = TraceEngine()
         try await engine.attach(child.pid)
-        #expect(engineThreadCount() >= before + 1)
+        let tid = engine.threadID
+        #expect(tid != 0)
+        #expect(ProcFS().comm(getpid(), thread: tid) == "lwpscope-engine")
+        #expect(TaskStates.of(child.pid).allSatisfy { $0.tracerID == tid })
         await engine.close()
-        #expect(waitUntil { engineThreadCount() <= before })
+        #expect(waitUntil { ProcFS().stat(getpid(), thread: tid) == nil })
+        #expect(TaskStates.untraced(child.pid))
     }
 }
 
@@ -99,11 +102,6 @@ func isSpinning(_ pid: Int32) -> Bool {
     usleepMillis(100)
     guard let later = procfs.thread(pid, spinner.id) else { return false }
     return later.userTicks + later.systemTicks > spinner.userTicks + spinner.systemTicks
-}
-
-func engineThreadCount() -> Int {
-    let procfs = ProcFS()
-    return (procfs.threads(getpid()) ?? []).filter { $0.name == "lwpscope-engine" }.count
 }
 
 /// TracerPid names the tracing thread; this gives its process.
