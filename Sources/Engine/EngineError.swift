@@ -10,7 +10,7 @@ public enum EngineError: Error, Equatable, Sendable, CustomStringConvertible {
     case ownProcess(pid: Int32)
     case alreadyTraced(pid: Int32, command: String, tracerPID: Int32, tracerCommand: String)
     case notAttached(pid: Int32)
-    case processExited(pid: Int32)
+    case processExited(pid: Int32, status: TerminationStatus?)
     case system(pid: Int32, SystemError)
 
     public var description: String {
@@ -33,8 +33,8 @@ public enum EngineError: Error, Equatable, Sendable, CustomStringConvertible {
                 + "detach that tracer first (a process can have only one)"
         case .notAttached(let pid):
             return "not attached to pid \(pid)"
-        case .processExited(let pid):
-            return "pid \(pid) exited"
+        case .processExited(let pid, let status):
+            return "pid \(pid) " + (status.map { "\($0)" } ?? "exited") + "; nothing left to inspect"
         case .system(let pid, let error):
             return "pid \(pid): \(error)"
         }

@@ -62,7 +62,17 @@ public enum TerminationStatus: Sendable, Equatable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .exited(let code): "exited with status \(code)"
-        case .killed(let signal): "killed by signal \(signal)"
+        case .killed(let signal): "was killed by signal \(signal)" + (signalName(signal).map { " (\($0))" } ?? "")
         }
     }
+}
+
+/// SIGKILL-style names for the signals a user is likely to meet.
+func signalName(_ signal: Int32) -> String? {
+    let names: [Int32: String] = [
+        1: "SIGHUP", 2: "SIGINT", 3: "SIGQUIT", 4: "SIGILL", 5: "SIGTRAP", 6: "SIGABRT", 7: "SIGBUS",
+        8: "SIGFPE", 9: "SIGKILL", 10: "SIGUSR1", 11: "SIGSEGV", 12: "SIGUSR2", 13: "SIGPIPE",
+        14: "SIGALRM", 15: "SIGTERM",
+    ]
+    return names[signal]
 }

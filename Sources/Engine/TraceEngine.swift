@@ -47,7 +47,7 @@ public actor TraceEngine {
     /// stack pointer, red zone included), and resumes them. /proc details are
     /// read just before the stop, since stopping changes them.
     public func snapshot(_ pid: Int32, stackBytes: Int = 0) throws(EngineError) -> ProcessSnapshot {
-        guard let process = session.processes[pid] else { throw .notAttached(pid: pid) }
+        guard let process = session.processes[pid] else { throw notAttachedError(pid) }
         var details: [Int32: ThreadInfo] = [:]
         for tid in session.tids(of: pid) {
             if let info = procfs.thread(pid, tid) { details[tid] = info }
@@ -63,7 +63,7 @@ public actor TraceEngine {
         session.resumeAll(pid)
         let stopped = MonotonicClock.microseconds() - start
         updateIdlePolling()
-        guard session.processes[pid] != nil else { throw .processExited(pid: pid) }
+        guard session.processes[pid] != nil else { throw notAttachedError(pid) }
 
         var threads: [ThreadSnapshot] = []
         for tid in Set(session.tids(of: pid)).union(details.keys).sorted() {
@@ -89,7 +89,7 @@ public actor TraceEngine {
     public func withAllThreadsStopped<T: Sendable>(
         _ pid: Int32, _ body: (StoppedProcess) throws -> T
     ) throws -> T {
-        guard session.processes[pid] != nil else { throw EngineError.notAttached(pid: pid) }
+        guard session.processes[pid] != nil else { throw notAttachedError(pid) }
         let stragglers = session.stopAll(pid)
         defer {
             session.resumeAll(pid)
@@ -114,6 +114,12 @@ public actor TraceEngine {
         updateIdlePolling()
         eventContinuation.finish()
         executor.stopWhenIdle()
+    }
+
+    private func notAttachedError(_ pid: Int32) -> EngineError {
+        if let status = session.exitedProcesses[pid] { return .processExited(pid: pid, status: status) }
+        if !procfs.exists(pid) { return .processExited(pid: pid, status: nil) }
+        return .notAttached(pid: pid)
     }
 
     /// While tracees run, their events must be collected promptly (a caught

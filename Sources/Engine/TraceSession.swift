@@ -13,6 +13,8 @@ final class TraceSession: @unchecked Sendable {
     let procfs: ProcFS
     private(set) var tracees: [Int32: Tracee] = [:]
     private(set) var processes: [Int32: TracedProcess] = [:]
+    /// How traced processes ended, so a later request can say so.
+    private(set) var exitedProcesses: [Int32: TerminationStatus] = [:]
     /// How long to wait for every thread to reach a ptrace-stop.
     var stopDeadlineMicroseconds = 2_000_000
     var onEvent: (EngineEvent) -> Void = { _ in }
@@ -35,6 +37,7 @@ final class TraceSession: @unchecked Sendable {
         let preflight = AttachPreflight(procfs: procfs)
         let pid = try preflight.check(requested)
         if processes[pid] != nil { return pid }
+        exitedProcesses[pid] = nil
         let command = procfs.commandLine(pid).map { $0.joined(separator: " ") }.flatMap { $0.isEmpty ? nil : $0 }
             ?? procfs.stat(pid)?.name ?? ""
         processes[pid] = TracedProcess(pid: pid, command: command)
@@ -243,6 +246,7 @@ final class TraceSession: @unchecked Sendable {
         if tid == pid {
             for other in tids(of: pid) { tracees[other] = nil }
             processes[pid] = nil
+            exitedProcesses[pid] = exit
             onEvent(.processExited(pid: pid, status: exit))
         } else {
             onEvent(.threadExited(pid: pid, tid: tid))

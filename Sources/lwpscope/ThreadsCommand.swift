@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import Engine
 import ProcFS
 
@@ -14,17 +15,46 @@ struct ThreadsCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "Print JSON instead of a table.")
     var json = false
 
+    @Flag(name: .long, help: "Stay attached and print a new snapshot every interval until interrupted.")
+    var watch = false
+
+    @Option(name: .long, help: "Seconds between snapshots with --watch.")
+    var interval: Double = 1
+
+    func validate() throws {
+        guard interval >= 0.01, interval <= 3600 else {
+            throw ValidationError("--interval must be between 0.01 and 3600 seconds")
+        }
+    }
+
     func run() async throws {
         let engine = TraceEngine()
+        // Ctrl-C, SIGTERM, SIGHUP (a closed terminal) and SIGQUIT detach first.
         let shutdown = ShutdownOnSignals { await engine.close() }
         defer { shutdown.disarm() }
-        let result = await Self.snapshot(pid, engine: engine)
-        await engine.close()
-        let snapshot: ProcessSnapshot
-        switch result {
-        case .success(let taken): snapshot = taken
-        case .failure(let error): throw fail(error)
+        let processID: Int32
+        switch await Self.attach(pid, engine: engine) {
+        case .success(let attached): processID = attached
+        case .failure(let error):
+            await engine.close()
+            throw fail(error)
         }
+        repeat {
+            let result = await Self.snapshot(processID, engine: engine)
+            let snapshot: ProcessSnapshot
+            switch result {
+            case .success(let taken): snapshot = taken
+            case .failure(let error):
+                await engine.close()
+                throw fail(error)
+            }
+            try printSnapshot(snapshot)
+            if watch { try await Task.sleep(for: .seconds(interval)) }
+        } while watch
+        await engine.close()
+    }
+
+    private func printSnapshot(_ snapshot: ProcessSnapshot) throws {
         if json {
             try printJSON(ThreadsReport(snapshot))
             return
@@ -42,18 +72,20 @@ struct ThreadsCommand: AsyncParsableCommand {
                 thread.registers.map { hex($0.sp) } ?? (thread.unavailableReason ?? "-"),
             ])
         }
-        print(table.render())
+        print(table.render() + (watch ? "\n" : ""))
+        fflush(nil)
     }
 }
 
 extension ThreadsCommand {
+    // Typed throws are turned into Results here: a `catch let e as EngineError`
+    // around async calls crashes the 6.3 compiler.
+    static func attach(_ pid: Int32, engine: TraceEngine) async -> Result<Int32, EngineError> {
+        do { return .success(try await engine.attach(pid)) } catch { return .failure(error) }
+    }
+
     static func snapshot(_ pid: Int32, engine: TraceEngine) async -> Result<ProcessSnapshot, EngineError> {
-        do {
-            let processID = try await engine.attach(pid)
-            return .success(try await engine.snapshot(processID))
-        } catch {
-            return .failure(error)
-        }
+        do { return .success(try await engine.snapshot(pid)) } catch { return .failure(error) }
     }
 }
 

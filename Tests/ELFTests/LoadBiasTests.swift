@@ -23,7 +23,12 @@ import Testing
         #expect(runtimeMalloc != 0)
         // Only the loader's mappings, the contiguous run around malloc: tests
         // (this one too) also mmap libc whole, elsewhere.
-        let all = try mappings(of: real)
+        // /proc/self/maps is not read atomically: while other tests map and
+        // unmap files, a read can miss lines. Read again until malloc's is there.
+        var all = try mappings(of: real)
+        for _ in 0..<20 where !all.contains(where: { $0.start <= runtimeMalloc && runtimeMalloc < $0.end }) {
+            all = try mappings(of: real)
+        }
         var run = try #require(all.firstIndex { $0.start <= runtimeMalloc && runtimeMalloc < $0.end })
         while run > 0, all[run - 1].end == all[run].start { run -= 1 }
         var maps = [all[run]]
@@ -45,7 +50,11 @@ import Testing
         let real = try FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")
         let probe: @convention(c) () -> Int32 = elftestsProbe
         let runtime = UInt64(UInt(bitPattern: unsafeBitCast(probe, to: UnsafeRawPointer.self)))
-        let text = try #require(try mappings(of: real).first { $0.start <= runtime && runtime < $0.end })
+        var found = try mappings(of: real).first { $0.start <= runtime && runtime < $0.end }
+        for _ in 0..<20 where found == nil {  // maps reads are not atomic; see above
+            found = try mappings(of: real).first { $0.start <= runtime && runtime < $0.end }
+        }
+        let text = try #require(found)
         #expect(text.executable)
         let bias = try #require(exe.loadBias(mappingStart: text.start, fileOffset: text.offset, executable: true))
         let symbol = try #require(try exe.symbols.symbol(containing: runtime &- bias))

@@ -13,6 +13,7 @@ public final class ChildProcess: @unchecked Sendable {
     private let stdoutFD: Int32
     private var buffered: [UInt8] = []
     private var reaped = false
+    private let stderrPath: String
 
     public init(path: String, arguments: [String] = []) throws {
         var pipeFDs: [Int32] = [0, 0]
@@ -25,6 +26,8 @@ public final class ChildProcess: @unchecked Sendable {
         defer { posix_spawn_file_actions_destroy(&actions) }
         posix_spawn_file_actions_adddup2(&actions, pipeFDs[1], 1)
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        let stderrPath = FileManager.default.temporaryDirectory.appendingPathComponent("lwpscope-stderr-\(UUID().uuidString)").path
+        posix_spawn_file_actions_addopen(&actions, 2, stderrPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
         let argv = ([path] + arguments).map { strdup($0) } + [nil]
         defer { argv.forEach { free($0) } }
         var child: pid_t = 0
@@ -37,11 +40,18 @@ public final class ChildProcess: @unchecked Sendable {
         }
         pid = child
         stdoutFD = pipeFDs[0]
+        self.stderrPath = stderrPath
+    }
+
+    /// Everything the child wrote to stderr so far.
+    public func standardError() -> String {
+        (try? String(contentsOfFile: stderrPath, encoding: .utf8)) ?? ""
     }
 
     deinit {
         terminate()
         close(stdoutFD)
+        unlink(stderrPath)
     }
 
     /// Reads stdout until a line equal to `word` (or starting with it) arrives.
