@@ -5,7 +5,10 @@ import Testing
 @Suite struct LoadBiasTests {
     /// Mappings of `path` in this process: (start, offset, executable).
     func mappings(of realPath: String) throws -> [(start: UInt64, end: UInt64, offset: UInt64, executable: Bool)] {
-        try String(contentsOfFile: "/proc/self/maps", encoding: .utf8).split(separator: "\n").compactMap { line in
+        // Read to EOF: String(contentsOfFile:) may stop after the first read of
+        // a /proc file (which reports size 0), losing later lines.
+        let data = try FileHandle(forReadingFrom: URL(fileURLWithPath: "/proc/self/maps")).readToEnd() ?? Data()
+        return String(decoding: data, as: UTF8.self).split(separator: "\n").compactMap { line in
             let f = line.split(separator: " ", omittingEmptySubsequences: true)
             guard f.count >= 6, f[5] == realPath else { return nil }
             let range = f[0].split(separator: "-").map { UInt64($0, radix: 16)! }
@@ -23,12 +26,7 @@ import Testing
         #expect(runtimeMalloc != 0)
         // Only the loader's mappings, the contiguous run around malloc: tests
         // (this one too) also mmap libc whole, elsewhere.
-        // /proc/self/maps is not read atomically: while other tests map and
-        // unmap files, a read can miss lines. Read again until malloc's is there.
-        var all = try mappings(of: real)
-        for _ in 0..<20 where !all.contains(where: { $0.start <= runtimeMalloc && runtimeMalloc < $0.end }) {
-            all = try mappings(of: real)
-        }
+        let all = try mappings(of: real)
         var run = try #require(all.firstIndex { $0.start <= runtimeMalloc && runtimeMalloc < $0.end })
         while run > 0, all[run - 1].end == all[run].start { run -= 1 }
         var maps = [all[run]]
@@ -50,11 +48,7 @@ import Testing
         let real = try FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")
         let probe: @convention(c) () -> Int32 = elftestsProbe
         let runtime = UInt64(UInt(bitPattern: unsafeBitCast(probe, to: UnsafeRawPointer.self)))
-        var found = try mappings(of: real).first { $0.start <= runtime && runtime < $0.end }
-        for _ in 0..<20 where found == nil {  // maps reads are not atomic; see above
-            found = try mappings(of: real).first { $0.start <= runtime && runtime < $0.end }
-        }
-        let text = try #require(found)
+        let text = try #require(try mappings(of: real).first { $0.start <= runtime && runtime < $0.end })
         #expect(text.executable)
         let bias = try #require(exe.loadBias(mappingStart: text.start, fileOffset: text.offset, executable: true))
         let symbol = try #require(try exe.symbols.symbol(containing: runtime &- bias))
