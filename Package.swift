@@ -42,10 +42,12 @@ let package = Package(
         .target(name: "Unwind", dependencies: ["ELF", "Demangle"]),
         // The ptrace engine: one actor on one dedicated OS thread.
         .target(name: "Engine", dependencies: ["CPtrace", "ProcFS"]),
+        // Snapshots into symbolized backtraces: modules of a process, CFI, names.
+        .target(name: "Backtraces", dependencies: ["Engine", "ProcFS", "ELF", "Unwind", "Demangle"]),
         .executableTarget(
             name: "lwpscope",
             dependencies: [
-                "Engine", "ProcFS",
+                "Engine", "ProcFS", "Backtraces",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -67,6 +69,10 @@ let package = Package(
         .testTarget(
             name: "CLITests",
             dependencies: ["TestSupport", "lwpscope"] + fixtureNames.map { .target(name: $0) }
+        ),
+        .testTarget(
+            name: "BacktraceTests",
+            dependencies: ["Backtraces", "Engine", "ELF", "ProcFS", "TestSupport"] + fixtureNames.map { .target(name: $0) }
         ),
         .testTarget(name: "ELFTests", dependencies: ["ELF"]),
         .testTarget(name: "UnwindTests", dependencies: ["Unwind", "ELF"]),

@@ -9,8 +9,8 @@ import ProcFS
 /// detaches for us and, since we attach with PTRACE_SEIZE, the target runs on.)
 public actor TraceEngine {
     private let executor: DedicatedThreadExecutor
-    private let session: TraceSession
-    private let procfs: ProcFS
+    let session: TraceSession
+    let procfs: ProcFS
     public nonisolated let events: AsyncStream<EngineEvent>
     private let eventContinuation: AsyncStream<EngineEvent>.Continuation
 
@@ -116,7 +116,7 @@ public actor TraceEngine {
         executor.stopWhenIdle()
     }
 
-    private func notAttachedError(_ pid: Int32) -> EngineError {
+    func notAttachedError(_ pid: Int32) -> EngineError {
         if let status = session.exitedProcesses[pid] { return .processExited(pid: pid, status: status) }
         if !procfs.exists(pid) { return .processExited(pid: pid, status: nil) }
         return .notAttached(pid: pid)
@@ -124,7 +124,7 @@ public actor TraceEngine {
 
     /// While tracees run, their events must be collected promptly (a caught
     /// signal waits for us); with none, the thread sleeps until the next job.
-    private func updateIdlePolling() {
+    func updateIdlePolling() {
         if session.hasTracees {
             executor.idleHandler = { [session] in session.collectEvents() }
         } else {

@@ -123,6 +123,34 @@ final class TraceSession: @unchecked Sendable {
         }
     }
 
+    /// Stops one thread and waits for it; the others run on. False if it did
+    /// not stop before the deadline (or exited).
+    func stopOne(_ tid: Int32) -> Bool {
+        guard let tracee = tracees[tid] else { return false }
+        tracees[tid]?.keepStopped = true
+        if !tracee.isStopped || tracee.isGroupStopped {
+            tracees[tid]?.isStopped = false
+            do { try Ptrace.interrupt(tid) } catch {
+                if !threadIsAlive(tracee.processID, tid) { tracees[tid] = nil }
+                return false
+            }
+        }
+        let deadline = MonotonicClock.microseconds() + stopDeadlineMicroseconds
+        var idleRounds = 0
+        while let current = tracees[tid], !current.isStopped {
+            if collectOneEvent() { idleRounds = 0; continue }
+            if MonotonicClock.microseconds() > deadline { return false }
+            idleRounds += 1
+            if idleRounds > 50 { MonotonicClock.sleep(microseconds: 20) } else { sched_yield() }
+        }
+        return tracees[tid]?.isStopped == true
+    }
+
+    func resumeOne(_ tid: Int32) {
+        tracees[tid]?.keepStopped = false
+        if tracees[tid]?.isStopped == true { resume(tid) }
+    }
+
     /// Lets every thread of `pid` run again, delivering any signal it caught.
     func resumeAll(_ pid: Int32) {
         for tid in tids(of: pid) {

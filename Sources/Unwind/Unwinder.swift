@@ -1,6 +1,6 @@
 /// Walks a stopped thread's stack: CFI first, frame pointers where there is
 /// none (or where the CFI is broken), with sanity checks that stop cleanly.
-public struct Unwinder {
+public struct Unwinder: Sendable {
     public struct Options: Sendable {
         public var maxDepth: Int = 256
         public var useCFI: Bool = true

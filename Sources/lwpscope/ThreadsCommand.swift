@@ -33,14 +33,14 @@ struct ThreadsCommand: AsyncParsableCommand {
         let shutdown = ShutdownOnSignals { await engine.close() }
         defer { shutdown.disarm() }
         let processID: Int32
-        switch await Self.attach(pid, engine: engine) {
+        switch await EngineCall.attach(pid, engine: engine) {
         case .success(let attached): processID = attached
         case .failure(let error):
             await engine.close()
             throw fail(error)
         }
         repeat {
-            let result = await Self.snapshot(processID, engine: engine)
+            let result = await EngineCall.snapshot(processID, engine: engine)
             let snapshot: ProcessSnapshot
             switch result {
             case .success(let taken): snapshot = taken
@@ -74,18 +74,6 @@ struct ThreadsCommand: AsyncParsableCommand {
         }
         print(table.render() + (watch ? "\n" : ""))
         fflush(nil)
-    }
-}
-
-extension ThreadsCommand {
-    // Typed throws are turned into Results here: a `catch let e as EngineError`
-    // around async calls crashes the 6.3 compiler.
-    static func attach(_ pid: Int32, engine: TraceEngine) async -> Result<Int32, EngineError> {
-        do { return .success(try await engine.attach(pid)) } catch { return .failure(error) }
-    }
-
-    static func snapshot(_ pid: Int32, engine: TraceEngine) async -> Result<ProcessSnapshot, EngineError> {
-        do { return .success(try await engine.snapshot(pid)) } catch { return .failure(error) }
     }
 }
 

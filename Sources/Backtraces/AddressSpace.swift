@@ -1,0 +1,96 @@
+import ELF
+import Engine
+import ProcFS
+import Unwind
+
+/// The executable regions of one process and the modules behind them: what
+/// the unwinder asks about a pc, and what the symbolizer names it with.
+public struct AddressSpace: ModuleLookup, Sendable {
+    /// One executable mapping; `module` is nil for anonymous code (a JIT) or a
+    /// file that is not ELF.
+    public struct Region: Sendable {
+        public var range: Range<UInt64>
+        public var path: String
+        public var module: ModuleFile?
+        /// Runtime address minus link-time address.
+        public var loadBias: UInt64
+        /// Why there is no module, when there is none.
+        public var problem: String?
+    }
+
+    public let pid: Int32
+    /// Sorted by start address, non-overlapping.
+    public let regions: [Region]
+
+    public init(pid: Int32, regions: [Region]) {
+        self.pid = pid
+        self.regions = regions.sorted { $0.range.lowerBound < $1.range.lowerBound }
+    }
+
+    /// Reads /proc/PID/maps and opens each executable file mapping through the
+    /// module cache. Deleted files, memfds and files from another mount
+    /// namespace are read through /proc/PID/map_files or /proc/PID/root.
+    public static func load(pid: Int32, procfs: ProcFS = ProcFS(), cache: ModuleCache = .shared) -> AddressSpace? {
+        guard let maps = procfs.memoryMap(pid) else { return nil }
+        var regions: [Region] = []
+        for mapping in maps where mapping.isExecutable {
+            var region = Region(range: mapping.start..<mapping.end, path: mapping.path, module: nil, loadBias: 0)
+            if mapping.path == "[vdso]" {
+                region.module = VDSO.module(pid: pid, mapping: mapping)
+                region.loadBias = region.module?.elf.loadBias(mappingStart: mapping.start, fileOffset: 0) ?? 0
+            } else if mapping.inode != 0 {
+                let openPath = ModulePaths.openPath(pid: pid, mapping: mapping, procRoot: procfs.root)
+                switch cache.module(openPath: openPath, displayPath: ModulePaths.displayPath(mapping.path)) {
+                case .success(let module):
+                    region.module = module
+                    region.loadBias = module.elf.loadBias(
+                        mappingStart: mapping.start, fileOffset: mapping.fileOffset, executable: true) ?? 0
+                case .failure(let error):
+                    region.problem = "\(error)"
+                }
+            }
+            regions.append(region)
+        }
+        return AddressSpace(pid: pid, regions: regions)
+    }
+
+    public func region(containing address: UInt64) -> Region? {
+        var low = 0
+        var high = regions.count
+        while low < high {
+            let mid = (low + high) / 2
+            if regions[mid].range.upperBound <= address { low = mid + 1 } else { high = mid }
+        }
+        guard low < regions.count, regions[low].range.contains(address) else { return nil }
+        return regions[low]
+    }
+
+    // MARK: ModuleLookup
+
+    public func unwindInfo(for pc: UInt64) -> ModuleUnwindInfo? {
+        guard let region = region(containing: pc), let table = region.module?.unwindTable else { return nil }
+        return ModuleUnwindInfo(table: table, loadBias: region.loadBias)
+    }
+
+    public func isExecutable(_ address: UInt64) -> Bool {
+        region(containing: address) != nil
+    }
+}
+
+/// Where to open a mapped file from, and how to show its name.
+enum ModulePaths {
+    static func openPath(pid: Int32, mapping: MemoryMapping, procRoot: String) -> String {
+        let start = String(mapping.start, radix: 16)
+        let end = String(mapping.end, radix: 16)
+        let mapFile = "\(procRoot)/\(pid)/map_files/\(start)-\(end)"
+        // Gone from the file system, or never on it: only map_files still has it.
+        if mapping.isDeleted || !mapping.path.hasPrefix("/") { return mapFile }
+        // Through the process's root, so a container's /usr/lib is the one we read.
+        let rooted = "\(procRoot)/\(pid)/root\(mapping.path)"
+        return FileSystem.inode(of: rooted) == mapping.inode ? rooted : mapFile
+    }
+
+    static func displayPath(_ path: String) -> String {
+        path.hasSuffix(" (deleted)") ? String(path.dropLast(" (deleted)".count)) : path
+    }
+}

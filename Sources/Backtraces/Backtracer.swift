@@ -1,0 +1,77 @@
+import Engine
+import ProcFS
+import Unwind
+
+/// Turns a snapshot (registers and stack copies) into symbolized backtraces.
+/// The target is already running again: all of this works on the copies,
+/// plus live reads beyond them.
+public struct Backtracer: Sendable {
+    public var unwinder: Unwinder
+    public var cache: ModuleCache
+    public var procfs: ProcFS
+
+    public init(maxDepth: Int = 256, cache: ModuleCache = .shared, procfs: ProcFS = ProcFS()) {
+        unwinder = Unwinder(options: .init(maxDepth: maxDepth))
+        self.cache = cache
+        self.procfs = procfs
+    }
+
+    /// Stack bytes worth copying per thread while it is stopped.
+    public static let defaultStackBytes = 32 * 1024
+
+    public func backtraces(of snapshot: ProcessSnapshot) -> ProcessBacktraces {
+        let space = AddressSpace.load(pid: snapshot.pid, procfs: procfs, cache: cache)
+            ?? AddressSpace(pid: snapshot.pid, regions: [])
+        let threads = snapshot.threads.map { backtrace(of: $0, pid: snapshot.pid, in: space) }
+        return ProcessBacktraces(
+            pid: snapshot.pid, command: snapshot.command, stoppedMicroseconds: snapshot.stoppedMicroseconds,
+            threads: threads)
+    }
+
+    public func backtrace(of thread: ThreadSnapshot, pid: Int32, in space: AddressSpace) -> ThreadBacktrace {
+        var result = ThreadBacktrace(
+            tid: thread.tid, name: thread.name, state: thread.state, waitChannel: thread.waitChannel,
+            frames: [], stopReason: "", error: nil)
+        guard let registers = thread.registers else {
+            result.error = thread.unavailableReason ?? "no registers"
+            return result
+        }
+        var unwindRegisters = UnwindRegisters(architecture: .x86_64)
+        for number in 0..<ThreadRegisters.dwarfRegisterCount {
+            unwindRegisters[number] = registers.dwarf(number)
+        }
+        let memory = StackMemory(pid: pid, copy: thread.stack)
+        let trace = unwinder.unwind(registers: unwindRegisters, memory: memory, modules: space)
+        result.frames = trace.frames.enumerated().map { index, frame in
+            Symbolizer.symbolize(
+                index: index, pc: frame.pc, pcIsExact: frame.pcIsExact, method: Self.name(of: frame.method), in: space)
+        }
+        result.stopReason = Self.describe(trace.stopReason)
+        return result
+    }
+
+    static func name(of method: FrameMethod) -> String {
+        switch method {
+        case .initial: "registers"
+        case .cfi: "cfi"
+        case .framePointer: "frame pointer"
+        @unknown default: "other"
+        }
+    }
+
+    static func describe(_ reason: UnwindStopReason) -> String {
+        switch reason {
+        case .outermostFrame: "outermost frame"
+        case .pcZero: "return address 0"
+        case .pcNotExecutable: "pc outside any executable mapping"
+        case .stackNotGrowing: "stack pointer did not grow"
+        case .cycle: "a cycle in the stack"
+        case .readFailed: "stack memory unreadable"
+        case .depthLimit: "depth limit"
+        case .noUnwindInfo: "no unwind information"
+        case .registerUnavailable: "a register needed to unwind is unknown"
+        case .cfiError: "corrupt unwind information"
+        @unknown default: "\(reason)"
+        }
+    }
+}

@@ -1,0 +1,66 @@
+import Demangle
+import ELF
+import Unwind
+
+/// One ELF file mapped into a target, with what backtraces need from it:
+/// symbols (from its separate debug file too, when there is one) and CFI.
+/// Immutable once built, so one instance serves every snapshot and process.
+public final class ModuleFile: @unchecked Sendable {
+    /// The path as /proc/PID/maps names it.
+    public let path: String
+    public let elf: ELFFile
+    public let debugFile: ELFFile?
+    public let unwindTable: UnwindTable?
+    private let symbolTables: [SymbolTable]
+
+    init(path: String, elf: ELFFile, debugFile: ELFFile?) {
+        self.path = path
+        self.elf = elf
+        self.debugFile = debugFile
+        // A debug file's .symtab has the static functions a stripped binary lost;
+        // the binary's own tables (.dynsym at least) follow.
+        symbolTables = [debugFile, elf].compactMap { file in
+            guard let table = try? file?.symbols, !table.isEmpty else { return nil }
+            return table
+        }
+        unwindTable = Self.makeUnwindTable(elf: elf, debugFile: debugFile)
+    }
+
+    /// The function symbol containing a link-time address, if any table has one.
+    public func symbol(containing linkAddress: UInt64) -> ELFSymbol? {
+        for table in symbolTables {
+            if let symbol = table.symbol(containing: linkAddress) { return symbol }
+        }
+        return nil
+    }
+
+    /// Every name given to the function at a symbol's address (aliases), for
+    /// comparing with tools that chose another alias.
+    public func aliases(of symbol: ELFSymbol) -> Set<String> {
+        var names: Set<String> = [symbol.name]
+        for table in symbolTables {
+            guard var index = table.index(containing: symbol.value) else { continue }
+            while index > table.startIndex, table[index - 1].value == symbol.value { index -= 1 }
+            while index < table.endIndex, table[index].value == symbol.value {
+                names.insert(table[index].name)
+                index += 1
+            }
+        }
+        return names
+    }
+
+    private static func makeUnwindTable(elf: ELFFile, debugFile: ELFFile?) -> UnwindTable? {
+        func section(_ file: ELFFile?, _ name: String) -> CFISection? {
+            guard let file, let header = file.section(named: name),
+                  let bytes = try? file.data(of: header), bytes.count > 0 else { return nil }
+            let kind: CFISectionKind = name == ".eh_frame_hdr" ? .ehFrameHeader : name == ".eh_frame" ? .ehFrame : .debugFrame
+            return CFISection(bytes: bytes, address: header.addr, kind: kind)
+        }
+        let header = section(elf, ".eh_frame_hdr")
+        let ehFrame = section(elf, ".eh_frame")
+        let debugFrame = section(elf, ".debug_frame") ?? section(debugFile, ".debug_frame")
+        guard ehFrame != nil || debugFrame != nil else { return nil }
+        let owners: [AnyObject] = [elf] + (debugFile.map { [$0] } ?? [])
+        return UnwindTable(ehFrameHeader: header, ehFrame: ehFrame, debugFrame: debugFrame, owner: owners as AnyObject)
+    }
+}

@@ -1,0 +1,53 @@
+import Demangle
+import ELF
+
+/// A frame with a name: `function+offset (module)`, or `module+offset` when no
+/// symbol contains the pc (never the nearest neighbour's name).
+public struct SymbolizedFrame: Sendable, Equatable {
+    public var index: Int
+    /// frame 0: where the thread is; callers: the return address, as gdb prints.
+    public var pc: UInt64
+    /// The mapped file's path, "[vdso]", or nil outside any executable mapping.
+    public var module: String?
+    /// Demangled name, or nil when no symbol contains the pc.
+    public var function: String?
+    /// The symbol as written in the symbol table (mangled).
+    public var rawFunction: String?
+    /// From the function's start when `function` is known; otherwise the
+    /// module-relative (link-time) address, as addr2line takes it.
+    public var offset: UInt64
+    /// How the unwinder found this frame.
+    public var method: String
+}
+
+enum Symbolizer {
+    /// For a caller frame, `pc` is a return address: the call it returns from
+    /// is at `pc - 1`, which can belong to another function (a call that
+    /// never returns at the end of one).
+    static func symbolize(index: Int, pc: UInt64, pcIsExact: Bool, method: String, in space: AddressSpace) -> SymbolizedFrame {
+        let lookup = pcIsExact || pc == 0 ? pc : pc - 1
+        guard let region = space.region(containing: lookup) else {
+            return SymbolizedFrame(index: index, pc: pc, module: nil, function: nil, rawFunction: nil, offset: pc, method: method)
+        }
+        let linkAddress = lookup &- region.loadBias
+        if let module = region.module, let symbol = module.symbol(containing: linkAddress) {
+            let start = symbol.value &+ region.loadBias
+            return SymbolizedFrame(
+                index: index, pc: pc, module: region.path, function: displayName(symbol.name),
+                rawFunction: symbol.name, offset: pc &- start, method: method)
+        }
+        return SymbolizedFrame(
+            index: index, pc: pc, module: region.path, function: nil, rawFunction: nil,
+            offset: pc &- region.loadBias, method: method)
+    }
+}
+
+/// The name users know: demangled, without the symbol-version suffix that
+/// .symtab spells into some names (`clock_nanosleep@@GLIBC_2.17`).
+func displayName(_ raw: String) -> String {
+    var name = Substring(raw)
+    if let at = name.firstIndex(of: "@"), !name[at...].hasPrefix("@plt") {
+        name = name[..<at]
+    }
+    return Demangler.demangle(String(name))
+}

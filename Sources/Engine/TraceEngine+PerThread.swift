@@ -1,0 +1,39 @@
+import ProcFS
+
+extension TraceEngine {
+    /// Like `snapshot`, but stops one thread at a time: no thread is stopped
+    /// for longer than it takes to read its own registers and stack, at the
+    /// price of not seeing one consistent instant. `stoppedMicroseconds` is
+    /// the longest any one thread was stopped.
+    public func snapshotEachThread(_ pid: Int32, stackBytes: Int = 0) throws(EngineError) -> ProcessSnapshot {
+        guard let process = session.processes[pid] else { throw notAttachedError(pid) }
+        var threads: [ThreadSnapshot] = []
+        var longestStop = 0
+        for tid in session.tids(of: pid) {
+            guard let info = procfs.thread(pid, tid) else { continue }
+            var state = info.state
+            if state == .tracingStop, session.tracees[tid]?.isGroupStopped == true { state = .stopped }
+            var thread = ThreadSnapshot(
+                tid: tid, name: info.name, state: state, lastCPU: info.lastCPU, waitChannel: info.waitChannel,
+                syscall: info.syscall, registers: nil, stack: nil, unavailableReason: nil)
+            let start = MonotonicClock.microseconds()
+            if session.stopOne(tid) {
+                thread.registers = session.registers(of: tid)
+                if let sp = thread.registers?.sp {
+                    thread.stack = StackCopier.copy(pid: pid, stackPointers: [(tid, sp)], size: stackBytes)[tid]
+                }
+                session.resumeOne(tid)
+                longestStop = max(longestStop, MonotonicClock.microseconds() - start)
+            } else {
+                session.resumeOne(tid)
+                thread.unavailableReason = session.tracees[tid] == nil
+                    ? "exited during the snapshot" : "did not stop within \(session.stopDeadlineMicroseconds / 1000) ms"
+            }
+            if thread.registers == nil, thread.unavailableReason == nil { thread.unavailableReason = "registers unavailable" }
+            threads.append(thread)
+        }
+        updateIdlePolling()
+        guard session.processes[pid] != nil else { throw notAttachedError(pid) }
+        return ProcessSnapshot(pid: pid, command: process.command, stoppedMicroseconds: longestStop, threads: threads)
+    }
+}

@@ -1,0 +1,55 @@
+import ArgumentParser
+import Backtraces
+import Engine
+import Foundation
+
+struct DumpCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "dump",
+        abstract: "Print a backtrace of every thread of a process.",
+        discussion: """
+            Stops the threads just long enough to copy their registers and the top of their \
+            stacks, lets them go, then unwinds from the copies (DWARF CFI, frame pointers where \
+            there is none) and names each frame from the ELF symbol tables and debug files. \
+            Caller frames show the return address, as gdb and eu-stack do.
+            """)
+
+    enum Mode: String, ExpressibleByArgument, CaseIterable {
+        case allStop = "all-stop"
+        case perThread = "per-thread"
+    }
+
+    @Argument(help: "The process id (a thread id stands for its process).")
+    var pid: Int32
+
+    @Flag(name: .long, help: "Print JSON instead of text.")
+    var json = false
+
+    @Option(name: .long, help: "all-stop: every thread stopped at one instant (default). per-thread: one thread at a time, the shortest stall for each, but no single instant.")
+    var mode: Mode = .allStop
+
+    @Option(name: .long, help: "Stack bytes copied per thread while stopped (frames beyond are read live).")
+    var stackBytes: Int = Backtracer.defaultStackBytes
+
+    @Option(name: .long, help: "Deepest frame to unwind.")
+    var maxDepth: Int = 256
+
+    func validate() throws {
+        guard (0...(16 << 20)).contains(stackBytes) else { throw ValidationError("--stack-bytes must be 0...16777216") }
+        guard (1...100_000).contains(maxDepth) else { throw ValidationError("--max-depth must be 1...100000") }
+    }
+
+    func run() async throws {
+        let snapshot: ProcessSnapshot
+        switch await EngineCall.oneSnapshot(pid, stackBytes: stackBytes, eachThread: mode == .perThread) {
+        case .success(let taken): snapshot = taken
+        case .failure(let error): throw fail(error)
+        }
+        let backtraces = Backtracer(maxDepth: maxDepth).backtraces(of: snapshot)
+        if json {
+            try printJSON(DumpReport(backtraces))
+        } else {
+            print(DumpText.render(backtraces), terminator: "")
+        }
+    }
+}

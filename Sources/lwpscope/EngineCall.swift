@@ -1,0 +1,42 @@
+import Engine
+
+/// Engine calls as Results. A `catch let e as EngineError` around typed-throwing
+/// async calls crashes the Swift 6.3 compiler, and commands want to close the
+/// engine before reporting anyway.
+enum EngineCall {
+    static func attach(_ pid: Int32, engine: TraceEngine) async -> Result<Int32, EngineError> {
+        do { return .success(try await engine.attach(pid)) } catch { return .failure(error) }
+    }
+
+    static func snapshot(_ pid: Int32, engine: TraceEngine, stackBytes: Int = 0, eachThread: Bool = false) async
+        -> Result<ProcessSnapshot, EngineError>
+    {
+        do {
+            return .success(
+                eachThread
+                    ? try await engine.snapshotEachThread(pid, stackBytes: stackBytes)
+                    : try await engine.snapshot(pid, stackBytes: stackBytes))
+        } catch {
+            return .failure(error)
+        }
+    }
+
+    /// Attach, one snapshot, detach: what the one-shot commands do.
+    static func oneSnapshot(_ pid: Int32, stackBytes: Int = 0, eachThread: Bool = false) async
+        -> Result<ProcessSnapshot, EngineError>
+    {
+        let engine = TraceEngine()
+        // Ctrl-C, SIGTERM, SIGHUP (a closed terminal) and SIGQUIT detach first.
+        let shutdown = ShutdownOnSignals { await engine.close() }
+        defer { shutdown.disarm() }
+        let result: Result<ProcessSnapshot, EngineError>
+        switch await attach(pid, engine: engine) {
+        case .success(let processID):
+            result = await snapshot(processID, engine: engine, stackBytes: stackBytes, eachThread: eachThread)
+        case .failure(let error):
+            result = .failure(error)
+        }
+        await engine.close()
+        return result
+    }
+}

@@ -1,0 +1,91 @@
+import Backtraces
+import Engine
+import ProcFS
+import Testing
+import TestSupport
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Backtraces of the C fixture, with and without frame pointers: every
+/// thread's chain of functions, from the frame it is parked in out to clone3.
+@Suite(.timeLimit(.minutes(2))) struct FixtureBacktraceTests {
+    static let threadChains: [String: [String]] = [
+        "spinner-1": ["spin_on_hold", "thread_main", "start_thread", "clone3"],
+        "sleeper": ["clock_nanosleep", "nanosleep", "sleep_in_nanosleep", "thread_main", "start_thread", "clone3"],
+        "condwait": ["pthread_cond_wait", "wait_on_condvar", "thread_main", "start_thread", "clone3"],
+        "reader": ["read", "block_in_read", "thread_main", "start_thread", "clone3"],
+        "worker-1": ["clock_nanosleep", "nanosleep", "worker_inner", "worker_middle", "worker_outer", "thread_main", "start_thread", "clone3"],
+    ]
+
+    @Test(arguments: ["fixture-threads-fp", "fixture-threads-nofp"])
+    func everyThreadsChainOfFunctions(fixture: String) async throws {
+        let child = try ChildProcess(path: BuiltProducts.path(fixture))
+        try child.waitForLine(startingWith: "ready")
+        let backtraces = try await takeBacktraces(child.pid)
+        for (name, chain) in Self.threadChains {
+            let thread = try #require(backtraces.threads.first { $0.name == name })
+            let functions = thread.frames.compactMap(\.function).map(normalized)
+            #expect(isSubsequence(chain, of: functions), "\(name): \(functions)")
+            #expect(thread.stopReason == "outermost frame", "\(name): \(thread.stopReason)")
+        }
+        // The main thread reaches main and _start.
+        let main = try #require(backtraces.threads.first { $0.tid == child.pid })
+        let mainFunctions = main.frames.compactMap(\.function)
+        #expect(isSubsequence(["park_main_thread", "main", "_start"], of: mainFunctions), "\(mainFunctions)")
+        // Caller frames are return addresses: never the first byte of a function.
+        for thread in backtraces.threads {
+            for frame in thread.frames.dropFirst() where frame.function != nil {
+                #expect(frame.offset > 0, "\(thread.name) #\(frame.index)")
+            }
+        }
+        #expect(TaskStates.untraced(child.pid))
+    }
+
+    @Test func perThreadModeGivesTheSameChains() async throws {
+        let child = try ChildProcess(path: BuiltProducts.path("fixture-threads-nofp"))
+        try child.waitForLine(startingWith: "ready")
+        let engine = TraceEngine()
+        try await engine.attach(child.pid)
+        let snapshot = try await engine.snapshotEachThread(child.pid, stackBytes: Backtracer.defaultStackBytes)
+        await engine.close()
+        let backtraces = Backtracer().backtraces(of: snapshot)
+        #expect(backtraces.threads.count == 12)
+        let worker = try #require(backtraces.threads.first { $0.name == "worker-3" })
+        #expect(isSubsequence(["worker_inner", "worker_middle", "worker_outer", "thread_main"], of: worker.frames.compactMap(\.function)))
+        #expect(TaskStates.untraced(child.pid))
+    }
+
+    @Test func unwindsBeyondTheStackCopyWithLiveReads() async throws {
+        let child = try ChildProcess(path: BuiltProducts.path("fixture-threads-nofp"))
+        try child.waitForLine(startingWith: "ready")
+        // 64 bytes cannot hold the caller frames: the unwinder must read the rest live.
+        let backtraces = try await takeBacktraces(child.pid, stackBytes: 64)
+        let worker = try #require(backtraces.threads.first { $0.name == "worker-1" })
+        #expect(isSubsequence(["worker_inner", "worker_outer", "start_thread"], of: worker.frames.compactMap(\.function)))
+    }
+}
+
+func takeBacktraces(_ pid: Int32, stackBytes: Int = Backtracer.defaultStackBytes) async throws -> ProcessBacktraces {
+    let engine = TraceEngine()
+    try await engine.attach(pid)
+    let snapshot = try await engine.snapshot(pid, stackBytes: stackBytes)
+    await engine.close()
+    return Backtracer().backtraces(of: snapshot)
+}
+
+/// glibc exports several names for one function; tests speak of the plain one.
+func normalized(_ name: String) -> String {
+    var plain = Substring(name)
+    if plain.hasPrefix("__GI_") { plain = plain.dropFirst(5) }
+    while plain.hasPrefix("_") { plain = plain.dropFirst() }
+    if plain.hasPrefix("libc_") { plain = plain.dropFirst(5) }
+    if plain.hasPrefix("pthread_cond_wait") { return "pthread_cond_wait" }
+    return String(plain)
+}
+
+func isSubsequence(_ wanted: [String], of list: [String]) -> Bool {
+    var remaining = wanted[...]
+    for item in list where item == remaining.first { remaining.removeFirst() }
+    return remaining.isEmpty
+}
