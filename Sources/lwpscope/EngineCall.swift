@@ -36,6 +36,7 @@ enum EngineCall {
         case .failure(let error):
             result = .failure(error)
         }
+        if case .failure = result { await shutdown.yieldToSignalHandler() }
         await engine.close()
         return result
     }

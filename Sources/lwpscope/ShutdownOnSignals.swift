@@ -13,6 +13,7 @@ final class ShutdownOnSignals: @unchecked Sendable {
     static let signals: [Int32] = [SIGINT, SIGTERM, SIGHUP, SIGQUIT]
     private let cleanup: @Sendable () async -> Void
     private var armed = true
+    private var signalled = false
     private var lock = pthread_mutex_t()
 
     init(cleanup: @escaping @Sendable () async -> Void) {
@@ -41,12 +42,24 @@ final class ShutdownOnSignals: @unchecked Sendable {
         pthread_mutex_unlock(&lock)
     }
 
+    /// When a signal is being handled, the command's own failure (its engine
+    /// was closed under it) is not the story: wait for the handler to end us
+    /// with that signal.
+    func yieldToSignalHandler() async {
+        pthread_mutex_lock(&lock)
+        let wasSignalled = signalled
+        pthread_mutex_unlock(&lock)
+        guard wasSignalled else { return }
+        while true { try? await Task.sleep(for: .seconds(60)) }
+    }
+
     private func waitForSignal() {
         var byte: UInt8 = 0
         while read(watchedFD, &byte, 1) != 1 {}
         let signal = Int32(byte)
         pthread_mutex_lock(&lock)
         let runCleanup = armed
+        signalled = true
         pthread_mutex_unlock(&lock)
         if runCleanup {
             let done = DispatchSemaphore(value: 0)

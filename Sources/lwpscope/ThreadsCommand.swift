@@ -36,6 +36,7 @@ struct ThreadsCommand: AsyncParsableCommand {
         switch await EngineCall.attach(pid, engine: engine) {
         case .success(let attached): processID = attached
         case .failure(let error):
+            await shutdown.yieldToSignalHandler()
             await engine.close()
             throw fail(error)
         }
@@ -45,6 +46,7 @@ struct ThreadsCommand: AsyncParsableCommand {
             switch result {
             case .success(let taken): snapshot = taken
             case .failure(let error):
+                await shutdown.yieldToSignalHandler()
                 await engine.close()
                 throw fail(error)
             }
