@@ -44,7 +44,10 @@ public struct Backtracer: Sendable {
         let trace = unwinder.unwind(registers: unwindRegisters, memory: memory, modules: space)
         result.frames = trace.frames.enumerated().map { index, frame in
             Symbolizer.symbolize(
-                index: index, pc: frame.pc, pcIsExact: frame.pcIsExact, method: Self.name(of: frame.method), in: space)
+                // A signal trampoline's "return address" is its own first
+                // instruction (the kernel pushed it): name it as is.
+                index: index, pc: frame.pc, pcIsExact: frame.pcIsExact || frame.isSignalFrame,
+                method: Self.name(of: frame.method), in: space)
         }
         result.stopReason = Self.describe(trace.stopReason)
         return result

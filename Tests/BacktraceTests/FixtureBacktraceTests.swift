@@ -29,10 +29,10 @@ import Glibc
             #expect(isSubsequence(chain, of: functions), "\(name): \(functions)")
             #expect(thread.stopReason == "outermost frame", "\(name): \(thread.stopReason)")
         }
-        // The main thread reaches main and _start.
+        // The main thread reaches main and _start (it may still be flushing "ready").
         let main = try #require(backtraces.threads.first { $0.tid == child.pid })
         let mainFunctions = main.frames.compactMap(\.function)
-        #expect(isSubsequence(["park_main_thread", "main", "_start"], of: mainFunctions), "\(mainFunctions)")
+        #expect(isSubsequence(["main", "__libc_start_main", "_start"], of: mainFunctions), "\(mainFunctions)")
         // Caller frames are return addresses: never the first byte of a function.
         for thread in backtraces.threads {
             for frame in thread.frames.dropFirst() where frame.function != nil {
@@ -88,4 +88,19 @@ func isSubsequence(_ wanted: [String], of list: [String]) -> Bool {
     var remaining = wanted[...]
     for item in list where item == remaining.first { remaining.removeFirst() }
     return remaining.isEmpty
+}
+
+@Suite(.timeLimit(.minutes(2))) struct SignalFrameTests {
+    @Test(arguments: ["fixture-threads-fp", "fixture-threads-nofp"])
+    func unwindsThroughASignalHandler(fixture: String) async throws {
+        let child = try ChildProcess(path: BuiltProducts.path(fixture), arguments: ["--in-handler", "1"])
+        try child.waitForLine(startingWith: "ready")
+        let backtraces = try await takeBacktraces(child.pid)
+        let thread = try #require(backtraces.threads.first { $0.name == "in-handler" })
+        let functions = thread.frames.compactMap(\.function)
+        #expect(isSubsequence(
+            ["sleep_in_signal_handler", "__restore_rt", "interrupted_by_signal", "thread_main", "start_thread", "clone3"],
+            of: functions), "\(functions)")
+        #expect(TaskStates.untraced(child.pid))
+    }
 }

@@ -3,11 +3,14 @@
 // hold flag, in nanosleep, in pthread_cond_wait, in read on a pipe, or deep in
 // a chain of worker calls. It prints "ready" once every thread is parked.
 //
-// Usage: NAME [--spinners N] [--static-spinners N] [--workers N]
+// Usage: NAME [--spinners N] [--static-spinners N] [--workers N] [--in-handler 1]
+// --in-handler adds "in-handler", a thread parked inside a signal handler, so
+// unwinding must cross the kernel's signal frame (__restore_rt).
 // Defaults give 12 threads: main, spinner-1, sleeper, condwait, reader and
 // 7 workers. The process exits when its parent does.
 #define _GNU_SOURCE
 #include <pthread.h>
+#include <signal.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -85,6 +88,21 @@ NOINLINE void worker_outer(int depth) {
     __asm__ volatile("");
 }
 
+NOINLINE void sleep_in_signal_handler(int signal) {
+    (void)signal;
+    mark_parked();
+    for (;;) {
+        struct timespec t = {1, 0};
+        nanosleep(&t, NULL);
+    }
+}
+
+NOINLINE void interrupted_by_signal(void) {
+    // The handler runs on this thread's stack, on top of this frame.
+    pthread_kill(pthread_self(), SIGUSR1);
+    __asm__ volatile("");
+}
+
 struct start { const char *name; void (*body)(void); int index; };
 
 static void *thread_main(void *arg) {
@@ -135,6 +153,13 @@ int main(int argc, char **argv) {
     int spinners = option(argc, argv, "--spinners", 1);
     int static_spinners = option(argc, argv, "--static-spinners", 0);
     int workers = option(argc, argv, "--workers", 7);
+    int in_handler = option(argc, argv, "--in-handler", 0);
+    if (in_handler) {
+        struct sigaction action;
+        memset(&action, 0, sizeof action);
+        action.sa_handler = sleep_in_signal_handler;
+        sigaction(SIGUSR1, &action, NULL);
+    }
     int expected = 0;
     for (int i = 1; i <= spinners; i++, expected++) start_thread("spinner", spin_on_hold, i);
     for (int i = 1; i <= static_spinners; i++, expected++) start_thread("static-spin", spin_on_static_hold, i);
@@ -142,6 +167,7 @@ int main(int argc, char **argv) {
     start_thread("condwait", wait_on_condvar, 0), expected++;
     start_thread("reader", block_in_read, 0), expected++;
     for (int i = 1; i <= workers; i++, expected++) start_thread("worker", NULL, i);
+    if (in_handler) start_thread("in-handler", interrupted_by_signal, 0), expected++;
     while (atomic_load(&parked_threads) < expected) usleep(1000);
     // Give the last threads time to enter their blocking calls.
     usleep(20 * 1000);
