@@ -11,7 +11,7 @@ import Glibc
 /// That confinement is why it can be `@unchecked Sendable`.
 final class TraceSession: @unchecked Sendable {
     let procfs: ProcFS
-    private(set) var tracees: [Int32: Tracee] = [:]
+    var tracees: [Int32: Tracee] = [:]
     private(set) var processes: [Int32: TracedProcess] = [:]
     /// How traced processes ended, so a later request can say so.
     private(set) var exitedProcesses: [Int32: TerminationStatus] = [:]
@@ -159,8 +159,8 @@ final class TraceSession: @unchecked Sendable {
         }
     }
 
-    private func resume(_ tid: Int32) {
-        guard var tracee = tracees[tid], tracee.isStopped else { return }
+    func resume(_ tid: Int32) {
+        guard var tracee = tracees[tid], tracee.isStopped, !tracee.heldAtBirth || tracee.detachWhenStopped else { return }
         do {
             if tracee.detachWhenStopped {
                 try Ptrace.detach(tid, signal: tracee.pendingSignal)
@@ -197,6 +197,7 @@ final class TraceSession: @unchecked Sendable {
         for tid in tids(of: pid) {
             guard let tracee = tracees[tid] else { continue }
             if tracee.isStopped {
+                // Held-at-birth threads are let go too: nothing stays stopped after us.
                 _ = try? Ptrace.detach(tid, signal: tracee.pendingSignal)
                 tracees[tid] = nil
             }
@@ -259,8 +260,12 @@ final class TraceSession: @unchecked Sendable {
             guard let updated = tracees[tid] else { return }
             tracee = updated
         case 0:
-            // Signal-delivery-stop: hold the signal and pass it on when resuming.
-            tracee.pendingSignal = signal
+            if tracee.isStepping && signal == SIGTRAP {
+                tracee.isStepping = false  // our own single-step
+            } else {
+                // Signal-delivery-stop: hold the signal and pass it on when resuming.
+                tracee.pendingSignal = signal
+            }
         default:
             break
         }
@@ -286,7 +291,8 @@ final class TraceSession: @unchecked Sendable {
     private func adopt(_ tid: Int32) {
         let processID = procfs.status(tid)?.threadGroupID ?? tid
         if let process = processes[processID] {
-            tracees[tid] = Tracee(tid: tid, processID: process.pid, keepStopped: anyKeptStopped(process.pid))
+            tracees[tid] = Tracee(
+                tid: tid, processID: process.pid, keepStopped: anyKeptStopped(process.pid), heldAtBirth: process.holdNew)
             onEvent(.threadCreated(pid: processID, tid: tid))
         } else {
             addChildProcess(tid, parent: procfs.status(tid)?.parentID ?? 0)
@@ -295,7 +301,8 @@ final class TraceSession: @unchecked Sendable {
 
     private func adoptClone(_ child: Int32, of parent: Tracee) {
         guard child > 0, tracees[child] == nil else { return }
-        tracees[child] = Tracee(tid: child, processID: parent.processID, keepStopped: parent.keepStopped)
+        let hold = processes[parent.processID]?.holdNew ?? false
+        tracees[child] = Tracee(tid: child, processID: parent.processID, keepStopped: parent.keepStopped, heldAtBirth: hold)
         onEvent(.threadCreated(pid: parent.processID, tid: child))
     }
 
@@ -304,10 +311,13 @@ final class TraceSession: @unchecked Sendable {
         addChildProcess(child, parent: parent)
     }
 
+    /// A child we follow inherits hold-new from its parent, and is itself held
+    /// at birth when it is on.
     private func addChildProcess(_ child: Int32, parent: Int32) {
         let command = procfs.commandLine(child)?.joined(separator: " ") ?? ""
-        processes[child] = TracedProcess(pid: child, command: command)
-        tracees[child] = Tracee(tid: child, processID: child)
+        let hold = processes[parent]?.holdNew ?? false
+        processes[child] = TracedProcess(pid: child, command: command, parentID: parent, holdNew: hold)
+        tracees[child] = Tracee(tid: child, processID: child, heldAtBirth: hold)
         onEvent(.processForked(parent: parent, child: child))
     }
 
@@ -322,6 +332,10 @@ final class TraceSession: @unchecked Sendable {
         }
         processes[pid]?.command = procfs.commandLine(pid)?.joined(separator: " ") ?? processes[pid]?.command ?? ""
         onEvent(.processExecuted(pid: pid))
+    }
+
+    func setHoldNewFlag(_ pid: Int32, _ on: Bool) {
+        processes[pid]?.holdNew = on
     }
 
     private func anyKeptStopped(_ pid: Int32) -> Bool {

@@ -4,6 +4,8 @@
 // a chain of worker calls. It prints "ready" once every thread is parked.
 //
 // Usage: NAME [--spinners N] [--static-spinners N] [--workers N] [--in-handler 1]
+// --fork-on-sigusr2 1: on SIGUSR2 the main thread forks a child that prints
+// "child PID running" and parks; a second thread "late-N" is also started.
 // --in-handler adds "in-handler", a thread parked inside a signal handler, so
 // unwinding must cross the kernel's signal frame (__restore_rt).
 // Defaults give 12 threads: main, spinner-1, sleeper, condwait, reader and
@@ -132,11 +134,31 @@ static void start_thread(const char *name, void (*body)(void), int index) {
     pthread_attr_destroy(&attr);
 }
 
+static volatile sig_atomic_t fork_requested;
+static void request_fork(int signal) { (void)signal; fork_requested = 1; }
+
+NOINLINE void run_forked_child(void) {
+    pid_t parent = getppid();
+    printf("child %d running\n", getpid());
+    fflush(stdout);
+    while (getppid() == parent) {
+        struct timespec t = {0, 50 * 1000 * 1000};
+        nanosleep(&t, NULL);
+    }
+    _exit(0);
+}
+
 NOINLINE void park_main_thread(pid_t parent) {
+    static int late_threads;
     // Exit with our parent so no fixture outlives the test run.
     while (getppid() == parent) {
-        struct timespec t = {0, 100 * 1000 * 1000};
+        struct timespec t = {0, 20 * 1000 * 1000};
         nanosleep(&t, NULL);
+        if (fork_requested) {
+            fork_requested = 0;
+            if (fork() == 0) run_forked_child();
+            start_thread("late", sleep_in_nanosleep, ++late_threads);
+        }
     }
     exit(0);
 }
@@ -154,6 +176,12 @@ int main(int argc, char **argv) {
     int static_spinners = option(argc, argv, "--static-spinners", 0);
     int workers = option(argc, argv, "--workers", 7);
     int in_handler = option(argc, argv, "--in-handler", 0);
+    if (option(argc, argv, "--fork-on-sigusr2", 0)) {
+        struct sigaction action;
+        memset(&action, 0, sizeof action);
+        action.sa_handler = request_fork;
+        sigaction(SIGUSR2, &action, NULL);
+    }
     if (in_handler) {
         struct sigaction action;
         memset(&action, 0, sizeof action);
