@@ -21,10 +21,21 @@ struct AttachPreflight {
             let live = (procfs.threads(processID) ?? []).contains { $0.state != .zombie && $0.state != .dead }
             if !live { throw .zombie(pid: processID, command: stat.name) }
         }
-        if status.tracerID != 0 {
+        if status.tracerID != 0, !tracerLetsGo(processID, tracerThread: status.tracerID) {
             throw tracedError(processID, stat.name, tracer: status.tracerID)
         }
         return processID
+    }
+
+    /// Another engine of this process that is closing lets go within moments;
+    /// any other tracer is reported at once.
+    private func tracerLetsGo(_ pid: Int32, tracerThread: Int32) -> Bool {
+        guard procfs.status(tracerThread)?.threadGroupID == getpid() else { return false }
+        for _ in 0..<100 {
+            usleep(10_000)
+            if procfs.status(pid)?.tracerID == 0 { return true }
+        }
+        return false
     }
 
     /// Explains an EPERM from PTRACE_SEIZE after the fact.

@@ -111,6 +111,7 @@ public actor TraceEngine {
     /// Detaches from everything and lets the engine thread end.
     public func close() {
         session.detachAll()
+        session.finishDetaching(withinMicroseconds: 3_000_000)
         updateIdlePolling()
         eventContinuation.finish()
         executor.stopWhenIdle()

@@ -60,6 +60,7 @@ final class TraceSession: @unchecked Sendable {
                     // Threads after the first may be zombies, or already ours via
                     // TRACECLONE with their first stop not yet collected.
                     if tids(of: pid).isEmpty {
+                        if waitForOurOldTracerToLetGo(tid) { continue }
                         processes[pid] = nil
                         throw preflight.explainPermissionFailure(pid)
                     }
@@ -213,6 +214,29 @@ final class TraceSession: @unchecked Sendable {
 
     func detachAll() {
         for pid in processes.keys.sorted() { detach(pid) }
+    }
+
+    /// Threads that could not be stopped when we detached are let go as they
+    /// stop; wait a while for them before the engine thread ends (after which
+    /// the kernel lets them go anyway).
+    func finishDetaching(withinMicroseconds limit: Int) {
+        let deadline = MonotonicClock.microseconds() + limit
+        while !tracees.isEmpty, MonotonicClock.microseconds() < deadline {
+            if !collectOneEvent() { MonotonicClock.sleep(microseconds: 200) }
+        }
+    }
+
+    /// A previous engine of this process that is closing may still hold the
+    /// thread for a moment (its thread is ending, and the kernel then detaches).
+    /// Waits up to a second for that, rather than report a false EPERM.
+    private func waitForOurOldTracerToLetGo(_ tid: Int32) -> Bool {
+        for _ in 0..<100 {
+            guard let tracer = procfs.status(tid)?.tracerID, tracer != 0,
+                  procfs.status(tracer)?.threadGroupID == getpid(), tracer != lwp_gettid()
+            else { return procfs.status(tid)?.tracerID == 0 }
+            MonotonicClock.sleep(microseconds: 10_000)
+        }
+        return false
     }
 
     // MARK: Events
