@@ -17,6 +17,8 @@ func fixture(_ name: String, flags: [String]) -> Target {
 }
 
 let fixtureNames = ["fixture-threads-fp", "fixture-threads-nofp", "fixture-churn"]
+// C++ and Swift programs whose backtraces the tests compare with gdb's.
+let backtraceFixtureNames = ["fixture-cxx", "fixture-swift"]
 
 let package = Package(
     name: "lwpscope",
@@ -56,6 +58,17 @@ let package = Package(
         // A Swift helper that attaches through the engine and parks with the
         // target stopped, so a test can SIGKILL it mid-attach.
         .executableTarget(name: "engine-probe", dependencies: ["Engine"], path: "Tests/Fixtures/engine-probe"),
+        .executableTarget(
+            name: "fixture-cxx",
+            path: "Tests/Fixtures/fixture-cxx",
+            cxxSettings: [.unsafeFlags(noFramePointerFlags)],
+            linkerSettings: [.linkedLibrary("pthread")]
+        ),
+        .executableTarget(
+            name: "fixture-swift",
+            path: "Tests/Fixtures/fixture-swift",
+            swiftSettings: [.unsafeFlags(["-O"])]
+        ),
 
         .target(name: "TestSupport", dependencies: ["ProcFS", "CPtrace"], path: "Tests/TestSupport"),
         .testTarget(name: "ProcFSTests", dependencies: ["ProcFS", "TestSupport"]),
@@ -67,6 +80,11 @@ let package = Package(
         .testTarget(
             name: "CLITests",
             dependencies: ["TestSupport", "lwpscope"] + fixtureNames.map { .target(name: $0) }
+        ),
+        .testTarget(
+            name: "BacktraceTests",
+            dependencies: ["TestSupport", "ProcFS", "lwpscope"]
+                + (fixtureNames + backtraceFixtureNames).map { .target(name: $0) }
         ),
         .testTarget(name: "ELFTests", dependencies: ["ELF"]),
         .testTarget(name: "UnwindTests", dependencies: ["Unwind", "ELF"]),
