@@ -17,6 +17,12 @@ import TestSupport
         ("(anonymous namespace)::chain_inner(int)", "(anonymous namespace)::chain_inner"),
         ("main::{lambda()#2}::operator()() const [clone .constprop.0]", "operator()"),
         ("std::thread::_State_impl<X>::_M_run()", "std::thread::_State_impl<X>::_M_run(void)"),
+        // Lambdas as the demangler and as DWARF spell them.
+        (
+            "std::thread::_State_impl<std::thread::_Invoker<std::tuple<main::{lambda()#5}> > >::_M_run()",
+            "std::thread::_State_impl<std::thread::_Invoker<std::tuple<main()::<lambda()> > > >::_M_run(void)"
+        ),
+        ("f()::{lambda(int)#2}::operator()(int) const", "f()::<lambda(int)>::operator()"),
         // GCC's clones as plain symbols.
         ("worker_inner.constprop.0", "worker_inner"),
         ("block_in_read.part.0.cold", "block_in_read"),
@@ -43,6 +49,7 @@ import TestSupport
         #expect(FunctionNames.normalized("f(int) [clone .isra.0] [clone .cold]") == "f")
         #expect(FunctionNames.normalized("std::function<void ()>::operator()() const") == "std::function<void ()>::operator()")
         #expect(FunctionNames.normalized("operator()") == "operator()")
+        #expect(FunctionNames.normalized("std::tuple<main()::<lambda()> >") == "std::tuple<main::{lambda}>")
         #expect(FunctionNames.normalized("fixture_swift.spinOnHold() -> ()") == "fixture_swift.spinOnHold() -> ()")
     }
 }

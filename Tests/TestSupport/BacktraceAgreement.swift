@@ -188,6 +188,14 @@ public struct FrameDisagreement: Equatable, Sendable, CustomStringConvertible {
     public var ours: String
     public var gdb: String
 
+    public init(tid: Int32, gdbIndex: Int, kind: Kind, ours: String, gdb: String) {
+        self.tid = tid
+        self.gdbIndex = gdbIndex
+        self.kind = kind
+        self.ours = ours
+        self.gdb = gdb
+    }
+
     public var description: String { "tid \(tid) #\(gdbIndex) \(kind.rawValue): ours \(ours) | gdb \(gdb)" }
 }
 

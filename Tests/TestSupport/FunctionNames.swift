@@ -21,8 +21,48 @@ public enum FunctionNames {
         name = droppingCloneSuffixes(name)
         // Swift's demangled names (`m.f() -> ()`) are left whole: their
         // parameter lists are part of the name and gdb never prints them.
-        if !name.contains(" -> ") { name = droppingParameterList(name) }
+        if !name.contains(" -> ") {
+            name = droppingParameterList(name)
+            name = Substring(canonicalLambdas(name))
+            // `A<B<C> >` and `A<B<C>>` are one type; how `>` are spaced
+            // depends on the tool and on what was substituted above.
+            name = Substring(name.replacingOccurrences(of: " >", with: ">"))
+        }
         return droppingAliasPrefixes(name)
+    }
+
+    /// Lambdas are spelled `main()::<lambda()>` by gdb (from DWARF) and
+    /// `main::{lambda()#1}` by the demangler. Both become `main::{lambda}`:
+    /// the lambda's signature and number go, and so do the empty parentheses
+    /// of an enclosing function (`f()::` → `f::`).
+    static func canonicalLambdas(_ name: Substring) -> String {
+        guard name.contains("lambda") else { return String(name) }
+        var result = ""
+        var rest = name
+        while !rest.isEmpty {
+            if let (opener, closer) = [("{lambda(", "}"), ("<lambda(", ">")].first(where: { rest.hasPrefix($0.0) }) {
+                // Skip the balanced parameter list, then `#N` up to the closer.
+                var depth = 0
+                var index = rest.index(rest.startIndex, offsetBy: opener.count - 1)
+                while index < rest.endIndex {
+                    if rest[index] == "(" { depth += 1 }
+                    if rest[index] == ")" { depth -= 1; if depth == 0 { break } }
+                    index = rest.index(after: index)
+                }
+                guard index < rest.endIndex, let close = rest[index...].firstIndex(of: Character(closer)) else {
+                    result += rest
+                    break
+                }
+                result += "{lambda}"
+                rest = rest[rest.index(after: close)...]
+            } else if rest.hasPrefix("()::") {
+                result += "::"
+                rest = rest.dropFirst(4)
+            } else {
+                result.append(rest.removeFirst())
+            }
+        }
+        return result
     }
 
     /// True when the two names are one function by the rules above: equal
