@@ -17,6 +17,8 @@ func fixture(_ name: String, flags: [String]) -> Target {
 }
 
 let fixtureNames = ["fixture-threads-fp", "fixture-threads-nofp", "fixture-churn"]
+// C++ and Swift programs whose backtraces the tests compare with gdb's.
+let backtraceFixtureNames = ["fixture-cxx", "fixture-swift"]
 
 let package = Package(
     name: "lwpscope",
@@ -58,6 +60,17 @@ let package = Package(
         // A Swift helper that attaches through the engine and parks with the
         // target stopped, so a test can SIGKILL it mid-attach.
         .executableTarget(name: "engine-probe", dependencies: ["Engine"], path: "Tests/Fixtures/engine-probe"),
+        .executableTarget(
+            name: "fixture-cxx",
+            path: "Tests/Fixtures/fixture-cxx",
+            cxxSettings: [.unsafeFlags(noFramePointerFlags)],
+            linkerSettings: [.linkedLibrary("pthread")]
+        ),
+        .executableTarget(
+            name: "fixture-swift",
+            path: "Tests/Fixtures/fixture-swift",
+            swiftSettings: [.unsafeFlags(["-O"])]
+        ),
 
         .target(name: "TestSupport", dependencies: ["ProcFS", "CPtrace"], path: "Tests/TestSupport"),
         .testTarget(name: "ProcFSTests", dependencies: ["ProcFS", "TestSupport"]),
@@ -72,7 +85,8 @@ let package = Package(
         ),
         .testTarget(
             name: "BacktraceTests",
-            dependencies: ["Backtraces", "Engine", "ELF", "ProcFS", "TestSupport"] + fixtureNames.map { .target(name: $0) }
+            dependencies: ["Backtraces", "Demangle", "Engine", "ELF", "ProcFS", "TestSupport", "lwpscope"]
+                + (fixtureNames + backtraceFixtureNames).map { .target(name: $0) }
         ),
         .testTarget(name: "ELFTests", dependencies: ["ELF"]),
         .testTarget(name: "UnwindTests", dependencies: ["Unwind", "ELF"]),
