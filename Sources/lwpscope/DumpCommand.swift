@@ -34,6 +34,9 @@ struct DumpCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Deepest frame to unwind.")
     var maxDepth: Int = 256
 
+    @Flag(name: .long, help: "Show how each frame was found (cfi, frame pointer) and why unwinding stopped.")
+    var verbose = false
+
     func validate() throws {
         guard (0...(16 << 20)).contains(stackBytes) else { throw ValidationError("--stack-bytes must be 0...16777216") }
         guard (1...100_000).contains(maxDepth) else { throw ValidationError("--max-depth must be 1...100000") }
@@ -49,7 +52,7 @@ struct DumpCommand: AsyncParsableCommand {
         if json {
             try printJSON(DumpReport(backtraces))
         } else {
-            print(DumpText.render(backtraces), terminator: "")
+            print(DumpText.render(backtraces, verbose: verbose), terminator: "")
         }
     }
 }

@@ -6,7 +6,7 @@ import Backtraces
 ///     #0  0x00007f0e1c8e5545 clock_nanosleep+0x65 (/usr/lib/x86_64-linux-gnu/libc.so.6)
 ///     #1  0x000055d4c5a021a9 worker_inner+0x19 (/usr/bin/server)
 enum DumpText {
-    static func render(_ process: ProcessBacktraces) -> String {
+    static func render(_ process: ProcessBacktraces, verbose: Bool = false) -> String {
         var out = "PID \(process.pid) (\(process.command)): \(process.threads.count) threads, stopped \(process.stoppedMicroseconds) µs\n"
         for thread in process.threads {
             out += "\nTID \(thread.tid) \(thread.name) \(thread.state.letter)\n"
@@ -15,9 +15,9 @@ enum DumpText {
                 continue
             }
             for frame in thread.frames {
-                out += line(frame) + "\n"
+                out += line(frame) + (verbose ? " [\(frame.method)]" : "") + "\n"
             }
-            if !thread.stopReason.isEmpty, thread.stopReason != "outermost frame" {
+            if !thread.stopReason.isEmpty, verbose || thread.stopReason != "outermost frame" {
                 out += "    (unwinding stopped: \(thread.stopReason))\n"
             }
         }

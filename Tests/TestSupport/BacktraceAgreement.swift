@@ -23,19 +23,25 @@
 ///   shows for an inlined function counts too, so a symbolizer that reports
 ///   the innermost inline function is not penalised.
 /// - A thread gdb shows and we do not costs all its frames.
+/// - A caller frame the caller's `isTailCallFrame` rejects is not counted:
+///   gdb rebuilds tail-called frames from DWARF call-site information
+///   (.debug_info), which the issue leaves out of scope; their "return
+///   address" follows a jmp, not a call, and no unwinder can see them.
 public enum BacktraceAgreement {
     /// Decides what the built-in name rules cannot, e.g. two glibc aliases at
     /// one address, or a Swift symbol gdb left mangled: (ours, gdb's, our pc).
     public typealias SameFunction = (_ ours: String, _ gdb: String, _ pc: UInt64) -> Bool
+    /// True when gdb's caller frame at this pc was synthesized for a tail call.
+    public typealias TailCallTest = (_ pc: UInt64) -> Bool
 
     public static func compare(
-        ours: DumpOutput, gdb: [GDBThread], sameFunction: SameFunction? = nil
+        ours: DumpOutput, gdb: [GDBThread], sameFunction: SameFunction? = nil, isTailCallFrame: TailCallTest? = nil
     ) -> AgreementReport {
-        compare(ours: ours.threads, gdb: gdb, sameFunction: sameFunction)
+        compare(ours: ours.threads, gdb: gdb, sameFunction: sameFunction, isTailCallFrame: isTailCallFrame)
     }
 
     public static func compare(
-        ours: [DumpThread], gdb: [GDBThread], sameFunction: SameFunction? = nil
+        ours: [DumpThread], gdb: [GDBThread], sameFunction: SameFunction? = nil, isTailCallFrame: TailCallTest? = nil
     ) -> AgreementReport {
         var report = AgreementReport()
         let ourThreads = Dictionary(ours.map { ($0.tid, $0) }, uniquingKeysWith: { first, _ in first })
@@ -52,7 +58,9 @@ public enum BacktraceAgreement {
                 continue
             }
             report.threadsCompared += 1
-            ThreadComparison(ours: thread.frames, gdb: reference, sameFunction: sameFunction).run(into: &report)
+            ThreadComparison(
+                ours: thread.frames, gdb: reference, sameFunction: sameFunction, isTailCallFrame: isTailCallFrame
+            ).run(into: &report)
         }
         return report
     }
@@ -63,11 +71,13 @@ private struct ThreadComparison {
     let ours: [DumpFrame]
     let gdb: GDBThread
     let sameFunction: BacktraceAgreement.SameFunction?
+    let isTailCallFrame: BacktraceAgreement.TailCallTest?
 
     func run(into report: inout AgreementReport) {
         var cursor = -1 // our index of the last matched frame
         for (position, frame) in gdb.physicalFrames.enumerated() {
             let gdbIndex = frame.indices.first ?? position
+            if position > 0, let pc = frame.pc, isTailCallFrame?(pc) == true { continue }
             if position == 0 {
                 cursor = 0
                 compareInnermost(frame, gdbIndex: gdbIndex, into: &report)
