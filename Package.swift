@@ -31,6 +31,8 @@ let package = Package(
     targets: [
         // C shims for what Swift cannot call: variadic ptrace, wait-status macros.
         .target(name: "CPtrace"),
+        // C shims for ncursesw's macros and globals.
+        .target(name: "CCurses", linkerSettings: [.linkedLibrary("ncursesw"), .linkedLibrary("tinfo")]),
         // /proc readers: pure parsers over text plus thin file readers.
         .target(name: "ProcFS"),
         // zlib, for the compressed sections of debug files.
