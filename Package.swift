@@ -44,6 +44,8 @@ let package = Package(
         .target(name: "Engine", dependencies: ["CPtrace", "ProcFS"]),
         // Snapshots into symbolized backtraces: modules of a process, CFI, names.
         .target(name: "Backtraces", dependencies: ["Engine", "ProcFS", "ELF", "Unwind", "Demangle"]),
+        // Hold flags (`while (hold);`) and the code that spins on them.
+        .target(name: "Holds", dependencies: ["Backtraces", "ELF", "ProcFS"]),
         .executableTarget(
             name: "lwpscope",
             dependencies: [
@@ -73,6 +75,10 @@ let package = Package(
         .testTarget(
             name: "BacktraceTests",
             dependencies: ["Backtraces", "Engine", "ELF", "ProcFS", "TestSupport"] + fixtureNames.map { .target(name: $0) }
+        ),
+        .testTarget(
+            name: "HoldsTests",
+            dependencies: ["Holds", "Backtraces", "Engine", "ProcFS", "TestSupport"] + fixtureNames.map { .target(name: $0) }
         ),
         .testTarget(name: "ELFTests", dependencies: ["ELF"]),
         .testTarget(name: "UnwindTests", dependencies: ["Unwind", "ELF"]),
