@@ -4,8 +4,10 @@
 /// A RIP-relative operand is a ModRM byte with mod=00, rm=101 followed by a
 /// 32-bit displacement from the end of the instruction; only an immediate
 /// (0, 1, 2 or 4 bytes) can follow the displacement. So at every byte that
-/// looks like such a ModRM, try each immediate size. A random match must
-/// also hit a few-byte target out of 2^32, so false hits are negligible.
+/// looks like such a ModRM, take the immediate size its opcode implies (see
+/// `ImmediateSize`), or try each size for an opcode we do not know. A random
+/// match must also hit a few-byte target out of 2^32, so false hits are
+/// negligible.
 struct RIPRelativeScan {
     /// Each carries the index of what it stands for; ranges may overlap.
     let targets: [(range: Range<UInt64>, owner: Int)]
@@ -32,16 +34,26 @@ struct RIPRelativeScan {
                 let afterDisplacement = block.address &+ UInt64(i + 5) &+ UInt64(bitPattern: Int64(disp))
                 // Cheap reject first: most candidates point nowhere near a flag.
                 if afterDisplacement < high, afterDisplacement &+ 4 >= low {
-                    for size in Self.immediateSizes where i + 5 + size <= bytes.count {
-                        let target = afterDisplacement &+ UInt64(size)
-                        // Few targets (a module's flags and their GOT slots): a linear pass is enough.
-                        for entry in targets where entry.range.contains(target) {
-                            hit(block.address &+ UInt64(i), entry.owner)
+                    if let size = ImmediateSize.at(i, in: bytes) {
+                        // A known opcode: its immediate size, any byte of the flag.
+                        report(afterDisplacement &+ UInt64(size), at: block.address &+ UInt64(i), exactStart: false, hit)
+                    } else {
+                        // Unknown encoding (VEX, ...): every size, but only the flag's first byte.
+                        for size in Self.immediateSizes where i + 5 + size <= bytes.count {
+                            report(afterDisplacement &+ UInt64(size), at: block.address &+ UInt64(i), exactStart: true, hit)
                         }
                     }
                 }
             }
             i += 1
+        }
+    }
+
+    // Few targets (a module's flags and their GOT slots): a linear pass is enough.
+    @inline(__always)
+    private func report(_ target: UInt64, at address: UInt64, exactStart: Bool, _ hit: (UInt64, Int) -> Void) {
+        for entry in targets where exactStart ? entry.range.lowerBound == target : entry.range.contains(target) {
+            hit(address, entry.owner)
         }
     }
 }
