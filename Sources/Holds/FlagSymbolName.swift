@@ -56,6 +56,20 @@ struct FlagSymbolName: Equatable {
         return FlagSymbolName(variableName: name, owner: nil, isFunctionStatic: false)
     }
 
+    /// A cheap test on raw name bytes, before decoding: the name ends with
+    /// `hold` or `hold.DIGITS`. `recognize` has the last word.
+    static func mightBeFlag(_ name: UnsafeRawBufferPointer) -> Bool {
+        var end = name.count
+        while end > 0, isDigit(name[end - 1]) { end -= 1 }
+        if end < name.count {
+            guard end > 0, name[end - 1] == UInt8(ascii: ".") else { return false }
+            end -= 1
+        }
+        let suffix = "hold".utf8
+        guard end >= suffix.count else { return false }
+        return zip(name[(end - suffix.count) ..< end], suffix).allSatisfy { $0 == $1 }
+    }
+
     static func isDigits(_ text: Substring) -> Bool {
         !text.isEmpty && text.utf8.allSatisfy { $0 >= 0x30 && $0 <= 0x39 }
     }

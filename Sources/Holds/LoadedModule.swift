@@ -18,6 +18,8 @@ public struct LoadedModule: Sendable {
     public static func all(in space: AddressSpace) -> [LoadedModule] {
         var instances: [LoadedModule] = []
         for region in space.regions {
+            // The vDSO has no flags, and is a new ModuleFile at every load:
+            // caching by module identity would only grow.
             guard let module = region.module, region.path != "[vdso]" else { continue }
             if let i = instances.firstIndex(where: { $0.module === module && $0.loadBias == region.loadBias }) {
                 instances[i].codeRanges.append(region.range)

@@ -16,9 +16,7 @@ final class ModuleDataSymbols: Sendable {
         if let cached = cache.withLock({ $0[key] }) { return cached.symbols }
         var found: [ELFSymbol] = []
         for table in Self.tables(of: module) {
-            for symbol in table where symbol.kind == .object && FlagSymbolName.recognize(symbol.name) != nil {
-                found.append(symbol)
-            }
+            found += table.objects(whereName: FlagSymbolName.mightBeFlag).filter { FlagSymbolName.recognize($0.name) != nil }
         }
         let symbols = Self.unique(found)
         cache.withLock { $0[key] = (module, symbols) }

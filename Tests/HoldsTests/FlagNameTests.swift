@@ -60,3 +60,14 @@ import Testing
         }
     }
 }
+
+@Suite struct FlagNamePrefilterTests {
+    /// The byte-level prefilter must never reject what `recognize` accepts.
+    @Test(arguments: ["hold", "hold.0", "hold.12", "spin_on_static_hold.hold", "_f1.hold.3",
+                      "holder", "hold.", "threshold", "x.hold.y", "", "0", ".0", "hold.lto_priv.0"])
+    func prefilterKeepsEveryFlag(name: String) {
+        let passes = Array(name.utf8).withUnsafeBytes { FlagSymbolName.mightBeFlag($0) }
+        if FlagSymbolName.recognize(name) != nil { #expect(passes) }
+        if ["holder", "hold.", "x.hold.y", "", "0", ".0", "hold.lto_priv.0"].contains(name) { #expect(!passes) }
+    }
+}
