@@ -1,7 +1,7 @@
 import Backtraces
 import ELF
 import Foundation
-import Holds
+@testable import Holds
 import Testing
 import TestSupport
 #if canImport(Glibc)
@@ -75,13 +75,14 @@ import Glibc
         let cold = clock.measure { found = scanner.functions(referencing: [object.value ..< object.end], in: libc) }
         let text = libc.elf.sections.filter(\.isExecutable).reduce(0) { $0 + $1.size }
         print("libc scan (\(text / 1024) KiB of code) for \(object.name): \(cold), \(found[0].count) functions")
-        // The finder's cold cost is listing every module's symbols: print the slowest.
+        // The finder's cold cost is listing every module's symbols (the
+        // tables themselves may already be loaded): print the slowest.
         let modules = LoadedModule.all(in: try addressSpace(getpid()))
-        let finder = HoldFlagFinder(scanner: scanner)
+        let index = ModuleDataSymbols()
         var costs: [(Duration, String)] = []
         let total = clock.measure {
             for module in modules {
-                costs.append((clock.measure { _ = finder.recognizedFlags(in: module.module, loadBias: module.loadBias) }, module.path))
+                costs.append((clock.measure { _ = index.recognizedFlags(in: module.module) }, module.path))
             }
         }
         let slowest = costs.sorted { $0.0 > $1.0 }.prefix(3).map { "\($0.1.split(separator: "/").last ?? ""): \($0.0)" }
