@@ -48,6 +48,8 @@ let package = Package(
         .target(name: "Engine", dependencies: ["CPtrace", "ProcFS"]),
         // Snapshots into symbolized backtraces: modules of a process, CFI, names.
         .target(name: "Backtraces", dependencies: ["Engine", "ProcFS", "ELF", "Unwind", "Demangle"]),
+        // Hold flags (`while (hold);`) and the code that spins on them.
+        .target(name: "Holds", dependencies: ["Backtraces", "ELF", "ProcFS"]),
         .executableTarget(
             name: "lwpscope",
             dependencies: [
@@ -89,6 +91,10 @@ let package = Package(
             name: "BacktraceTests",
             dependencies: ["Backtraces", "Demangle", "Engine", "ELF", "ProcFS", "TestSupport", "lwpscope"]
                 + (fixtureNames + backtraceFixtureNames).map { .target(name: $0) }
+        ),
+        .testTarget(
+            name: "HoldsTests",
+            dependencies: ["Holds", "Backtraces", "Engine", "ProcFS", "TestSupport"] + fixtureNames.map { .target(name: $0) }
         ),
         .testTarget(name: "ELFTests", dependencies: ["ELF"]),
         .testTarget(name: "UnwindTests", dependencies: ["Unwind", "ELF"]),
