@@ -53,7 +53,7 @@ let package = Package(
         .executableTarget(
             name: "lwpscope",
             dependencies: [
-                "Engine", "ProcFS", "Backtraces",
+                "Engine", "ProcFS", "Backtraces", "Holds",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

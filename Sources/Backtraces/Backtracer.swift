@@ -20,8 +20,15 @@ public struct Backtracer: Sendable {
     public static let defaultStackBytes = 32 * 1024
 
     public func backtraces(of snapshot: ProcessSnapshot) -> ProcessBacktraces {
-        let space = AddressSpace.load(pid: snapshot.pid, procfs: procfs, cache: cache)
-            ?? AddressSpace(pid: snapshot.pid, regions: [])
+        backtraces(of: snapshot, in: addressSpace(of: snapshot.pid))
+    }
+
+    /// The process's executable regions and modules, now.
+    public func addressSpace(of pid: Int32) -> AddressSpace {
+        AddressSpace.load(pid: pid, procfs: procfs, cache: cache) ?? AddressSpace(pid: pid, regions: [])
+    }
+
+    public func backtraces(of snapshot: ProcessSnapshot, in space: AddressSpace) -> ProcessBacktraces {
         let threads = snapshot.threads.map { backtrace(of: $0, pid: snapshot.pid, in: space) }
         return ProcessBacktraces(
             pid: snapshot.pid, command: snapshot.command, stoppedMicroseconds: snapshot.stoppedMicroseconds,

@@ -10,7 +10,7 @@ struct Lwpscope: AsyncParsableCommand {
             and detaches on every way out (including Ctrl-C, SIGTERM and SIGHUP), leaving the \
             process running, or stopped if it was stopped before.
             """,
-        subcommands: [PsCommand.self, ThreadsCommand.self, DumpCommand.self]
+        subcommands: [PsCommand.self, ThreadsCommand.self, DumpCommand.self, HoldCommand.self]
     )
 
     func run() async throws {

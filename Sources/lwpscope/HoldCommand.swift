@@ -1,0 +1,72 @@
+import ArgumentParser
+import Backtraces
+import Engine
+import Foundation
+import Holds
+
+struct HoldCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "hold",
+        abstract: "List the hold flags of a process and the threads parked on them; set one, or release one thread.",
+        discussion: """
+            A hold flag is a variable a program spins on, `static volatile int hold = 1; while (hold);`: \
+            symbols named hold, hold.N (gcc's function statics), FUNC.hold (clang's), or any --flag. \
+            A thread is held on a flag when it runs in a function whose code reads that flag.
+            """)
+
+    @Argument(help: "The process id.")
+    var pid: Int32
+
+    @Flag(name: .long, help: "Print JSON instead of a table.")
+    var json = false
+
+    @Option(name: .customLong("flag"), help: "Another flag to look for: NAME or MODULE:NAME (repeatable).")
+    var flags: [String] = []
+
+    @Option(name: .customLong("set"), help: "Write a flag: NAME=VALUE (decimal or 0x hex), exactly its size.")
+    var assignment: String?
+
+    @Option(name: .customLong("release-thread"), help: "Let only this thread out of the loop it is held in; the flag keeps its value.")
+    var releaseThread: Int32?
+
+    func run() async throws {
+        let extraNames: [FlagName]
+        do {
+            extraNames = try flags.map { name throws(HoldFlagError) in try FlagName(parsing: name) }
+        } catch {
+            throw fail(error)
+        }
+        let parsedAssignment = try assignment.map(Self.parseAssignment)
+
+        let engine = TraceEngine()
+        let shutdown = ShutdownOnSignals { await engine.close() }
+        defer { shutdown.disarm() }
+        let outcome = await HoldSession(engine: engine, extraNames: extraNames)
+            .run(pid: pid, assignment: parsedAssignment, releaseThread: releaseThread)
+        if case .failure = outcome { await shutdown.yieldToSignalHandler() }
+        await engine.close()
+        switch outcome {
+        case .failure(let message):
+            throw fail(message)
+        case .success(let report):
+            if json {
+                try printJSON(report)
+            } else {
+                print(HoldText.render(report), terminator: "")
+            }
+        }
+    }
+
+    static func parseAssignment(_ text: String) throws -> (name: String, value: UInt64) {
+        guard let equals = text.lastIndex(of: "=") else {
+            throw ValidationError("--set takes NAME=VALUE, e.g. --set hold=0")
+        }
+        let name = String(text[..<equals])
+        let valueText = text[text.index(after: equals)...]
+        let value = valueText.hasPrefix("0x") ? UInt64(valueText.dropFirst(2), radix: 16) : UInt64(valueText)
+        guard !name.isEmpty, let value else {
+            throw ValidationError("--set takes NAME=VALUE with a decimal or 0x hex value, not \(text)")
+        }
+        return (name, value)
+    }
+}
