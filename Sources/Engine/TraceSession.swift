@@ -35,7 +35,9 @@ final class TraceSession: @unchecked Sendable {
     /// agree; threads born meanwhile are caught by PTRACE_O_TRACECLONE.
     func attach(_ requested: Int32) throws(EngineError) -> Int32 {
         let preflight = AttachPreflight(procfs: procfs)
+        EngineLog.write("attach \(requested): preflight")
         let pid = try preflight.check(requested)
+        EngineLog.write("attach \(pid): seizing")
         if processes[pid] != nil { return pid }
         exitedProcesses[pid] = nil
         let command = procfs.commandLine(pid).map { $0.joined(separator: " ") }.flatMap { $0.isEmpty ? nil : $0 }
@@ -50,22 +52,29 @@ final class TraceSession: @unchecked Sendable {
                 }
                 break
             }
-            for tid in listed where tracees[tid] == nil {
+            // The leader first: tids wrap around, so a dying thread can be
+            // listed before it, and only the leader's refusal is the process's.
+            let order = listed.contains(pid) ? [pid] + listed.filter { $0 != pid } : listed
+            for tid in order where tracees[tid] == nil {
                 do {
                     try Ptrace.seize(tid, options: PtraceOptions.threads)
                     tracees[tid] = Tracee(tid: tid, processID: pid)
                 } catch where error.isNoSuchProcess {
                     continue  // exited between listing and seize
                 } catch where error.isPermissionDenied {
-                    // Threads after the first may be zombies, or already ours via
-                    // TRACECLONE with their first stop not yet collected.
-                    if tids(of: pid).isEmpty {
+                    EngineLog.write("seize \(tid) of \(pid): EPERM; ours so far: \(tids(of: pid).count)")
+                    // Other threads may be exiting (a dying thread refuses), or be
+                    // ours already via TRACECLONE with their first stop not yet
+                    // collected. The leader's refusal is the process's.
+                    // A leader that called pthread_exit is a zombie while its threads run on.
+                    if tid == pid, procfs.stat(pid)?.state == .zombie { continue }
+                    if tid == pid, tids(of: pid).isEmpty {
                         if waitForOurOldTracerToLetGo(tid) { continue }
                         processes[pid] = nil
                         throw preflight.explainPermissionFailure(pid)
                     }
                 } catch {
-                    if tids(of: pid).isEmpty {
+                    if tid == pid, tids(of: pid).isEmpty {
                         processes[pid] = nil
                         throw .system(pid: pid, error)
                     }
@@ -76,6 +85,7 @@ final class TraceSession: @unchecked Sendable {
             previous = listed
         }
         if tids(of: pid).isEmpty {
+            EngineLog.write("attach \(pid): no thread seized")
             processes[pid] = nil
             throw procfs.exists(pid) ? preflight.explainPermissionFailure(pid) : .noSuchProcess(pid: pid)
         }
@@ -301,6 +311,7 @@ final class TraceSession: @unchecked Sendable {
         guard let tracee = tracees.removeValue(forKey: tid) else { return }
         let pid = tracee.processID
         if tid == pid {
+            EngineLog.write("process \(pid) exited: \(exit)")
             for other in tids(of: pid) { tracees[other] = nil }
             processes[pid] = nil
             exitedProcesses[pid] = exit
