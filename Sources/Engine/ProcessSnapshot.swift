@@ -16,6 +16,8 @@ public struct ThreadSnapshot: Sendable {
     /// The state /proc gave just before the stop (a stop itself would read "t").
     public var state: TaskState
     public var lastCPU: Int
+    /// CPU time used so far, in clock ticks: two snapshots give CPU%.
+    public var cpuTicks: UInt64 = 0
     public var waitChannel: String?
     public var syscall: ThreadSyscall?
     /// nil when the thread could not be stopped in time (e.g. a vfork parent

@@ -14,7 +14,8 @@ extension TraceEngine {
             var state = info.state
             if state == .tracingStop, session.tracees[tid]?.isGroupStopped == true { state = .stopped }
             var thread = ThreadSnapshot(
-                tid: tid, name: info.name, state: state, lastCPU: info.lastCPU, waitChannel: info.waitChannel,
+                tid: tid, name: info.name, state: state, lastCPU: info.lastCPU,
+                cpuTicks: info.userTicks + info.systemTicks, waitChannel: info.waitChannel,
                 syscall: info.syscall, registers: nil, stack: nil, unavailableReason: nil)
             let start = MonotonicClock.microseconds()
             if session.stopOne(tid) {

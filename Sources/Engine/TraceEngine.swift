@@ -78,6 +78,7 @@ public actor TraceEngine {
             threads.append(ThreadSnapshot(
                 tid: tid, name: info?.name ?? procfs.comm(pid, thread: tid) ?? "",
                 state: state, lastCPU: info?.lastCPU ?? 0,
+                cpuTicks: (info?.userTicks ?? 0) + (info?.systemTicks ?? 0),
                 waitChannel: info?.waitChannel, syscall: info?.syscall,
                 registers: registers[tid], stack: stacks[tid], unavailableReason: reason))
         }
