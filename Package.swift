@@ -46,6 +46,8 @@ let package = Package(
         .target(name: "Engine", dependencies: ["CPtrace", "ProcFS"]),
         // Snapshots into symbolized backtraces: modules of a process, CFI, names.
         .target(name: "Backtraces", dependencies: ["Engine", "ProcFS", "ELF", "Unwind", "Demangle"]),
+        // The screen model: state, keys, panes, rendering into a cell grid; no curses.
+        .target(name: "Inspector"),
         .executableTarget(
             name: "lwpscope",
             dependencies: [
@@ -91,6 +93,7 @@ let package = Package(
         .testTarget(name: "ELFTests", dependencies: ["ELF"]),
         .testTarget(name: "UnwindTests", dependencies: ["Unwind", "ELF"]),
         .testTarget(name: "DemangleTests", dependencies: ["Demangle"]),
+        .testTarget(name: "InspectorTests", dependencies: ["Inspector"], exclude: ["Snapshots"]),
     ],
     swiftLanguageModes: [.v6]
 )
