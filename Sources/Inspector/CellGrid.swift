@@ -27,20 +27,28 @@ public struct CellGrid: Hashable, Sendable {
         x >= 0 && y >= 0 && x < width && y < height
     }
 
-    /// Writes `text` from column `x`, at most `maxWidth` columns (and never past
-    /// the right edge). Returns the column after the last one written.
+    /// Writes `text` from column `x`, at most `maxWidth` columns. Returns the
+    /// column after the last one written.
     @discardableResult
     public mutating func put(_ text: String, x: Int, y: Int, style: CellStyle = .plain, maxWidth: Int? = nil) -> Int {
-        guard y >= 0, y < height else { return x }
-        let limit = min(width, x + (maxWidth ?? width))
+        let limit = maxWidth.map { x + max(0, $0) } ?? Int.max
         var column = x
         for character in text {
             if column >= limit { break }
-            if column >= 0 { self[column, y] = Cell(character, style: style) }
+            guard contains(x: column, y: y) else {
+                // Text meant to be seen but off the grid: callers should have cut it.
+                droppedWrites += 1
+                break
+            }
+            self[column, y] = Cell(character, style: style)
             column += 1
         }
         return column
     }
+
+    /// How many writes fell off the grid. Panes cut their text to their own
+    /// width, so anything here is a layout bug; tests keep it at zero.
+    public private(set) var droppedWrites = 0
 
     /// Fills a rectangle with one cell, clipped to the grid.
     public mutating func fill(_ rect: Rect, with cell: Cell = .blank) {

@@ -53,7 +53,7 @@ enum HelpOverlay {
         var canvas = BoxCanvas(width: grid.width, height: grid.height)
         canvas.addBox(box)
         canvas.draw(into: &grid, unicode: context.unicode, style: context.theme.border)
-        grid.put("Help", x: box.x + 2, y: box.y, style: context.theme.focusTitle, maxWidth: box.width - 4)
+        grid.put(" Help ", x: box.x + 1, y: box.y, style: context.theme.focusTitle, maxWidth: box.width - 2)
         let inside = Rect(x: box.x + 2, y: box.y + 1, width: box.width - 4, height: box.height - 2)
         // The footer takes the last inside row when there is room for a gap above it.
         let room = inside.height >= 3 ? inside.height - 2 : inside.height

@@ -1,11 +1,15 @@
 /// Pane 4: the hold flags found in the process, grouped by module.
 struct HoldFlagPane: Sendable {
-    static let columns: [TableColumn] = [
-        TableColumn(title: "NAME", width: 10, flexible: true),
-        TableColumn(title: "MODULE", width: 9, dropOrder: 1),
-        TableColumn(title: "VALUE", width: 5, alignment: .right),
-        TableColumn(title: "HELD", width: 4, alignment: .right, dropOrder: 2),
-    ]
+    /// The name matters most and is as wide as the longest; the module
+    /// (often a long library name) takes what is left.
+    static func columns(for flags: [HoldFlagRow]) -> [TableColumn] {
+        [
+            TableColumn(title: "NAME", width: 4).fitted(to: flags.lazy.map(\.name), limit: 24),
+            TableColumn(title: "MODULE", width: 6, flexible: true, dropOrder: 1),
+            TableColumn(title: "VAL", width: 3, alignment: .right).fitted(to: flags.lazy.map { "\($0.value)" }, limit: 20),
+            TableColumn(title: "HELD", width: 4, alignment: .right, dropOrder: 2),
+        ]
+    }
 
     private(set) var list = ListPane<HoldFlagRow>()
 
@@ -35,7 +39,7 @@ struct HoldFlagPane: Sendable {
     func draw(into grid: inout CellGrid, interior: Rect, focused: Bool, context: DrawContext) {
         guard !interior.isEmpty else { return }
         let theme = context.theme
-        let table = TableColumns(Self.columns, width: interior.width)
+        let table = TableColumns(Self.columns(for: list.rows), width: interior.width)
         StyledLine(table.header, style: theme.header, fill: theme.header)
             .draw(into: &grid, x: interior.x, y: interior.y, width: interior.width)
         let rows = listRect(interior)

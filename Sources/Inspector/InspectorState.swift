@@ -16,8 +16,8 @@ public struct InspectorState: Sendable {
     public private(set) var message: StatusMessage?
     public private(set) var helpVisible = false
 
-    private var picker = PickerScreen()
-    private var main: MainScreen
+    private(set) var picker = PickerScreen()
+    private(set) var main: MainScreen
     /// The size of the last render; keys need it to know what a page is and
     /// what lies under the mouse.
     private var width = 80

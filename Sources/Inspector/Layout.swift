@@ -20,7 +20,7 @@ struct MainLayout: Sendable {
         keyBarRow = height - 1
         let top = 1, mainHeight = height - 2
         if width >= 110, height >= 30 {
-            let side = min(40, max(24, width * 28 / 100))
+            let side = min(44, max(24, width * 30 / 100))
             let treeHeight = (mainHeight + 1) / 2
             let threadsHeight = mainHeight * 45 / 100
             boxes = [

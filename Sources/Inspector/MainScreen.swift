@@ -147,7 +147,7 @@ struct MainScreen: Sendable {
             return .redraw
         }
         guard thread.isHeld else {
-            message = StatusMessage("thread \(thread.tid) \(thread.name) is not held: nothing to release", severity: .warning)
+            message = StatusMessage("\(thread.tid) \(thread.name) is not held; nothing to release", severity: .warning)
             return .redraw
         }
         return .command(.releaseThread(thread.tid))

@@ -11,6 +11,15 @@ struct TableColumn: Sendable {
     var flexible = false
     /// 0 never goes; higher numbers are dropped first.
     var dropOrder = 0
+
+    /// As wide as its widest value (or title), within `limit`: a column of
+    /// short names gives its space to the flexible column.
+    func fitted(to values: some Sequence<String>, limit: Int) -> TableColumn {
+        var column = self
+        let widest = values.reduce(title.count) { max($0, $1.count) }
+        column.width = max(width, min(limit, widest))
+        return column
+    }
 }
 
 struct TableColumns: Sendable {

@@ -33,6 +33,8 @@ struct Theme: Sendable {
     func selecting(_ style: CellStyle, focused: Bool) -> CellStyle {
         var result = focused ? selected : selectedUnfocused
         result.bold = result.bold || style.bold
+        // A dimmed row (one that cannot be attached) stays dim under the cursor.
+        result.dim = style.dim
         return result
     }
 }

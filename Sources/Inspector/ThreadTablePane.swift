@@ -20,15 +20,23 @@ struct ThreadTablePane: Sendable {
         var descendingByDefault: Bool { self == .cpu }
     }
 
-    static let columns: [TableColumn] = [
-        TableColumn(title: "TID", width: 7, alignment: .right),
-        TableColumn(title: "NAME", width: 15),
-        TableColumn(title: "S", width: 1),
-        TableColumn(title: "CPU%", width: 5, alignment: .right, dropOrder: 2),
-        TableColumn(title: "WCHAN", width: 16, dropOrder: 3),
-        TableColumn(title: "FUNCTION", width: 12, flexible: true),
-        TableColumn(title: "HELD", width: 10, dropOrder: 1),
-    ]
+    /// NAME, WCHAN and HELD are as wide as what they hold (a comm is at most
+    /// 15 characters); FUNCTION, the one that needs it most, gets the rest.
+    static func columns(for threads: [ThreadRow]) -> [TableColumn] {
+        [
+            TableColumn(title: "TID", width: 7, alignment: .right),
+            TableColumn(title: "NAME", width: 4).fitted(to: threads.lazy.map(\.name), limit: 15),
+            TableColumn(title: "S", width: 1),
+            TableColumn(title: "CPU%", width: 5, alignment: .right, dropOrder: 2),
+            TableColumn(title: "WCHAN", width: 5, dropOrder: 3).fitted(to: threads.lazy.map { $0.wchan ?? "" }, limit: 17),
+            TableColumn(title: "FUNCTION", width: 12, flexible: true),
+            TableColumn(title: "HELD", width: 5, dropOrder: 1).fitted(to: threads.lazy.map(Self.heldText), limit: 16),
+        ]
+    }
+
+    static func heldText(_ thread: ThreadRow) -> String {
+        thread.heldFlag ?? (thread.heldAtBirth ? "birth" : "")
+    }
 
     private(set) var all: [ThreadRow] = []
     private(set) var list = ListPane<ThreadRow>()
@@ -91,7 +99,7 @@ struct ThreadTablePane: Sendable {
 
     func draw(into grid: inout CellGrid, interior: Rect, focused: Bool, context: DrawContext) {
         guard !interior.isEmpty else { return }
-        let table = TableColumns(Self.columns, width: interior.width)
+        let table = TableColumns(Self.columns(for: all), width: interior.width)
         StyledLine(table.header, style: context.theme.header, fill: context.theme.header)
             .draw(into: &grid, x: interior.x, y: interior.y, width: interior.width)
         let rows = listRect(interior)
@@ -101,9 +109,8 @@ struct ThreadTablePane: Sendable {
             return
         }
         list.draw(into: &grid, rect: rows, focused: focused, theme: context.theme) { thread in
-            let held = thread.heldFlag ?? (thread.heldAtBirth ? "birth" : "")
             let values = ["\(thread.tid)", thread.name, String(thread.state), Formatting.oneDecimal(thread.cpuPercent),
-                          thread.wchan ?? "-", thread.function ?? "-", held]
+                          thread.wchan ?? "-", thread.function ?? "-", Self.heldText(thread)]
             return StyledLine(table.line(values), style: thread.isHeld ? context.theme.held : context.theme.normal)
         }
     }
@@ -118,7 +125,7 @@ struct ThreadTablePane: Sendable {
         case .cpu: return order(a.cpuPercent, b.cpuPercent)
         case .wchan: return order(a.wchan ?? "", b.wchan ?? "")
         case .function: return order(a.function ?? "", b.function ?? "")
-        case .held: return order(a.heldFlag ?? (a.heldAtBirth ? "birth" : ""), b.heldFlag ?? (b.heldAtBirth ? "birth" : ""))
+        case .held: return order(heldText(a), heldText(b))
         }
     }
 }
