@@ -48,8 +48,6 @@ struct TableColumns: Sendable {
         }
     }
 
-    func isShown(_ source: Int) -> Bool { fitted.contains { $0.source == source } }
-
     /// One row: `values` are indexed like the columns the table was built from.
     func line(_ values: [String]) -> String {
         fitted.map { column in

@@ -79,7 +79,6 @@ struct ThreadTablePane: Sendable {
     mutating func handleMovement(_ key: KeyEvent) -> Bool { list.handleMovement(key) }
     mutating func scroll(by delta: Int) { list.scroll(by: delta) }
     mutating func select(index: Int) { list.select(index: index) }
-    mutating func select(tid: Int32) -> Bool { list.select(id: tid) }
     func rowIndex(atLine line: Int) -> Int? { list.rowIndex(atLine: line) }
 
     /// Below the header line.
