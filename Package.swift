@@ -50,10 +50,14 @@ let package = Package(
         .target(name: "Backtraces", dependencies: ["Engine", "ProcFS", "ELF", "Unwind", "Demangle"]),
         // Hold flags (`while (hold);`) and the code that spins on them.
         .target(name: "Holds", dependencies: ["Backtraces", "ELF", "ProcFS"]),
+        // The screen model: state, keys, panes, rendering into a cell grid; no curses.
+        .target(name: "Inspector"),
+        // The ncurses driver: draws cell grids, reads keys and mouse.
+        .target(name: "Terminal", dependencies: ["CCurses", "Inspector"]),
         .executableTarget(
             name: "lwpscope",
             dependencies: [
-                "Engine", "ProcFS", "Backtraces", "Holds",
+                "Engine", "ProcFS", "Backtraces", "Holds", "Inspector", "Terminal",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -99,6 +103,7 @@ let package = Package(
         .testTarget(name: "ELFTests", dependencies: ["ELF"]),
         .testTarget(name: "UnwindTests", dependencies: ["Unwind", "ELF"]),
         .testTarget(name: "DemangleTests", dependencies: ["Demangle"]),
+        .testTarget(name: "InspectorTests", dependencies: ["Inspector"], exclude: ["Snapshots"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,0 +1,79 @@
+/// Pane 3: the backtrace of the thread selected in pane 2. Backtraces arrive
+/// later than threads (the controller fetches them lazily), so they are kept
+/// per tid and the pane says when the selected one has not come yet.
+struct BacktracePane: Sendable {
+    private(set) var cache: [Int32: Backtrace] = [:]
+    private(set) var thread: ThreadRow?
+    private(set) var list = ListPane<BacktraceFrame>()
+
+    /// Follows the thread selection; a different thread starts at frame #0.
+    mutating func show(_ newThread: ThreadRow?) {
+        let changed = newThread?.tid != thread?.tid
+        thread = newThread
+        if changed {
+            list = ListPane()
+            list.setRows(newThread.flatMap { cache[$0.tid]?.frames } ?? [])
+        }
+    }
+
+    mutating func setBacktrace(_ backtrace: Backtrace) {
+        cache[backtrace.tid] = backtrace
+        if backtrace.tid == thread?.tid { list.setRows(backtrace.frames) }
+    }
+
+    /// Drops backtraces of threads that are gone.
+    mutating func keepOnly(_ tids: Set<Int32>) {
+        cache = cache.filter { tids.contains($0.key) }
+    }
+
+    mutating func clear() {
+        cache = [:]
+        if thread != nil { list.setRows([]) }
+    }
+
+    mutating func handleMovement(_ key: KeyEvent) -> Bool { list.handleMovement(key) }
+    mutating func scroll(by delta: Int) { list.scroll(by: delta) }
+    mutating func select(index: Int) { list.select(index: index) }
+    func rowIndex(atLine line: Int) -> Int? { list.rowIndex(atLine: line) }
+    func listRect(_ interior: Rect) -> Rect { interior }
+    mutating func setVisibleRows(_ interior: Rect) { list.visibleRows = listRect(interior).height }
+
+    var title: String {
+        guard let thread else { return "3 Backtrace" }
+        return "3 Backtrace \(thread.tid) \(thread.name)"
+    }
+
+    func draw(into grid: inout CellGrid, interior: Rect, focused: Bool, context: DrawContext) {
+        guard !interior.isEmpty else { return }
+        let theme = context.theme
+        func say(_ text: String, _ style: CellStyle) {
+            StyledLine(text, style: style).draw(into: &grid, x: interior.x, y: interior.y, width: interior.width)
+        }
+        guard let thread else { return say("no thread selected", theme.muted) }
+        guard let backtrace = cache[thread.tid] else { return say("fetching backtrace...", theme.muted) }
+        if let error = backtrace.error, backtrace.frames.isEmpty { return say(error, theme.error) }
+        if backtrace.frames.isEmpty { return say("no frames", theme.muted) }
+        let indexWidth = "#\(backtrace.frames.map(\.index).max() ?? 0)".count
+        let pcWidth = backtrace.frames.map { String($0.pc, radix: 16).count }.max() ?? 1
+        list.draw(into: &grid, rect: interior, focused: focused, theme: theme) { frame in
+            Self.line(frame, indexWidth: indexWidth, pcWidth: pcWidth, theme: theme)
+        }
+    }
+
+    /// `#0  0x7f90770ed545 clock_nanosleep+0x65 (libc.so.6)`; a pc outside
+    /// every symbol is `module+0xoffset`, never its neighbour's name.
+    static func line(_ frame: BacktraceFrame, indexWidth: Int, pcWidth: Int, theme: Theme) -> StyledLine {
+        let index = TerminalText.padRight("#\(frame.index)", to: indexWidth)
+        let hex = String(frame.pc, radix: 16)
+        let pc = "0x" + String(repeating: "0", count: max(0, pcWidth - hex.count)) + hex
+        var line = StyledLine("\(index) \(pc) ", style: theme.muted)
+        let module = frame.module.map(TerminalText.basename)
+        if let function = frame.function {
+            line.append("\(function)+\(Formatting.hex(frame.offset))", theme.normal)
+            if let module { line.append(" (\(module))", theme.muted) }
+        } else {
+            line.append("\(module ?? "??")+\(Formatting.hex(frame.offset))", theme.normal)
+        }
+        return line
+    }
+}

@@ -1,0 +1,42 @@
+/// What the controller must do after a key; the inspector never acts itself.
+public enum InspectorCommand: Hashable, Sendable {
+    case attach(Int32)
+    case switchProcess(Int32)
+    case detach
+    case quit
+    /// Set or clear the hold flag at `address` (its display name for messages).
+    case toggleFlag(name: String, address: UInt64)
+    case releaseThread(Int32)
+    case toggleHoldNew
+    case togglePause
+    /// The new refresh interval in seconds.
+    case setInterval(Double)
+    case handToGDB(Int32)
+    /// The selected thread changed: fetch its backtrace if it is not cached.
+    case selectThread(Int32)
+}
+
+/// htop's HandlerResult: whether a key was used and whether the screen changed.
+public struct KeyResult: OptionSet, Hashable, Sendable {
+    public let rawValue: UInt8
+    public init(rawValue: UInt8) { self.rawValue = rawValue }
+
+    public static let handled = KeyResult(rawValue: 1)
+    public static let redraw = KeyResult(rawValue: 2)
+    public static let ignored: KeyResult = []
+}
+
+/// A key's result and, at most, one command for the controller.
+public struct KeyOutcome: Hashable, Sendable {
+    public var result: KeyResult
+    public var command: InspectorCommand?
+
+    public init(_ result: KeyResult, _ command: InspectorCommand? = nil) {
+        self.result = result
+        self.command = command
+    }
+
+    public static let ignored = KeyOutcome(.ignored)
+    public static let redraw = KeyOutcome([.handled, .redraw])
+    public static func command(_ command: InspectorCommand?) -> KeyOutcome { KeyOutcome([.handled, .redraw], command) }
+}

@@ -1,0 +1,253 @@
+/// The attach picker: a ps-like list to choose a process from when lwpscope
+/// starts without a pid. Rows that cannot be attached stay visible, dimmed,
+/// so the user sees the process and learns why instead of wondering where it went.
+struct PickerScreen: Sendable {
+    enum Column: Int, CaseIterable, Sendable {
+        case pid, user, threads, state, cpu, rss, command
+
+        var title: String {
+            switch self {
+            case .pid: "PID"
+            case .user: "USER"
+            case .threads: "THR"
+            case .state: "S"
+            case .cpu: "CPU%"
+            case .rss: "RSS"
+            case .command: "COMMAND"
+            }
+        }
+
+        /// Biggest first for the load columns, ascending for the rest.
+        var descendingByDefault: Bool { self == .cpu || self == .rss || self == .threads }
+    }
+
+    static let columns: [TableColumn] = [
+        TableColumn(title: "PID", width: 7, alignment: .right),
+        TableColumn(title: "USER", width: 9, dropOrder: 2),
+        TableColumn(title: "THR", width: 4, alignment: .right, dropOrder: 3),
+        TableColumn(title: "S", width: 1, dropOrder: 4),
+        TableColumn(title: "CPU%", width: 5, alignment: .right, dropOrder: 1),
+        TableColumn(title: "RSS", width: 6, alignment: .right, dropOrder: 1),
+        TableColumn(title: "COMMAND", width: 7, flexible: true),
+    ]
+
+    /// A process with its tree branches (empty outside tree view).
+    struct Line: Identifiable, Sendable {
+        var row: PickerRow
+        var prefix: String
+        var id: Int32 { row.pid }
+    }
+
+    private(set) var all: [PickerRow] = []
+    private(set) var list = ListPane<Line>()
+    private(set) var sortColumn = Column.pid
+    private(set) var descending = false
+    private(set) var treeView = false
+    private(set) var filter = FilterField()
+    private var unicode = true
+
+    var selectedProcess: PickerRow? { list.selectedRow?.row }
+    var isTypingFilter: Bool { filter.typing }
+
+    mutating func setRows(_ rows: [PickerRow], unicode: Bool) {
+        all = rows
+        self.unicode = unicode
+        rebuild()
+    }
+
+    private mutating func rebuild() {
+        let sorted = all.sorted(by: ordering)
+        let lines = treeView ? treeLines(sorted) : sorted.map { Line(row: $0, prefix: "") }
+        let filter = filter
+        list.setRows(lines.filter {
+            filter.matches(String($0.row.pid), $0.row.user, $0.row.command)
+        })
+    }
+
+    private var ordering: @Sendable (PickerRow, PickerRow) -> Bool {
+        let column = sortColumn, descending = descending
+        return { a, b in
+            let order = Self.compare(a, b, by: column)
+            if order != 0 { return descending ? order > 0 : order < 0 }
+            return a.pid < b.pid
+        }
+    }
+
+    /// Depth-first from the processes whose parent is not listed; siblings keep the sort order.
+    private func treeLines(_ sorted: [PickerRow]) -> [Line] {
+        let pids = Set(sorted.map(\.pid))
+        var children: [Int32: [PickerRow]] = [:]
+        var roots: [PickerRow] = []
+        for row in sorted {
+            if row.ppid != row.pid, pids.contains(row.ppid) { children[row.ppid, default: []].append(row) } else { roots.append(row) }
+        }
+        var ordered: [(PickerRow, Int)] = []
+        var visited = Set<Int32>()
+        var stack = roots.reversed().map { ($0, 0) }
+        while let (row, depth) = stack.popLast() {
+            guard visited.insert(row.pid).inserted else { continue }
+            ordered.append((row, depth))
+            stack += (children[row.pid] ?? []).reversed().map { ($0, depth + 1) }
+        }
+        let prefixes = TreePrefix.compute(depths: ordered.map(\.1), unicode: unicode)
+        return zip(ordered, prefixes).map { Line(row: $0.0, prefix: $1) }
+    }
+
+    private mutating func sort(by column: Column) {
+        if sortColumn == column {
+            descending.toggle()
+        } else {
+            sortColumn = column
+            descending = column.descendingByDefault
+        }
+        rebuild()
+    }
+
+    private mutating func cycleSort(by step: Int) {
+        let count = Column.allCases.count
+        sortColumn = Column(rawValue: ((sortColumn.rawValue + step) % count + count) % count)!
+        descending = sortColumn.descendingByDefault
+        rebuild()
+    }
+
+    // MARK: Keys
+
+    mutating func handle(_ key: KeyEvent, width: Int, height: Int, message: inout StatusMessage?) -> KeyOutcome {
+        let layout = PickerLayout(width: width, height: height)
+        if let layout { list.visibleRows = layout.list.height }
+        if filter.handle(key) {
+            rebuild()
+            return .redraw
+        }
+        switch key {
+        case .enter: return attach(message: &message)
+        case .character("/"), .function(3): filter.start()
+        case .escape:
+            guard filter.isActive else { return .ignored }
+            filter.clear()
+            rebuild()
+        case .character("t"), .function(5):
+            treeView.toggle()
+            rebuild()
+        case .character(">"), .function(6): cycleSort(by: 1)
+        case .character("<"): cycleSort(by: -1)
+        case .character("P"): sort(by: .cpu)
+        case .character("M"): sort(by: .rss)
+        case .character("N"): sort(by: .pid)
+        case .character("I"):
+            descending.toggle()
+            rebuild()
+        case .character("q"), .function(10): return .command(.quit)
+        case .mouse(let x, let y, let kind):
+            guard let layout else { return .ignored }
+            return mouse(x: x, y: y, kind: kind, layout: layout)
+        default:
+            return list.handleMovement(key) ? .redraw : .ignored
+        }
+        return .redraw
+    }
+
+    /// Enter on a process we cannot trace says why instead of failing later in ptrace.
+    private func attach(message: inout StatusMessage?) -> KeyOutcome {
+        guard let process = selectedProcess else {
+            message = StatusMessage(all.isEmpty ? "no processes listed yet" : "no process matches /\(filter.text)",
+                                    severity: .warning)
+            return .redraw
+        }
+        guard process.attachable else {
+            message = StatusMessage("cannot attach to \(process.pid) \(process.command): \(process.whyNot ?? "not attachable")",
+                                    severity: .warning)
+            return .redraw
+        }
+        return .command(.attach(process.pid))
+    }
+
+    private mutating func mouse(x: Int, y: Int, kind: KeyEvent.MouseKind, layout: PickerLayout) -> KeyOutcome {
+        switch kind {
+        case .wheelUp: list.scroll(by: -3)
+        case .wheelDown: list.scroll(by: 3)
+        case .leftClick:
+            if y == layout.headerRow {
+                // A click on a column title sorts by it, as in htop.
+                let table = TableColumns(Self.columns, width: layout.list.width)
+                var start = 0
+                for column in table.fitted {
+                    if x >= start && x < start + column.width, let sortBy = Column(rawValue: column.source) {
+                        sort(by: sortBy)
+                        return .redraw
+                    }
+                    start += column.width + 1
+                }
+                return .ignored
+            }
+            guard let index = list.rowIndex(atLine: y - layout.list.y) else { return .ignored }
+            list.select(index: index)
+        }
+        return .redraw
+    }
+
+    // MARK: Drawing
+
+    var keyBarItems: [KeyBarItem] {
+        [
+            KeyBarItem(key: "Enter", label: "Attach", event: .enter),
+            KeyBarItem(key: "/", label: "Filter", event: .character("/")),
+            KeyBarItem(key: "t", label: treeView ? "List" : "Tree", event: .character("t"), dropOrder: 1),
+            KeyBarItem(key: "<>", label: "Sort", event: .character(">"), dropOrder: 2),
+            KeyBarItem(key: "P", label: "CPU", event: .character("P"), dropOrder: 3),
+            KeyBarItem(key: "M", label: "RSS", event: .character("M"), dropOrder: 3),
+            KeyBarItem(key: "N", label: "PID", event: .character("N"), dropOrder: 3),
+            KeyBarItem(key: "?", label: "Help", event: .function(1)),
+            KeyBarItem(key: "q", label: "Quit", event: .character("q")),
+        ]
+    }
+
+    mutating func draw(into grid: inout CellGrid, message: StatusMessage?, context: DrawContext) {
+        let theme = context.theme
+        guard let layout = PickerLayout(width: grid.width, height: grid.height) else {
+            TooSmall.draw(into: &grid, minimumWidth: PickerLayout.minimumWidth,
+                          minimumHeight: PickerLayout.minimumHeight, theme: theme)
+            return
+        }
+        list.visibleRows = layout.list.height
+        StatusLine.drawPicker(total: all.count, shown: list.rows.count, sortedBy: sortLabel, tree: treeView,
+                              filter: filter, message: message, into: &grid, theme: theme)
+        let table = TableColumns(Self.columns, width: layout.list.width)
+        StyledLine(table.header, style: theme.header, fill: theme.header)
+            .draw(into: &grid, x: 0, y: layout.headerRow, width: layout.list.width)
+        if list.rows.isEmpty {
+            let text = all.isEmpty ? "no processes yet" : "no process matches /\(filter.text)"
+            StyledLine(text, style: theme.muted).draw(into: &grid, x: 0, y: layout.list.y, width: layout.list.width)
+        } else {
+            list.draw(into: &grid, rect: layout.list, focused: true, theme: theme) { line in
+                let row = line.row
+                let values = ["\(row.pid)", row.user, "\(row.threads)", String(row.state),
+                              Formatting.oneDecimal(row.cpuPercent), Formatting.memory(kib: row.rssKiB),
+                              line.prefix + row.command]
+                return StyledLine(table.line(values), style: row.attachable ? theme.normal : theme.muted)
+            }
+        }
+        if filter.typing {
+            KeyBar.drawFilterPrompt(filter, label: "Filter: ", into: &grid, y: layout.keyBarRow, theme: theme)
+        } else {
+            KeyBar.draw(keyBarItems, into: &grid, y: layout.keyBarRow, theme: theme)
+        }
+    }
+
+    private var sortLabel: String {
+        sortColumn.title + (descending == sortColumn.descendingByDefault ? "" : " inverted")
+    }
+
+    private static func compare(_ a: PickerRow, _ b: PickerRow, by column: Column) -> Int {
+        func order<T: Comparable>(_ x: T, _ y: T) -> Int { x < y ? -1 : (x > y ? 1 : 0) }
+        switch column {
+        case .pid: return order(a.pid, b.pid)
+        case .user: return order(a.user, b.user)
+        case .threads: return order(a.threads, b.threads)
+        case .state: return order(String(a.state), String(b.state))
+        case .cpu: return order(a.cpuPercent, b.cpuPercent)
+        case .rss: return order(a.rssKiB, b.rssKiB)
+        case .command: return order(a.command, b.command)
+        }
+    }
+}

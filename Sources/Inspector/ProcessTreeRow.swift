@@ -1,0 +1,28 @@
+/// One process around the attached one: its parent chain and its children,
+/// already in display order with `depth` for indentation.
+public struct ProcessTreeRow: Hashable, Sendable, Identifiable {
+    public var pid: Int32
+    public var parent: Int32?
+    public var command: String
+    public var depth: Int
+    /// The process whose threads the other panes show.
+    public var isCurrent: Bool
+    public var traced: Bool
+    public var heldAtBirth: Bool
+    /// Exit status text ("exited 1", "killed by SIGKILL") once it is gone.
+    public var exited: String?
+
+    public var id: Int32 { pid }
+
+    public init(pid: Int32, parent: Int32?, command: String, depth: Int, isCurrent: Bool = false,
+                traced: Bool = false, heldAtBirth: Bool = false, exited: String? = nil) {
+        self.pid = pid
+        self.parent = parent
+        self.command = command
+        self.depth = depth
+        self.isCurrent = isCurrent
+        self.traced = traced
+        self.heldAtBirth = heldAtBirth
+        self.exited = exited
+    }
+}

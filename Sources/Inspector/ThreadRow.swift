@@ -1,0 +1,29 @@
+/// One thread of the attached process, from the latest snapshot.
+public struct ThreadRow: Hashable, Sendable, Identifiable {
+    public var tid: Int32
+    public var name: String
+    public var state: Character
+    public var cpuPercent: Double
+    public var wchan: String?
+    /// The innermost frame that has a name.
+    public var function: String?
+    /// The display name of the hold flag this thread waits on.
+    public var heldFlag: String?
+    /// Stopped by lwpscope as it was created, until released.
+    public var heldAtBirth: Bool
+
+    public var id: Int32 { tid }
+    public var isHeld: Bool { heldFlag != nil || heldAtBirth }
+
+    public init(tid: Int32, name: String, state: Character, cpuPercent: Double = 0, wchan: String? = nil,
+                function: String? = nil, heldFlag: String? = nil, heldAtBirth: Bool = false) {
+        self.tid = tid
+        self.name = name
+        self.state = state
+        self.cpuPercent = cpuPercent
+        self.wchan = wchan
+        self.function = function
+        self.heldFlag = heldFlag
+        self.heldAtBirth = heldAtBirth
+    }
+}

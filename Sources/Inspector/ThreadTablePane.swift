@@ -1,0 +1,130 @@
+/// Pane 2: every thread of the attached process, sortable and filterable.
+struct ThreadTablePane: Sendable {
+    /// Columns in table order; the sort column is one of them.
+    enum Column: Int, CaseIterable, Sendable {
+        case tid, name, state, cpu, wchan, function, held
+
+        var title: String {
+            switch self {
+            case .tid: "TID"
+            case .name: "NAME"
+            case .state: "S"
+            case .cpu: "CPU%"
+            case .wchan: "WCHAN"
+            case .function: "FUNCTION"
+            case .held: "HELD"
+            }
+        }
+
+        /// Busiest first for CPU, alphabetical or numeric for the rest.
+        var descendingByDefault: Bool { self == .cpu }
+    }
+
+    /// NAME, WCHAN and HELD are as wide as what they hold (a comm is at most
+    /// 15 characters); FUNCTION, the one that needs it most, gets the rest.
+    static func columns(for threads: [ThreadRow]) -> [TableColumn] {
+        [
+            TableColumn(title: "TID", width: 7, alignment: .right),
+            TableColumn(title: "NAME", width: 4).fitted(to: threads.lazy.map(\.name), limit: 15),
+            TableColumn(title: "S", width: 1),
+            TableColumn(title: "CPU%", width: 5, alignment: .right, dropOrder: 2),
+            TableColumn(title: "WCHAN", width: 5, dropOrder: 3).fitted(to: threads.lazy.map { $0.wchan ?? "" }, limit: 17),
+            TableColumn(title: "FUNCTION", width: 12, flexible: true),
+            TableColumn(title: "HELD", width: 5, dropOrder: 1).fitted(to: threads.lazy.map(Self.heldText), limit: 16),
+        ]
+    }
+
+    static func heldText(_ thread: ThreadRow) -> String {
+        thread.heldFlag ?? (thread.heldAtBirth ? "birth" : "")
+    }
+
+    private(set) var all: [ThreadRow] = []
+    private(set) var list = ListPane<ThreadRow>()
+    private(set) var sortColumn = Column.tid
+    private(set) var descending = false
+    var filter = FilterField()
+
+    var selectedTID: Int32? { list.selectedRow?.tid }
+    var selectedThread: ThreadRow? { list.selectedRow }
+
+    mutating func setThreads(_ threads: [ThreadRow]) {
+        all = threads
+        rebuild()
+    }
+
+    /// Re-applies sort and filter; the cursor stays on its thread.
+    mutating func rebuild() {
+        let column = sortColumn, descending = descending
+        let shown = all.filter { filter.matches($0.name, $0.function ?? "") }
+            .sorted { a, b in
+                let order = Self.compare(a, b, by: column)
+                if order != 0 { return descending ? order > 0 : order < 0 }
+                return a.tid < b.tid
+            }
+        list.setRows(shown)
+    }
+
+    mutating func cycleSort(by step: Int) {
+        let count = Column.allCases.count
+        sortColumn = Column(rawValue: ((sortColumn.rawValue + step) % count + count) % count)!
+        descending = sortColumn.descendingByDefault
+        rebuild()
+    }
+
+    mutating func invertSort() {
+        descending.toggle()
+        rebuild()
+    }
+
+    mutating func handleMovement(_ key: KeyEvent) -> Bool { list.handleMovement(key) }
+    mutating func scroll(by delta: Int) { list.scroll(by: delta) }
+    mutating func select(index: Int) { list.select(index: index) }
+    func rowIndex(atLine line: Int) -> Int? { list.rowIndex(atLine: line) }
+
+    /// Below the header line.
+    func listRect(_ interior: Rect) -> Rect {
+        Rect(x: interior.x, y: interior.y + 1, width: interior.width, height: interior.height - 1)
+    }
+
+    mutating func setVisibleRows(_ interior: Rect) { list.visibleRows = listRect(interior).height }
+
+    var title: String {
+        let count = filter.isActive ? "\(list.rows.count)/\(all.count)" : "\(all.count)"
+        let order = descending == sortColumn.descendingByDefault ? "" : " inverted"
+        var title = "2 Threads \(count) by \(sortColumn.title)\(order)"
+        if filter.isActive || filter.typing { title += " /\(filter.text)" }
+        return title
+    }
+
+    func draw(into grid: inout CellGrid, interior: Rect, focused: Bool, context: DrawContext) {
+        guard !interior.isEmpty else { return }
+        let table = TableColumns(Self.columns(for: all), width: interior.width)
+        StyledLine(table.header, style: context.theme.header, fill: context.theme.header)
+            .draw(into: &grid, x: interior.x, y: interior.y, width: interior.width)
+        let rows = listRect(interior)
+        if list.rows.isEmpty {
+            let text = all.isEmpty ? "no threads yet" : "no thread matches /\(filter.text)"
+            StyledLine(text, style: context.theme.muted).draw(into: &grid, x: rows.x, y: rows.y, width: rows.width)
+            return
+        }
+        list.draw(into: &grid, rect: rows, focused: focused, theme: context.theme) { thread in
+            let values = ["\(thread.tid)", thread.name, String(thread.state), Formatting.oneDecimal(thread.cpuPercent),
+                          thread.wchan ?? "-", thread.function ?? "-", Self.heldText(thread)]
+            return StyledLine(table.line(values), style: thread.isHeld ? context.theme.held : context.theme.normal)
+        }
+    }
+
+    /// Negative, zero or positive, like strcmp.
+    private static func compare(_ a: ThreadRow, _ b: ThreadRow, by column: Column) -> Int {
+        func order<T: Comparable>(_ x: T, _ y: T) -> Int { x < y ? -1 : (x > y ? 1 : 0) }
+        switch column {
+        case .tid: return order(a.tid, b.tid)
+        case .name: return order(a.name, b.name)
+        case .state: return order(String(a.state), String(b.state))
+        case .cpu: return order(a.cpuPercent, b.cpuPercent)
+        case .wchan: return order(a.wchan ?? "", b.wchan ?? "")
+        case .function: return order(a.function ?? "", b.function ?? "")
+        case .held: return order(heldText(a), heldText(b))
+        }
+    }
+}

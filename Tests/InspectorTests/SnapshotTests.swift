@@ -1,0 +1,60 @@
+import Testing
+@testable import Inspector
+
+@Suite struct SnapshotTests {
+    @Test func pickerFilteredAt80x24() throws {
+        var state = Fixtures.pickerState()
+        _ = state.handle(.character("/"))
+        state.type("work")
+        _ = state.handle(.enter)
+        let grid = state.render(width: 80, height: 24)
+        try Snapshot.check(grid.textDump(), "picker-80x24-filtered")
+        try Snapshot.check(grid.attributeDump(), "picker-80x24-filtered.attributes")
+    }
+
+    @Test func pickerTreeAt120x40() throws {
+        var state = Fixtures.pickerState()
+        _ = state.handle(.character("t"))
+        _ = state.handle(.character("P"))
+        try Snapshot.check(state.render(width: 120, height: 40).textDump(), "picker-120x40-tree")
+    }
+
+    @Test func pickerTypingFilterAsciiAt80x24() throws {
+        var state = Fixtures.pickerState(capabilities: Capabilities(unicode: false, colors: false))
+        _ = state.handle(.character("t"))
+        _ = state.handle(.character("/"))
+        state.type("de")
+        try Snapshot.check(state.render(width: 80, height: 24).textDump(), "picker-80x24-typing-ascii")
+    }
+
+    @Test func mainWithHeldThreadAt80x24() throws {
+        var state = Fixtures.mainState(selecting: 4245)
+        let grid = state.render(width: 80, height: 24)
+        try Snapshot.check(grid.textDump(), "main-80x24")
+        try Snapshot.check(grid.styleDump(), "main-80x24.styles")
+    }
+
+    @Test func mainWithHeldThreadAt120x40() throws {
+        var state = Fixtures.mainState(selecting: 4245)
+        _ = state.handle(.character("3"))
+        try Snapshot.check(state.render(width: 120, height: 40).textDump(), "main-120x40")
+    }
+
+    @Test func mainAsciiWithoutColorsAt80x24() throws {
+        var state = Fixtures.mainState(capabilities: Capabilities(unicode: false, colors: false), selecting: 4244)
+        _ = state.handle(.character("4"))
+        _ = state.handle(.character("r"))
+        try Snapshot.check(state.render(width: 80, height: 24).textDump(), "main-80x24-ascii")
+    }
+
+    @Test func helpOverlayAt80x24() throws {
+        var state = Fixtures.mainState(selecting: 4245)
+        _ = state.handle(.character("?"))
+        try Snapshot.check(state.render(width: 80, height: 24).textDump(), "help-80x24")
+    }
+
+    @Test func tinyTerminal() throws {
+        var state = Fixtures.mainState(selecting: 4245)
+        try Snapshot.check(state.render(width: 20, height: 5).textDump(), "main-20x5")
+    }
+}
