@@ -17,7 +17,7 @@ public final class CursesTerminal {
     /// Starts curses on the controlling terminal; nil when there is none.
     public init?() {
         setlocale(LC_ALL, "")
-        let unicode = String(cString: nl_langinfo(CODESET)).uppercased().replacingOccurrences(of: "-", with: "") == "UTF8"
+        let unicode = String(cString: nl_langinfo(nl_item(CODESET))).uppercased().replacingOccurrences(of: "-", with: "") == "UTF8"
         guard lwp_curses_start() == 0 else { return nil }
         lwp_curses_install_crash_restore()
         let colorsWanted = getenv("NO_COLOR").map { String(cString: $0).isEmpty } ?? true
@@ -99,5 +99,13 @@ public final class CursesTerminal {
         default:
             return nil
         }
+    }
+}
+
+extension CursesTerminal {
+    /// Puts the terminal back (saved settings, normal screen, visible cursor)
+    /// from any thread, without curses: for signal-driven exits.
+    public static func emergencyRestore() {
+        lwp_curses_emergency_restore()
     }
 }

@@ -10,11 +10,7 @@ struct Lwpscope: AsyncParsableCommand {
             and detaches on every way out (including Ctrl-C, SIGTERM and SIGHUP), leaving the \
             process running, or stopped if it was stopped before.
             """,
-        subcommands: [PsCommand.self, ThreadsCommand.self, DumpCommand.self, HoldCommand.self]
+        subcommands: [InspectCommand.self, PsCommand.self, ThreadsCommand.self, DumpCommand.self, HoldCommand.self],
+        defaultSubcommand: InspectCommand.self
     )
-
-    func run() async throws {
-        // The full-screen inspector lands later; until then, say what exists.
-        print(Lwpscope.helpMessage())
-    }
 }

@@ -7,8 +7,8 @@ final class EventInbox: Sendable {
     private let events = Mutex<[EngineEvent]>([])
 
     init(_ stream: AsyncStream<EngineEvent>) {
-        Task.detached { [events] in
-            for await event in stream { events.withLock { $0.append(event) } }
+        Task.detached { [weak self] in
+            for await event in stream { self?.events.withLock { $0.append(event) } }
         }
     }
 
