@@ -103,6 +103,10 @@ let package = Package(
         .testTarget(name: "ELFTests", dependencies: ["ELF"]),
         .testTarget(name: "UnwindTests", dependencies: ["Unwind", "ELF"]),
         .testTarget(name: "DemangleTests", dependencies: ["Demangle"]),
+        .testTarget(
+            name: "TUITests",
+            dependencies: ["TestSupport", "ProcFS", "lwpscope"] + fixtureNames.map { .target(name: $0) }
+        ),
         .testTarget(name: "InspectorTests", dependencies: ["Inspector"], exclude: ["Snapshots"]),
     ],
     swiftLanguageModes: [.v6]

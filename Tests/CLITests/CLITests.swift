@@ -129,10 +129,19 @@ import Glibc
         kill(child.pid, SIGCONT)
     }
 
-    @Test func noArgumentsPrintsUsage() throws {
+    @Test func noTerminalIsOneClearLine() throws {
+        // Without arguments lwpscope is the full-screen inspector; our stdin is /dev/null.
         let result = try run(lwpscope, [])
+        #expect(result.exitCode == 1)
+        #expect(result.stderr.split(separator: "\n").count == 1)
+        #expect(result.stderr.contains("needs a terminal"))
+    }
+
+    @Test func helpListsEveryCommand() throws {
+        let result = try run(lwpscope, ["--help"])
         #expect(result.exitCode == 0)
-        #expect(result.stdout.contains("threads"))
-        #expect(result.stdout.contains("ps"))
+        for command in ["inspect", "ps", "threads", "dump", "hold"] {
+            #expect(result.stdout.contains("  \(command) "), "\(command)")
+        }
     }
 }
