@@ -2,9 +2,12 @@
 struct HoldFlagPane: Sendable {
     /// The name matters most and is as wide as the longest; the module
     /// (often a long library name) takes what is left.
-    static func columns(for flags: [HoldFlagRow]) -> [TableColumn] {
-        [
-            TableColumn(title: "NAME", width: 4).fitted(to: flags.lazy.map(\.name), limit: 24),
+    /// The value must always show, so the name gives way first in a narrow pane.
+    static func columns(for flags: [HoldFlagRow], width: Int = 80) -> [TableColumn] {
+        let values = flags.lazy.map { "\($0.value)" }
+        let valueWidth = max(3, values.map(\.count).max() ?? 3)
+        return [
+            TableColumn(title: "NAME", width: 4).fitted(to: flags.lazy.map(\.name), limit: max(6, min(24, width - valueWidth - 1))),
             TableColumn(title: "MODULE", width: 6, flexible: true, dropOrder: 1),
             TableColumn(title: "VAL", width: 3, alignment: .right).fitted(to: flags.lazy.map { "\($0.value)" }, limit: 20),
             TableColumn(title: "HELD", width: 4, alignment: .right, dropOrder: 2),
@@ -39,7 +42,7 @@ struct HoldFlagPane: Sendable {
     func draw(into grid: inout CellGrid, interior: Rect, focused: Bool, context: DrawContext) {
         guard !interior.isEmpty else { return }
         let theme = context.theme
-        let table = TableColumns(Self.columns(for: list.rows), width: interior.width)
+        let table = TableColumns(Self.columns(for: list.rows, width: interior.width), width: interior.width)
         StyledLine(table.header, style: theme.header, fill: theme.header)
             .draw(into: &grid, x: interior.x, y: interior.y, width: interior.width)
         let rows = listRect(interior)

@@ -115,6 +115,37 @@ import Glibc
         #expect(TaskStates.of(target.pid).allSatisfy { $0.state != .tracingStop && $0.state != .stopped })
     }
 
+    @Test func gHandsTheProcessToGDBAndComesBack() throws {
+        guard TmuxSession.isAvailable, findExecutable("gdb") != nil else { Issue.record("tmux or gdb missing"); return }
+        let target = try startFixture()
+        let tmux = try TmuxSession(width: 120, height: 40, command: lwpscope, arguments: [String(target.pid)])
+        try tmux.waitFor("spinner-2")
+        try tmux.send("g")
+        try tmux.waitFor("(gdb)", timeout: 60)
+        // gdb, not lwpscope, traces it now.
+        let gdbTracer = TaskStates.of(target.pid).first?.tracerID ?? 0
+        #expect(ProcFS().stat(gdbTracer)?.name == "gdb")
+        try tmux.send("detach", "Enter")
+        try tmux.send("quit", "Enter")
+        try tmux.waitFor("back from gdb", timeout: 30)
+        try tmux.waitFor("spinner-2")
+        try tmux.send("q")
+        #expect(tmux.exitStatus() == 0)
+        #expect(TaskStates.untraced(target.pid))
+    }
+
+    @Test func aTargetThatExitsShowsItsStatusAndReturnsToThePicker() throws {
+        guard TmuxSession.isAvailable else { Issue.record("tmux missing"); return }
+        let target = try startFixture()
+        let tmux = try TmuxSession(width: 120, height: 40, command: lwpscope, arguments: [String(target.pid)])
+        try tmux.waitFor("spinner-2")
+        kill(target.pid, SIGTERM)
+        let screen = try tmux.waitFor("killed by signal 15")
+        #expect(screen.joined().contains("attach to a process"))
+        try tmux.send("q")
+        #expect(tmux.exitStatus() == 0)
+    }
+
     func tid(_ pid: Int32, _ name: String) throws -> Int32 {
         try #require(ProcFS().threads(pid)?.first { $0.name == name }?.id)
     }
