@@ -17,7 +17,7 @@ public struct Backtracer: Sendable {
     }
 
     /// Stack bytes worth copying per thread while it is stopped.
-    public static let defaultStackBytes = 32 * 1024
+    public static let defaultStackBytes = 16 * 1024
 
     public func backtraces(of snapshot: ProcessSnapshot) -> ProcessBacktraces {
         backtraces(of: snapshot, in: addressSpace(of: snapshot.pid))

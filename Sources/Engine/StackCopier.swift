@@ -10,51 +10,75 @@ enum StackCopier {
     /// Bytes below the stack pointer worth keeping: the x86_64 red zone.
     static let redZone: UInt64 = 128
 
-    static func copy(pid: Int32, stackPointers: [(tid: Int32, sp: UInt64)], size: Int) -> [Int32: StackCopy] {
-        guard size > 0, !stackPointers.isEmpty else { return [:] }
+    /// - mappingEnds: sorted (start, end) of the process's mappings; a copy
+    ///   stops at the end of the mapping its stack pointer is in (the top of
+    ///   that thread's stack), so no read runs into the next mapping.
+    static func copy(
+        pid: Int32, stackPointers: [(tid: Int32, sp: UInt64)], size requested: Int, mappings: [Range<UInt64>] = []
+    ) -> [Int32: StackCopy] {
+        guard requested > 0, !stackPointers.isEmpty else { return [:] }
         let count = stackPointers.count
-        let total = count * size
-        var buffer = [UInt8](repeating: 0, count: total)
-        var got = [Int](repeating: 0, count: count)
         let starts = stackPointers.map { $0.sp >= redZone ? $0.sp - redZone : 0 }
-        buffer.withUnsafeMutableBytes { raw in
-            var next = 0
-            while next < count {
-                let batch = min(count - next, 1024) // IOV_MAX
-                var local = (0..<batch).map { i in
-                    iovec(iov_base: raw.baseAddress! + (next + i) * size, iov_len: size)
-                }
-                var remote = (0..<batch).map { i in
-                    iovec(iov_base: UnsafeMutableRawPointer(bitPattern: UInt(starts[next + i])), iov_len: size)
-                }
-                let n = lwp_process_vm_readv(pid, &local, UInt(batch), &remote, UInt(batch))
-                if n <= 0 {
-                    // The first region failed outright: read it alone, page by page.
-                    got[next] = readPartially(pid: pid, address: starts[next], into: raw.baseAddress! + next * size, size: size)
-                    next += 1
-                    continue
-                }
-                var consumed = n
-                var i = 0
-                while i < batch, consumed >= size { got[next + i] = size; consumed -= size; i += 1 }
-                if i < batch {
-                    // Cut short inside region i: keep what we got, go on after it.
-                    got[next + i] = consumed
-                    if consumed == 0 {
-                        got[next + i] = readPartially(pid: pid, address: starts[next + i], into: raw.baseAddress! + (next + i) * size, size: size)
-                    }
-                    i += 1
-                }
-                next += i
+        let sizes = stackPointers.map { entry -> Int in
+            guard let mapping = mapping(containing: entry.sp, in: mappings) else { return requested }
+            let start = entry.sp >= redZone ? entry.sp - redZone : 0
+            return Int(min(UInt64(requested), mapping.upperBound > start ? mapping.upperBound - start : 0))
+        }
+        let size = sizes.max() ?? requested
+        // One buffer per thread, read into in place: no second copy.
+        var buffers = sizes.map { [UInt8](repeating: 0, count: max(1, $0)) }
+        var got = [Int](repeating: 0, count: count)
+        var next = 0
+        while next < count {
+            let batch = min(count - next, 1024)  // IOV_MAX
+            var local: [iovec] = []
+            local.reserveCapacity(batch)
+            for i in next..<(next + batch) {
+                local.append(buffers[i].withUnsafeMutableBytes { iovec(iov_base: $0.baseAddress, iov_len: sizes[i]) })
             }
+            var remote = (0..<batch).map { i in
+                iovec(iov_base: UnsafeMutableRawPointer(bitPattern: UInt(starts[next + i])), iov_len: sizes[next + i])
+            }
+            // The iovecs point into `buffers`, which stay put until the next batch.
+            let n = lwp_process_vm_readv(pid, &local, UInt(batch), &remote, UInt(batch))
+            if n <= 0 {
+                // The first region failed outright: read it alone, page by page.
+                got[next] = buffers[next].withUnsafeMutableBytes { readPartially(pid: pid, address: starts[next], into: $0.baseAddress!, size: sizes[next]) }
+                next += 1
+                continue
+            }
+            var consumed = n
+            var i = 0
+            while i < batch, consumed >= sizes[next + i] { got[next + i] = sizes[next + i]; consumed -= sizes[next + i]; i += 1 }
+            if i < batch {
+                // Cut short inside region i: keep what we got, go on after it.
+                got[next + i] = consumed
+                if consumed == 0 {
+                    got[next + i] = buffers[next + i].withUnsafeMutableBytes {
+                        readPartially(pid: pid, address: starts[next + i], into: $0.baseAddress!, size: sizes[next + i])
+                    }
+                }
+                i += 1
+            }
+            next += i
         }
         var result: [Int32: StackCopy] = [:]
         result.reserveCapacity(count)
         for (i, entry) in stackPointers.enumerated() where got[i] > 0 {
-            let slice = buffer[(i * size)..<(i * size + got[i])]
-            result[entry.tid] = StackCopy(address: starts[i], bytes: Array(slice))
+            if got[i] < buffers[i].count { buffers[i].removeLast(buffers[i].count - got[i]) }
+            result[entry.tid] = StackCopy(address: starts[i], bytes: buffers[i])
         }
         return result
+    }
+
+    private static func mapping(containing address: UInt64, in mappings: [Range<UInt64>]) -> Range<UInt64>? {
+        var low = 0
+        var high = mappings.count
+        while low < high {
+            let mid = (low + high) / 2
+            if mappings[mid].upperBound <= address { low = mid + 1 } else { high = mid }
+        }
+        return low < mappings.count && mappings[low].contains(address) ? mappings[low] : nil
     }
 
     /// Reads up to the first unreadable page.

@@ -9,6 +9,7 @@ extension TraceEngine {
         guard let process = session.processes[pid] else { throw notAttachedError(pid) }
         var threads: [ThreadSnapshot] = []
         var longestStop = 0
+        let mappings = stackBytes > 0 ? (procfs.memoryMap(pid) ?? []).map { $0.start..<$0.end } : []
         for tid in session.tids(of: pid) {
             guard let info = procfs.thread(pid, tid) else { continue }
             var state = info.state
@@ -17,11 +18,13 @@ extension TraceEngine {
                 tid: tid, name: info.name, state: state, lastCPU: info.lastCPU,
                 cpuTicks: info.userTicks + info.systemTicks, waitChannel: info.waitChannel,
                 syscall: info.syscall, registers: nil, stack: nil, unavailableReason: nil)
-            let start = MonotonicClock.microseconds()
             if session.stopOne(tid) {
+                // Stopped from the moment we saw it stop: the wait before that
+                // is the thread still running its way to the trap.
+                let start = MonotonicClock.microseconds()
                 thread.registers = session.registers(of: tid)
                 if let sp = thread.registers?.sp {
-                    thread.stack = StackCopier.copy(pid: pid, stackPointers: [(tid, sp)], size: stackBytes)[tid]
+                    thread.stack = StackCopier.copy(pid: pid, stackPointers: [(tid, sp)], size: stackBytes, mappings: mappings)[tid]
                 }
                 session.resumeOne(tid)
                 longestStop = max(longestStop, MonotonicClock.microseconds() - start)

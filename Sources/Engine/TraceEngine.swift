@@ -52,16 +52,21 @@ public actor TraceEngine {
         for tid in session.tids(of: pid) {
             if let info = procfs.thread(pid, tid) { details[tid] = info }
         }
+        // Read before the stop, so the stop stays short; thread stacks do not move.
+        let mappings = stackBytes > 0 ? (procfs.memoryMap(pid) ?? []).map { $0.start..<$0.end } : []
         let start = MonotonicClock.microseconds()
         let stragglers = Set(session.stopAll(pid))
         var registers: [Int32: ThreadRegisters] = [:]
         for tid in session.tids(of: pid) where !stragglers.contains(tid) {
             if let regs = session.registers(of: tid) { registers[tid] = regs }
         }
+        let registersRead = MonotonicClock.microseconds()
         let stacks = StackCopier.copy(
-            pid: pid, stackPointers: registers.map { ($0.key, $0.value.sp) }, size: stackBytes)
+            pid: pid, stackPointers: registers.map { ($0.key, $0.value.sp) }, size: stackBytes, mappings: mappings)
+        let stacksCopied = MonotonicClock.microseconds()
         session.resumeAll(pid)
         let stopped = MonotonicClock.microseconds() - start
+        EngineLog.write("snapshot \(pid): stop+registers \(registersRead - start) µs, stacks \(stacksCopied - registersRead) µs, resume \(stopped - (stacksCopied - start)) µs")
         updateIdlePolling()
         guard session.processes[pid] != nil else { throw notAttachedError(pid) }
 

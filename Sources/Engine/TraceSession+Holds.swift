@@ -49,7 +49,7 @@ extension TraceSession {
         tracees[tid]?.isStopped = false
         let deadline = MonotonicClock.microseconds() + stopDeadlineMicroseconds
         while let current = tracees[tid], !current.isStopped {
-            if collectOneEvent() { continue }
+            if collectOneEvent() != nil { continue }
             if MonotonicClock.microseconds() > deadline { return nil }
             MonotonicClock.sleep(microseconds: 10)
         }

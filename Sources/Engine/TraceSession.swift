@@ -13,6 +13,11 @@ final class TraceSession: @unchecked Sendable {
     let procfs: ProcFS
     var tracees: [Int32: Tracee] = [:]
     private(set) var processes: [Int32: TracedProcess] = [:]
+    /// Tracees added since the last look (clone, fork, adoption): a stop in
+    /// progress must wait for them too.
+    var newTracees: [Int32] = []
+    /// Set when an exec or an exit removed tracees without their own events.
+    var structureChanged = false
     /// How traced processes ended, so a later request can say so.
     private(set) var exitedProcesses: [Int32: TerminationStatus] = [:]
     /// How long to wait for every thread to reach a ptrace-stop.
@@ -112,19 +117,34 @@ final class TraceSession: @unchecked Sendable {
                 }
             }
         }
-        let deadline = MonotonicClock.microseconds() + stopDeadlineMicroseconds
+        let interruptsSent = MonotonicClock.microseconds()
+        let deadline = interruptsSent + stopDeadlineMicroseconds
         var idleRounds = 0
-        while true {
-            let waiting = tracees.values.contains { $0.processID == pid && !$0.isStopped }
-            if !waiting { return [] }
-            if collectOneEvent() {
+        defer { EngineLog.write("stopAll \(pid): waited \(MonotonicClock.microseconds() - interruptsSent) µs for stops") }
+        // The threads still to report a stop, kept up to date per event rather
+        // than rescanned (a thousand threads, a thousand events).
+        var waiting = Set(tids(of: pid).filter { tracees[$0]?.isStopped == false })
+        newTracees.removeAll()
+        structureChanged = false
+        while !waiting.isEmpty {
+            if let tid = collectOneEvent() {
                 idleRounds = 0
+                if tracees[tid]?.isStopped != false { waiting.remove(tid) }
+                for born in newTracees where tracees[born]?.processID == pid && tracees[born]?.isStopped == false {
+                    waiting.insert(born)
+                }
+                newTracees.removeAll()
+                if structureChanged {
+                    structureChanged = false
+                    waiting = Set(tids(of: pid).filter { tracees[$0]?.isStopped == false })
+                }
                 continue
             }
             if MonotonicClock.microseconds() > deadline { break }
             idleRounds += 1
             if idleRounds > 50 { MonotonicClock.sleep(microseconds: 20) } else { sched_yield() }
         }
+        if waiting.isEmpty { return [] }
         let stragglers = tids(of: pid).filter { tracees[$0]?.isStopped == false }
         // A thread that vanished without an exit status is not a straggler.
         return stragglers.filter { tid in
@@ -149,7 +169,7 @@ final class TraceSession: @unchecked Sendable {
         let deadline = MonotonicClock.microseconds() + stopDeadlineMicroseconds
         var idleRounds = 0
         while let current = tracees[tid], !current.isStopped {
-            if collectOneEvent() { idleRounds = 0; continue }
+            if collectOneEvent() != nil { idleRounds = 0; continue }
             if MonotonicClock.microseconds() > deadline { return false }
             idleRounds += 1
             if idleRounds > 50 { MonotonicClock.sleep(microseconds: 20) } else { sched_yield() }
@@ -232,7 +252,7 @@ final class TraceSession: @unchecked Sendable {
     func finishDetaching(withinMicroseconds limit: Int) {
         let deadline = MonotonicClock.microseconds() + limit
         while !tracees.isEmpty, MonotonicClock.microseconds() < deadline {
-            if !collectOneEvent() { MonotonicClock.sleep(microseconds: 200) }
+            if collectOneEvent() == nil { MonotonicClock.sleep(microseconds: 200) }
         }
     }
 
@@ -253,19 +273,20 @@ final class TraceSession: @unchecked Sendable {
 
     /// Collects every pending ptrace event without blocking.
     func collectEvents() {
-        while collectOneEvent() {}
+        while collectOneEvent() != nil {}
     }
 
     /// Handles one waitpid result, if there is one. Only this thread's tracees
     /// are seen (__WNOTHREAD), so other engines and the caller's own children
     /// are never reaped here.
+    /// Returns the thread it was about, or nil when nothing was pending.
     @discardableResult
-    func collectOneEvent() -> Bool {
+    func collectOneEvent() -> Int32? {
         var status: Int32 = 0
         let tid = waitpid(-1, &status, WNOHANG | Int32(LWP_WALL) | Int32(LWP_WNOTHREAD))
-        guard tid > 0 else { return false }
+        guard tid > 0 else { return nil }
         handle(tid, status: status)
-        return true
+        return tid
     }
 
     private func handle(_ tid: Int32, status: Int32) {
@@ -313,6 +334,7 @@ final class TraceSession: @unchecked Sendable {
         if tid == pid {
             EngineLog.write("process \(pid) exited: \(exit)")
             for other in tids(of: pid) { tracees[other] = nil }
+            structureChanged = true
             processes[pid] = nil
             exitedProcesses[pid] = exit
             onEvent(.processExited(pid: pid, status: exit))
@@ -328,6 +350,7 @@ final class TraceSession: @unchecked Sendable {
         if let process = processes[processID] {
             tracees[tid] = Tracee(
                 tid: tid, processID: process.pid, keepStopped: anyKeptStopped(process.pid), heldAtBirth: process.holdNew)
+            newTracees.append(tid)
             onEvent(.threadCreated(pid: processID, tid: tid))
         } else {
             addChildProcess(tid, parent: procfs.status(tid)?.parentID ?? 0)
@@ -338,6 +361,7 @@ final class TraceSession: @unchecked Sendable {
         guard child > 0, tracees[child] == nil else { return }
         let hold = processes[parent.processID]?.holdNew ?? false
         tracees[child] = Tracee(tid: child, processID: parent.processID, keepStopped: parent.keepStopped, heldAtBirth: hold)
+        newTracees.append(child)
         onEvent(.threadCreated(pid: parent.processID, tid: child))
     }
 
@@ -353,6 +377,7 @@ final class TraceSession: @unchecked Sendable {
         let hold = processes[parent]?.holdNew ?? false
         processes[child] = TracedProcess(pid: child, command: command, parentID: parent, holdNew: hold)
         tracees[child] = Tracee(tid: child, processID: child, heldAtBirth: hold)
+        newTracees.append(child)
         onEvent(.processForked(parent: parent, child: child))
     }
 
@@ -361,6 +386,7 @@ final class TraceSession: @unchecked Sendable {
         guard let tracee = tracees[tid] else { return }
         let pid = tracee.processID
         for other in tids(of: pid) where other != tid { tracees[other] = nil }
+        structureChanged = true
         if tid != pid {
             tracees[tid] = nil
             tracees[pid] = Tracee(tid: pid, processID: pid, isStopped: tracee.isStopped, keepStopped: tracee.keepStopped)
