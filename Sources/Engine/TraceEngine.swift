@@ -46,7 +46,10 @@ public actor TraceEngine {
     /// Stops every thread at once, reads registers (and `stackBytes` from each
     /// stack pointer, red zone included), and resumes them. /proc details are
     /// read just before the stop, since stopping changes them.
-    public func snapshot(_ pid: Int32, stackBytes: Int = 0) throws(EngineError) -> ProcessSnapshot {
+    /// - detachAfter: let go of the process at the end of the stop instead of
+    ///   resuming it under trace: what one-shot commands want, and it saves
+    ///   stopping everything a second time just to detach.
+    public func snapshot(_ pid: Int32, stackBytes: Int = 0, detachAfter: Bool = false) throws(EngineError) -> ProcessSnapshot {
         guard let process = session.processes[pid] else { throw notAttachedError(pid) }
         var details: [Int32: ThreadInfo] = [:]
         for tid in session.tids(of: pid) {
@@ -64,11 +67,12 @@ public actor TraceEngine {
         let stacks = StackCopier.copy(
             pid: pid, stackPointers: registers.map { ($0.key, $0.value.sp) }, size: stackBytes, mappings: mappings)
         let stacksCopied = MonotonicClock.microseconds()
-        session.resumeAll(pid)
+        let groupStopped = Set(session.tids(of: pid).filter { session.tracees[$0]?.isGroupStopped == true })
+        if detachAfter { session.detachStopped(pid, stragglers: stragglers) } else { session.resumeAll(pid) }
         let stopped = MonotonicClock.microseconds() - start
         EngineLog.write("snapshot \(pid): stop+registers \(registersRead - start) µs, stacks \(stacksCopied - registersRead) µs, resume \(stopped - (stacksCopied - start)) µs")
         updateIdlePolling()
-        guard session.processes[pid] != nil else { throw notAttachedError(pid) }
+        guard detachAfter || session.processes[pid] != nil else { throw notAttachedError(pid) }
 
         var threads: [ThreadSnapshot] = []
         for tid in Set(session.tids(of: pid)).union(details.keys).sorted() {
@@ -76,10 +80,10 @@ public actor TraceEngine {
             guard info != nil || registers[tid] != nil else { continue }
             let reason: String? = registers[tid] != nil ? nil
                 : stragglers.contains(tid) ? "did not stop within \(session.stopDeadlineMicroseconds / 1000) ms"
-                : session.tracees[tid] == nil ? "exited during the snapshot" : "registers unavailable"
+                : session.tracees[tid] == nil && !detachAfter ? "exited during the snapshot" : "registers unavailable"
             // While we trace it, a thread the user stopped reads "t"; show what it is to them.
             var state = info?.state ?? .other("?")
-            if state == .tracingStop, session.tracees[tid]?.isGroupStopped == true { state = .stopped }
+            if state == .tracingStop, groupStopped.contains(tid) { state = .stopped }
             threads.append(ThreadSnapshot(
                 tid: tid, name: info?.name ?? procfs.comm(pid, thread: tid) ?? "",
                 state: state, lastCPU: info?.lastCPU ?? 0,

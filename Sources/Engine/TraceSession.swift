@@ -242,6 +242,22 @@ final class TraceSession: @unchecked Sendable {
         processes[pid] = nil
     }
 
+    /// Detaches the threads of `pid` that are stopped now; the stragglers are
+    /// let go as soon as they stop.
+    func detachStopped(_ pid: Int32, stragglers: Set<Int32>) {
+        for tid in tids(of: pid) {
+            guard let tracee = tracees[tid] else { continue }
+            if tracee.isStopped, !stragglers.contains(tid) {
+                _ = try? Ptrace.detach(tid, signal: tracee.pendingSignal)
+                tracees[tid] = nil
+            } else {
+                tracees[tid]?.detachWhenStopped = true
+                tracees[tid]?.keepStopped = false
+            }
+        }
+        processes[pid] = nil
+    }
+
     func detachAll() {
         for pid in processes.keys.sorted() { detach(pid) }
     }

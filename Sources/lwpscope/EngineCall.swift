@@ -8,14 +8,14 @@ enum EngineCall {
         do { return .success(try await engine.attach(pid)) } catch { return .failure(error) }
     }
 
-    static func snapshot(_ pid: Int32, engine: TraceEngine, stackBytes: Int = 0, eachThread: Bool = false) async
-        -> Result<ProcessSnapshot, EngineError>
-    {
+    static func snapshot(
+        _ pid: Int32, engine: TraceEngine, stackBytes: Int = 0, eachThread: Bool = false, detachAfter: Bool = false
+    ) async -> Result<ProcessSnapshot, EngineError> {
         do {
             return .success(
                 eachThread
                     ? try await engine.snapshotEachThread(pid, stackBytes: stackBytes)
-                    : try await engine.snapshot(pid, stackBytes: stackBytes))
+                    : try await engine.snapshot(pid, stackBytes: stackBytes, detachAfter: detachAfter))
         } catch {
             return .failure(error)
         }
@@ -32,7 +32,8 @@ enum EngineCall {
         let result: Result<ProcessSnapshot, EngineError>
         switch await attach(pid, engine: engine) {
         case .success(let processID):
-            result = await snapshot(processID, engine: engine, stackBytes: stackBytes, eachThread: eachThread)
+            result = await snapshot(
+                processID, engine: engine, stackBytes: stackBytes, eachThread: eachThread, detachAfter: true)
         case .failure(let error):
             result = .failure(error)
         }

@@ -41,7 +41,7 @@ struct ThreadsCommand: AsyncParsableCommand {
             throw fail(error)
         }
         repeat {
-            let result = await EngineCall.snapshot(processID, engine: engine)
+            let result = await EngineCall.snapshot(processID, engine: engine, detachAfter: !watch)
             let snapshot: ProcessSnapshot
             switch result {
             case .success(let taken): snapshot = taken
