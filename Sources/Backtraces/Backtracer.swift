@@ -1,3 +1,4 @@
+import Dispatch
 import Engine
 import ProcFS
 import Unwind
@@ -29,7 +30,13 @@ public struct Backtracer: Sendable {
     }
 
     public func backtraces(of snapshot: ProcessSnapshot, in space: AddressSpace) -> ProcessBacktraces {
-        let threads = snapshot.threads.map { backtrace(of: $0, pid: snapshot.pid, in: space) }
+        // Unwinding reads only copies and immutable, lock-guarded module data,
+        // so threads are unwound in parallel across the cores.
+        let results = UnsafeResults<ThreadBacktrace>(count: snapshot.threads.count)
+        DispatchQueue.concurrentPerform(iterations: snapshot.threads.count) { index in
+            results[index] = backtrace(of: snapshot.threads[index], pid: snapshot.pid, in: space)
+        }
+        let threads = results.values
         return ProcessBacktraces(
             pid: snapshot.pid, command: snapshot.command, stoppedMicroseconds: snapshot.stoppedMicroseconds,
             threads: threads)
@@ -84,4 +91,30 @@ public struct Backtracer: Sendable {
         @unknown default: "\(reason)"
         }
     }
+}
+
+/// A fixed-size buffer that parallel iterations fill, each at its own index.
+/// Raw memory, so concurrent writes to distinct slots need no exclusive
+/// access to a shared array.
+private final class UnsafeResults<T>: @unchecked Sendable {
+    private let slots: UnsafeMutablePointer<T?>
+    private let count: Int
+
+    init(count: Int) {
+        self.count = count
+        slots = .allocate(capacity: max(1, count))
+        slots.initialize(repeating: nil, count: max(1, count))
+    }
+
+    deinit {
+        slots.deinitialize(count: max(1, count))
+        slots.deallocate()
+    }
+
+    subscript(index: Int) -> T? {
+        get { slots[index] }
+        set { slots[index] = newValue }
+    }
+
+    var values: [T] { (0..<count).map { slots[$0]! } }
 }
