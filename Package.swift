@@ -100,9 +100,9 @@ let package = Package(
             name: "HoldsTests",
             dependencies: ["Holds", "Backtraces", "Engine", "ProcFS", "TestSupport"] + fixtureNames.map { .target(name: $0) }
         ),
-        .testTarget(name: "ELFTests", dependencies: ["ELF"]),
-        .testTarget(name: "UnwindTests", dependencies: ["Unwind", "ELF"]),
-        .testTarget(name: "DemangleTests", dependencies: ["Demangle"]),
+        .testTarget(name: "ELFTests", dependencies: ["ELF", "TestSupport"]),
+        .testTarget(name: "UnwindTests", dependencies: ["Unwind", "ELF", "TestSupport"]),
+        .testTarget(name: "DemangleTests", dependencies: ["Demangle", "TestSupport"]),
         .testTarget(
             name: "TUITests",
             dependencies: ["TestSupport", "ProcFS", "lwpscope"] + fixtureNames.map { .target(name: $0) }

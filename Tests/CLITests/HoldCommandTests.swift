@@ -114,11 +114,3 @@ import Glibc
     }
 }
 
-/// Polls `condition` for up to five seconds.
-func waitUntil(_ condition: () -> Bool) -> Bool {
-    for _ in 0..<500 {
-        if condition() { return true }
-        usleepMillis(10)
-    }
-    return false
-}

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import ELF
 
 /// Runs a tool and returns its stdout; throws with stderr if it fails.
@@ -100,17 +101,6 @@ func readelfSymbols(_ path: String) throws -> [ReadelfSymbol] {
     }
 }
 
-/// SplitMix64: tiny, seedable, so a failing fuzz case can be replayed.
-struct SeededRNG: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9e37_79b9_7f4a_7c15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xbf58_476d_1ce4_e5b9
-        z = (z ^ (z >> 27)) &* 0x94d0_49bb_1331_11eb
-        return z ^ (z >> 31)
-    }
-}
+typealias SeededRNG = SplitMix64
 
 let libcPath = "/usr/lib/x86_64-linux-gnu/libc.so.6"

@@ -86,14 +86,6 @@ import Glibc
     }
 }
 
-/// Polls `condition` for up to five seconds.
-func waitUntil(_ condition: () -> Bool) -> Bool {
-    for _ in 0..<500 {
-        if condition() { return true }
-        usleepMillis(10)
-    }
-    return false
-}
 
 /// The fixture's spinner thread is burning CPU: its user time grows.
 func isSpinning(_ pid: Int32) -> Bool {

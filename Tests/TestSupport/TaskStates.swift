@@ -36,3 +36,13 @@ public func usleepMillis(_ ms: Int) {
     var t = timespec(tv_sec: ms / 1000, tv_nsec: (ms % 1000) * 1_000_000)
     nanosleep(&t, nil)
 }
+
+/// Polls `condition` every 10 ms for up to `timeout` seconds.
+public func waitUntil(timeout: Double = 5, _ condition: () -> Bool) -> Bool {
+    let rounds = max(1, Int(timeout * 100))
+    for _ in 0..<rounds {
+        if condition() { return true }
+        usleepMillis(10)
+    }
+    return condition()
+}
