@@ -59,3 +59,16 @@ import TestSupport
         #expect(result.stderr == "lwpscope: no process with pid 999999\n")
     }
 }
+
+@Suite(.timeLimit(.minutes(3))) struct DumpUnderChurnTests {
+    @Test func twentyDumpsInARowUnderThreadChurnAllSucceed() throws {
+        let child = try ChildProcess(path: BuiltProducts.path("fixture-churn"))
+        try child.waitForLine(startingWith: "ready")
+        for round in 0..<20 {
+            let result = try run(BuiltProducts.path("lwpscope"), ["dump", String(child.pid), "--json"])
+            #expect(result.exitCode == 0, "round \(round): \(result.stderr)")
+            #expect(result.stdout.contains("\"name\" : \"steady\""), "round \(round)")
+        }
+        #expect(TaskStates.untraced(child.pid), "\(TaskStates.of(child.pid))")
+    }
+}
