@@ -65,6 +65,8 @@ let package = Package(
         fixture("fixture-threads-fp", flags: framePointerFlags),
         fixture("fixture-threads-nofp", flags: noFramePointerFlags),
         fixture("fixture-churn", flags: noFramePointerFlags),
+        // The target of scripts/bench: N parked threads and a stall ticker.
+        fixture("fixture-bench", flags: noFramePointerFlags),
         // A Swift helper that attaches through the engine and parks with the
         // target stopped, so a test can SIGKILL it mid-attach.
         .executableTarget(name: "engine-probe", dependencies: ["Engine"], path: "Tests/Fixtures/engine-probe"),
