@@ -5,7 +5,10 @@ extension TraceEngine {
     /// for longer than it takes to read its own registers and stack, at the
     /// price of not seeing one consistent instant. `stoppedMicroseconds` is
     /// the longest any one thread was stopped.
-    public func snapshotEachThread(_ pid: Int32, stackBytes: Int = 0) throws(EngineError) -> ProcessSnapshot {
+    ///
+    /// - detachAfter: let each thread go for good once read, so no thread is
+    ///   ever stopped twice (a later detach would stop them all again).
+    public func snapshotEachThread(_ pid: Int32, stackBytes: Int = 0, detachAfter: Bool = false) throws(EngineError) -> ProcessSnapshot {
         guard let process = session.processes[pid] else { throw notAttachedError(pid) }
         var threads: [ThreadSnapshot] = []
         var longestStop = 0
@@ -26,18 +29,26 @@ extension TraceEngine {
                 if let sp = thread.registers?.sp {
                     thread.stack = StackCopier.copy(pid: pid, stackPointers: [(tid, sp)], size: stackBytes, mappings: mappings)[tid]
                 }
-                session.resumeOne(tid)
+                if detachAfter { session.detachOne(tid) } else { session.resumeOne(tid) }
                 longestStop = max(longestStop, MonotonicClock.microseconds() - start)
             } else {
-                session.resumeOne(tid)
+                if detachAfter { session.detachOne(tid) } else { session.resumeOne(tid) }
                 thread.unavailableReason = session.tracees[tid] == nil
                     ? "exited during the snapshot" : "did not stop within \(session.stopDeadlineMicroseconds / 1000) ms"
             }
             if thread.registers == nil, thread.unavailableReason == nil { thread.unavailableReason = "registers unavailable" }
             threads.append(thread)
         }
+        if detachAfter {
+            // Threads born meanwhile (traced through TRACECLONE) go the same way.
+            for tid in session.tids(of: pid) {
+                _ = session.stopOne(tid)
+                session.detachOne(tid)
+            }
+            session.forgetProcess(pid)
+        }
         updateIdlePolling()
-        guard session.processes[pid] != nil else { throw notAttachedError(pid) }
+        guard detachAfter || session.processes[pid] != nil else { throw notAttachedError(pid) }
         return ProcessSnapshot(pid: pid, command: process.command, stoppedMicroseconds: longestStop, threads: threads)
     }
 }

@@ -177,6 +177,23 @@ final class TraceSession: @unchecked Sendable {
         return tracees[tid]?.isStopped == true
     }
 
+    /// Detaches one thread if it is stopped; otherwise lets it go when it stops.
+    func detachOne(_ tid: Int32) {
+        guard let tracee = tracees[tid] else { return }
+        if tracee.isStopped {
+            _ = try? Ptrace.detach(tid, signal: tracee.pendingSignal)
+            tracees[tid] = nil
+        } else {
+            tracees[tid]?.detachWhenStopped = true
+            tracees[tid]?.keepStopped = false
+        }
+    }
+
+    /// Drops a process whose threads have all been let go.
+    func forgetProcess(_ pid: Int32) {
+        processes[pid] = nil
+    }
+
     func resumeOne(_ tid: Int32) {
         tracees[tid]?.keepStopped = false
         if tracees[tid]?.isStopped == true { resume(tid) }

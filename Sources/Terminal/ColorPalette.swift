@@ -9,9 +9,11 @@ struct ColorPalette {
     init() {
         // COLOR_BLACK 0, RED 1, GREEN 2, YELLOW 3, BLUE 4, MAGENTA 5, CYAN 6, WHITE 7.
         let scheme: [(ColorRole, Int16, Int16)] = [
-            (.header, 0, 2), (.selected, 0, 6), (.selectedUnfocused, 0, 7), (.focusTitle, 0, 6),
+            // The Inspector draws these reversed: colour on black here, so the
+            // terminal shows black on colour, as htop does.
+            (.header, 2, 0), (.selected, 6, 0), (.selectedUnfocused, 7, 0), (.focusTitle, 6, 0),
             (.title, 6, -1), (.border, 4, -1), (.held, 3, -1), (.warning, 3, -1), (.error, 1, -1),
-            (.muted, 4, -1), (.info, 2, -1), (.keyName, 7, -1), (.keyLabel, 0, 6), (.paused, 3, -1),
+            (.muted, 4, -1), (.info, 2, -1), (.keyName, 7, -1), (.keyLabel, 6, 0), (.paused, 3, -1),
         ]
         for (index, entry) in scheme.enumerated() {
             let pair = Int16(index + 1)

@@ -14,7 +14,7 @@ enum EngineCall {
         do {
             return .success(
                 eachThread
-                    ? try await engine.snapshotEachThread(pid, stackBytes: stackBytes)
+                    ? try await engine.snapshotEachThread(pid, stackBytes: stackBytes, detachAfter: detachAfter)
                     : try await engine.snapshot(pid, stackBytes: stackBytes, detachAfter: detachAfter))
         } catch {
             return .failure(error)
