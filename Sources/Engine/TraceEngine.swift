@@ -49,11 +49,14 @@ public actor TraceEngine {
     /// - detachAfter: let go of the process at the end of the stop instead of
     ///   resuming it under trace: what one-shot commands want, and it saves
     ///   stopping everything a second time just to detach.
-    public func snapshot(_ pid: Int32, stackBytes: Int = 0, detachAfter: Bool = false) throws(EngineError) -> ProcessSnapshot {
+    /// - withSyscall: read each thread's current system call from /proc too.
+    public func snapshot(
+        _ pid: Int32, stackBytes: Int = 0, detachAfter: Bool = false, withSyscall: Bool = true
+    ) throws(EngineError) -> ProcessSnapshot {
         guard let process = session.processes[pid] else { throw notAttachedError(pid) }
         var details: [Int32: ThreadInfo] = [:]
         for tid in session.tids(of: pid) {
-            if let info = procfs.thread(pid, tid) { details[tid] = info }
+            if let info = procfs.thread(pid, tid, withSyscall: withSyscall) { details[tid] = info }
         }
         // Read before the stop, so the stop stays short; thread stacks do not move.
         let mappings = stackBytes > 0 ? (procfs.memoryMap(pid) ?? []).map { $0.start..<$0.end } : []

@@ -305,8 +305,12 @@ final class TraceSession: @unchecked Sendable {
     // MARK: Events
 
     /// Collects every pending ptrace event without blocking.
-    func collectEvents() {
-        while collectOneEvent() != nil {}
+    /// Returns whether there was any.
+    @discardableResult
+    func collectEvents() -> Bool {
+        var any = false
+        while collectOneEvent() != nil { any = true }
+        return any
     }
 
     /// Handles one waitpid result, if there is one. Only this thread's tracees

@@ -12,12 +12,14 @@ public struct ThreadInfo: Equatable, Sendable {
 
 extension ProcFS {
     /// One thread's details; nil when it exited before we could read it.
-    public func thread(_ pid: Int32, _ tid: Int32) -> ThreadInfo? {
+    /// - withSyscall: also read /proc/PID/task/TID/syscall (one more file per
+    ///   thread, which a refresh of a thousand threads can do without).
+    public func thread(_ pid: Int32, _ tid: Int32, withSyscall: Bool = true) -> ThreadInfo? {
         guard let stat = stat(pid, thread: tid) else { return nil }
         return ThreadInfo(
             id: tid, name: stat.name, state: stat.state, lastCPU: stat.lastCPU,
             userTicks: stat.userTicks, systemTicks: stat.systemTicks,
-            waitChannel: waitChannel(pid, thread: tid), syscall: syscall(pid, thread: tid))
+            waitChannel: waitChannel(pid, thread: tid), syscall: withSyscall ? syscall(pid, thread: tid) : nil)
     }
 
     /// Every thread of a process; threads that exit mid-listing are left out.

@@ -9,13 +9,14 @@ enum EngineCall {
     }
 
     static func snapshot(
-        _ pid: Int32, engine: TraceEngine, stackBytes: Int = 0, eachThread: Bool = false, detachAfter: Bool = false
+        _ pid: Int32, engine: TraceEngine, stackBytes: Int = 0, eachThread: Bool = false, detachAfter: Bool = false,
+        withSyscall: Bool = true
     ) async -> Result<ProcessSnapshot, EngineError> {
         do {
             return .success(
                 eachThread
                     ? try await engine.snapshotEachThread(pid, stackBytes: stackBytes, detachAfter: detachAfter)
-                    : try await engine.snapshot(pid, stackBytes: stackBytes, detachAfter: detachAfter))
+                    : try await engine.snapshot(pid, stackBytes: stackBytes, detachAfter: detachAfter, withSyscall: withSyscall))
         } catch {
             return .failure(error)
         }
@@ -33,7 +34,8 @@ enum EngineCall {
         switch await attach(pid, engine: engine) {
         case .success(let processID):
             result = await snapshot(
-                processID, engine: engine, stackBytes: stackBytes, eachThread: eachThread, detachAfter: true)
+                processID, engine: engine, stackBytes: stackBytes, eachThread: eachThread, detachAfter: true,
+                withSyscall: false)
         case .failure(let error):
             result = .failure(error)
         }

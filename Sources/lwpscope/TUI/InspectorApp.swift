@@ -20,6 +20,10 @@ final class InspectorApp: @unchecked Sendable {
     private var state: InspectorState
     private let inbox: EventInbox
     private let backtracer = Backtracer()
+    private let shallowBacktracer = Backtracer(maxDepth: 6)
+    private var lastSnapshot: ProcessSnapshot?
+    private var lastSpace: AddressSpace?
+    private var fullBacktraces: [Int32: ThreadBacktrace] = [:]
     private let procfs = ProcFS()
 
     /// The process the user attached to, and the one whose threads are shown
@@ -102,8 +106,10 @@ final class InspectorApp: @unchecked Sendable {
         }
         guard let pid = current else { return }
         if paused { return }
+        // A refresh needs the innermost frames of every thread (current
+        // function, held or not); the selected thread gets its full backtrace.
         let result = blocking { [engine] in
-            await EngineCall.snapshot(pid, engine: engine, stackBytes: 16 * 1024)
+            await EngineCall.snapshot(pid, engine: engine, stackBytes: 4096, withSyscall: false)
         }
         switch result {
         case .failure(let error):
@@ -113,8 +119,11 @@ final class InspectorApp: @unchecked Sendable {
         case .success(let snapshot):
             stall = snapshot.stoppedMicroseconds
             let space = backtracer.addressSpace(of: pid)
-            let traces = backtracer.backtraces(of: snapshot, in: space)
+            let traces = shallowBacktracer.backtraces(of: snapshot, in: space)
             backtraces = traces
+            lastSnapshot = snapshot
+            lastSpace = space
+            fullBacktraces.removeAll()
             survey = try? HoldSurvey.take(backtraces: traces, space: space) { [engine] flag in
                 try? engine.readValue(pid: pid, address: flag.address, size: flag.size)
             }
@@ -146,13 +155,23 @@ final class InspectorApp: @unchecked Sendable {
     }
 
     private func showBacktrace(_ tid: Int32) {
-        guard let thread = backtraces?.threads.first(where: { $0.tid == tid }) else { return }
+        guard let thread = fullBacktrace(tid) else { return }
         state.setBacktrace(Backtrace(
             tid: tid,
             frames: thread.frames.map {
                 BacktraceFrame(index: $0.index, pc: $0.pc, function: $0.function, offset: $0.offset, module: $0.module)
             },
             error: thread.error))
+    }
+
+    /// The selected thread's whole backtrace, unwound from the last snapshot's copy.
+    private func fullBacktrace(_ tid: Int32) -> ThreadBacktrace? {
+        if let cached = fullBacktraces[tid] { return cached }
+        guard let snapshot = lastSnapshot, let space = lastSpace,
+              let thread = snapshot.threads.first(where: { $0.tid == tid }) else { return nil }
+        let full = backtracer.backtrace(of: thread, pid: snapshot.pid, in: space)
+        fullBacktraces[tid] = full
+        return full
     }
 
     /// The attached process's parent chain and its children, with the
