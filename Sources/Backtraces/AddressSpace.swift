@@ -16,6 +16,8 @@ public struct AddressSpace: ModuleLookup, Sendable {
         public var loadBias: UInt64
         /// Why there is no module, when there is none.
         public var problem: String?
+        /// The file is ELF for another architecture or class (a 32-bit program).
+        public var isForeignArchitecture = false
     }
 
     public let pid: Int32
@@ -47,11 +49,19 @@ public struct AddressSpace: ModuleLookup, Sendable {
                         mappingStart: mapping.start, fileOffset: mapping.fileOffset, executable: true) ?? 0
                 case .failure(let error):
                     region.problem = "\(error)"
+                    if case .unsupportedClass = error { region.isForeignArchitecture = true }
+                    if case .wrongMachine = error { region.isForeignArchitecture = true }
                 }
             }
             regions.append(region)
         }
         return AddressSpace(pid: pid, regions: regions)
+    }
+
+    /// The process runs code lwpscope cannot unwind (a 32-bit program): its
+    /// main executable's mapping is ELF of another class or machine.
+    public var isForeignArchitecture: Bool {
+        regions.contains { $0.isForeignArchitecture }
     }
 
     public func region(containing address: UInt64) -> Region? {

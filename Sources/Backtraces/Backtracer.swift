@@ -50,6 +50,11 @@ public struct Backtracer: Sendable {
             result.error = thread.unavailableReason ?? "no registers"
             return result
         }
+        if space.isForeignArchitecture {
+            result.error = "unsupported: pid \(pid) runs 32-bit or non-x86_64 code; lwpscope unwinds x86_64 processes"
+            result.frames = [Symbolizer.symbolize(index: 0, pc: registers.pc, pcIsExact: true, method: "registers", in: space)]
+            return result
+        }
         var unwindRegisters = UnwindRegisters(architecture: .x86_64)
         for number in 0..<ThreadRegisters.dwarfRegisterCount {
             unwindRegisters[number] = registers.dwarf(number)

@@ -11,6 +11,7 @@ enum DumpText {
         for thread in process.threads {
             out += "\nTID \(thread.tid) \(thread.name) \(thread.state.letter)\n"
             if let error = thread.error {
+                for frame in thread.frames { out += line(frame) + "\n" }
                 out += "    (no backtrace: \(error))\n"
                 continue
             }

@@ -84,3 +84,23 @@ import Glibc
         #expect(space.unwindInfo(for: symbol.value &+ vdso.loadBias) != nil)
     }
 }
+
+@Suite(.timeLimit(.minutes(2))) struct ForeignArchitectureTests {
+    @Test func thirtyTwoBitProcessGetsAClearUnsupportedRow() async throws {
+        guard let gcc = findExecutable("gcc") else { Issue.record("gcc missing"); return }
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("lwpscope-32-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        // No 32-bit libc here: a static program with its own _start.
+        try "void _start(void) { for (;;); }\n".write(toFile: dir + "/spin32.c", atomically: true, encoding: .utf8)
+        let build = try run(gcc, ["-m32", "-nostdlib", "-static", "-O1", "-o", dir + "/spin32", dir + "/spin32.c"])
+        guard build.exitCode == 0 else { Issue.record("gcc -m32 unavailable: \(build.stderr)"); return }
+        let child = try ChildProcess(path: dir + "/spin32")
+        #expect(waitUntil { ProcFS().stat(child.pid)?.state == .running })
+        let backtraces = try await takeBacktraces(child.pid)
+        let thread = try #require(backtraces.threads.first)
+        #expect(thread.error?.contains("unsupported") == true, "\(String(describing: thread.error))")
+        #expect(thread.frames.count == 1)
+        #expect(TaskStates.untraced(child.pid))
+    }
+}
