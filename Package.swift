@@ -24,6 +24,9 @@ let package = Package(
     name: "lwpscope",
     products: [
         .executable(name: "lwpscope", targets: ["lwpscope"]),
+        // For the fuzzers in Fuzz/, a separate package.
+        .library(name: "ELF", targets: ["ELF"]),
+        .library(name: "Unwind", targets: ["Unwind"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),

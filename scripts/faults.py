@@ -1,0 +1,1039 @@
+#!/usr/bin/env python3
+"""Fault injection for lwpscope: kills it while attached, pulls the target
+away under it, feeds it odd processes and binaries, and checks after every
+try that the target is left as it was (not traced, no thread in tracing
+stop, still stopped if it was stopped before).
+
+Run through scripts/faults, which builds first. See `scripts/faults --help`.
+Writes docs/RELIABILITY.md (full runs) with one row per case.
+"""
+import argparse
+import datetime
+import os
+import platform
+import random
+import re
+import select
+import shlex
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+BIN = os.path.join(ROOT, ".build", "debug")
+LWPSCOPE = os.path.join(BIN, "lwpscope")
+NOFP = os.path.join(BIN, "fixture-threads-nofp")
+CHURN = os.path.join(BIN, "fixture-churn")
+
+# Every process this script starts, so every exit path can end them.
+STARTED = []
+TMUX_SOCKETS = []
+TMP = None
+
+
+def log(msg):
+    print(f"faults: {msg}", file=sys.stderr, flush=True)
+
+
+# ---------------------------------------------------------------- processes
+
+def track(p):
+    STARTED.append(p)
+    return p
+
+
+def tmux_socket_path(sock):
+    return os.path.join(os.environ.get("TMUX_TMPDIR", "/tmp"), f"tmux-{os.getuid()}", sock)
+
+
+def cleanup():
+    for sock in TMUX_SOCKETS:
+        subprocess.run(["tmux", "-L", sock, "kill-server"], stdout=subprocess.DEVNULL,
+                       stderr=subprocess.DEVNULL)
+        try:
+            os.unlink(tmux_socket_path(sock))  # tmux leaves the socket file behind
+        except OSError:
+            pass
+    for p in reversed(STARTED):
+        if p.poll() is None:
+            try:
+                p.send_signal(signal.SIGKILL)  # works on stopped processes too
+            except ProcessLookupError:
+                pass
+    for p in STARTED:
+        try:
+            p.wait(timeout=5)
+        except Exception:
+            pass
+    if TMP and os.path.isdir(TMP):
+        shutil.rmtree(TMP, ignore_errors=True)
+
+
+def on_signal(signum, _frame):
+    log(f"interrupted by signal {signum}; cleaning up")
+    cleanup()
+    os._exit(128 + signum)
+
+
+def start(argv, wait_ready=True, ready_timeout=30.0, **kw):
+    """Starts a target (a child of this script, so fixtures stay alive) and
+    waits for its "ready" line."""
+    p = track(subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                               stdin=subprocess.DEVNULL, **kw))
+    if wait_ready:
+        deadline = time.monotonic() + ready_timeout
+        buf = b""
+        while b"ready" not in buf:
+            left = deadline - time.monotonic()
+            if left <= 0 or p.poll() is not None:
+                raise RuntimeError(f"{argv[0]} did not print ready")
+            r, _, _ = select.select([p.stdout], [], [], left)
+            if r:
+                chunk = os.read(p.stdout.fileno(), 4096)
+                if not chunk:
+                    raise RuntimeError(f"{argv[0]} closed stdout before ready")
+                buf += chunk
+    # Keep draining stdout so the target never blocks on a full pipe.
+    threading.Thread(target=lambda: p.stdout.read(), daemon=True).start()
+    return p
+
+
+def stop_proc(p):
+    if p.poll() is None:
+        p.send_signal(signal.SIGKILL)
+    try:
+        p.wait(timeout=5)
+    except subprocess.TimeoutExpired:
+        pass
+
+
+def lw(args, timeout=20, **kw):
+    """Runs lwpscope under timeout; returns (rc, stdout, stderr)."""
+    cmd = ["timeout", "-k", "2", str(timeout), LWPSCOPE] + [str(a) for a in args]
+    r = subprocess.run(cmd, capture_output=True, text=True, errors="replace", stdin=subprocess.DEVNULL, **kw)
+    return r.returncode, r.stdout, r.stderr
+
+
+def lw_background(args, timeout=60):
+    out = tempfile.NamedTemporaryFile(dir=TMP, delete=False, prefix="out.")
+    err = tempfile.NamedTemporaryFile(dir=TMP, delete=False, prefix="err.")
+    # exec so the timeout wrapper's child is lwpscope itself; we signal lwpscope.
+    p = track(subprocess.Popen(["timeout", "-k", "2", str(timeout), LWPSCOPE] + [str(a) for a in args],
+                               stdout=out, stderr=err, stdin=subprocess.DEVNULL))
+    p.out_path, p.err_path = out.name, err.name
+    out.close()
+    err.close()
+    return p
+
+
+def child_pid(parent, name="lwpscope", timeout=5.0):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            kids = open(f"/proc/{parent}/task/{parent}/children").read().split()
+        except OSError:
+            return None
+        for k in kids:
+            try:
+                if open(f"/proc/{k}/comm").read().strip() == name:
+                    return int(k)
+            except OSError:
+                pass
+        time.sleep(0.01)
+    return None
+
+
+def wait_for_file(path, pattern, timeout=10.0):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            if re.search(pattern, open(path, errors="replace").read()):
+                return True
+        except OSError:
+            pass
+        time.sleep(0.01)
+    return False
+
+
+def pid_gone(pid):
+    try:
+        state = task_state(pid, pid)
+        return state is None or state == "Z"
+    except OSError:
+        return True
+
+
+def wait_gone(pid, timeout=5.0):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if pid_gone(pid):
+            return True
+        time.sleep(0.01)
+    return False
+
+
+def first_line(text):
+    for line in text.splitlines():
+        if line.strip():
+            return line.strip()
+    return ""
+
+
+def error_lines(text):
+    return [l.strip() for l in text.splitlines() if l.strip()]
+
+
+# ------------------------------------------------------------ target checks
+
+def task_state(pid, tid):
+    try:
+        status = open(f"/proc/{pid}/task/{tid}/status").read()
+    except OSError:
+        return None
+    m = re.search(r"^State:\s+(\S)", status, re.M)
+    return m.group(1) if m else None
+
+
+def target_problems(pid, expect_stopped=False):
+    """What is wrong with the target now: [] when nothing is."""
+    problems = []
+    try:
+        tids = os.listdir(f"/proc/{pid}/task")
+    except OSError:
+        return []  # gone: nothing can be left stopped or traced
+    for tid in tids:
+        try:
+            status = open(f"/proc/{pid}/task/{tid}/status").read()
+        except OSError:
+            continue
+        tracer = re.search(r"^TracerPid:\s+(\d+)", status, re.M)
+        state = re.search(r"^State:\s+(\S)", status, re.M)
+        if tracer and tracer.group(1) != "0":
+            problems.append(f"tid {tid} TracerPid {tracer.group(1)}")
+        if state:
+            s = state.group(1)
+            if s == "t":
+                problems.append(f"tid {tid} in tracing stop (t)")
+            elif expect_stopped and s not in ("T", "Z", "X"):
+                problems.append(f"tid {tid} state {s}, expected T (was SIGSTOPped)")
+    return problems
+
+
+def check_target(pid, expect_stopped=False, within=1.0):
+    """None if the target is clean within `within` seconds, else the problems."""
+    deadline = time.monotonic() + within
+    while True:
+        problems = target_problems(pid, expect_stopped)
+        if not problems:
+            return None
+        if time.monotonic() >= deadline:
+            return "; ".join(problems[:4]) + (f" (+{len(problems) - 4} more)" if len(problems) > 4 else "")
+        time.sleep(0.02)
+
+
+def wait_all_stopped(pid, timeout=5.0):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        states = [task_state(pid, t) for t in os.listdir(f"/proc/{pid}/task")]
+        if states and all(s == "T" for s in states):
+            return True
+        time.sleep(0.01)
+    return False
+
+
+# ------------------------------------------------------------- C helpers
+
+HELPERS = {
+    # Threads that park; after ARG1 ms either exit(0) ("exit"), or exec
+    # /bin/sleep 5 from the main thread ("exec") or from a secondary thread
+    # ("exec-thread"), or the main thread leaves with pthread_exit
+    # ("zombie-leader", then runs forever).
+    "lifecycle": r"""
+#define _GNU_SOURCE
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+static int delay_ms; static const char *mode;
+static void do_exec(void) { char *argv[] = {"sleep", "5", NULL}; execv("/bin/sleep", argv); _exit(127); }
+static void *parker(void *arg) {
+    if (arg) { usleep(delay_ms * 1000); do_exec(); }
+    for (;;) pause();
+}
+int main(int argc, char **argv) {
+    mode = argc > 1 ? argv[1] : "exit"; delay_ms = argc > 2 ? atoi(argv[2]) : 200;
+    pthread_t t;
+    for (int i = 0; i < 4; i++) pthread_create(&t, NULL, parker, NULL);
+    if (strcmp(mode, "exec-thread") == 0) pthread_create(&t, NULL, parker, (void *)1);
+    printf("ready\n"); fflush(stdout);
+    if (strcmp(mode, "zombie-leader") == 0) pthread_exit(NULL);
+    usleep(delay_ms * 1000);
+    if (strcmp(mode, "exec") == 0) do_exec();
+    if (strcmp(mode, "exec-thread") == 0) for (;;) pause();
+    exit(0);
+}
+""",
+    # Copies ARG1 into a memfd and fexecve's it with the remaining arguments.
+    "memfd-launcher": r"""
+#define _GNU_SOURCE
+#include <fcntl.h>
+#include <stdio.h>
+#include <sys/mman.h>
+#include <unistd.h>
+extern char **environ;
+int main(int argc, char **argv) {
+    int in = open(argv[1], O_RDONLY), fd = memfd_create("fixture-memfd", MFD_CLOEXEC);
+    char buf[65536]; ssize_t n;
+    while ((n = read(in, buf, sizeof buf)) > 0) if (write(fd, buf, n) != n) return 1;
+    fexecve(fd, argv + 1, environ); perror("fexecve"); return 1;
+}
+""",
+    # dlopens ARG1 (a copy of libz) and parks a thread inside deflateInit's
+    # allocator callback, so its stack runs through libz's code and CFI.
+    "libz-parker": r"""
+#define _GNU_SOURCE
+#include <dlfcn.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+#include <zlib.h>
+typedef int (*init_fn)(z_streamp, int, const char *, int);
+static init_fn deflate_init; static volatile int parked;
+static voidpf park_alloc(voidpf opaque, uInt items, uInt size) {
+    (void)opaque; (void)items; (void)size; parked = 1; for (;;) pause(); return NULL;
+}
+static void park_free(voidpf opaque, voidpf address) { (void)opaque; (void)address; }
+static void *body(void *arg) {
+    (void)arg; z_stream s; memset(&s, 0, sizeof s);
+    s.zalloc = park_alloc; s.zfree = park_free;
+    deflate_init(&s, 6, ZLIB_VERSION, (int)sizeof s); return NULL;
+}
+int main(int argc, char **argv) {
+    void *h = dlopen(argv[1], RTLD_NOW);
+    if (!h) { fprintf(stderr, "%s\n", dlerror()); return 1; }
+    deflate_init = (init_fn)dlsym(h, "deflateInit_");
+    pthread_t t; pthread_create(&t, NULL, body, NULL);
+    while (!parked) usleep(1000);
+    printf("ready\n"); fflush(stdout);
+    for (;;) pause();
+}
+""",
+}
+
+
+def build_helpers():
+    built = {}
+    for name, source in HELPERS.items():
+        src = os.path.join(TMP, name + ".c")
+        exe = os.path.join(TMP, name)
+        open(src, "w").write(source)
+        r = subprocess.run(["gcc", "-O1", "-g", "-o", exe, src, "-lpthread", "-ldl"], capture_output=True, text=True)
+        if r.returncode != 0:
+            raise RuntimeError(f"cannot build helper {name}: {r.stderr.strip()}")
+        built[name] = exe
+    return built
+
+
+# ----------------------------------------------------------------- cases
+
+class Case:
+    def __init__(self, name, fn, tries, kind="clean"):
+        self.name, self.fn, self.tries, self.kind = name, fn, tries, kind
+
+
+class Outcome:
+    """What one try observed: ok, with a note (a message seen), or a failure."""
+
+    def __init__(self, failure=None, note=None):
+        self.failure, self.note = failure, note
+
+
+def ok(note=None):
+    return Outcome(note=note)
+
+
+def fail(msg):
+    return Outcome(failure=msg)
+
+
+def describe_rc(rc):
+    if rc == 124:
+        return "hung (killed by timeout)"
+    if rc == 137:
+        return "hung (SIGKILLed by timeout -k)"
+    if rc > 128:
+        return f"died of signal {rc - 128}"
+    if rc < 0:
+        return f"died of signal {-rc}"
+    return f"exit {rc}"
+
+
+def clear_error(rc, err, must=None):
+    """An expected failure: non-zero exit, no crash or hang, exactly one line."""
+    if rc == 0:
+        return fail("exit 0, expected an error")
+    if rc >= 124 or rc < 0:
+        return fail(f"{describe_rc(rc)}; stderr: {first_line(err)!r}")
+    lines = error_lines(err)
+    if len(lines) != 1:
+        return fail(f"{len(lines)} stderr lines: {lines[:3]!r}")
+    if must and not re.search(must, lines[0]):
+        return fail(f"message {lines[0]!r} lacks /{must}/")
+    return ok(lines[0])
+
+
+def kill_watch(sig):
+    def run(ctx):
+        p = ctx.target()
+        lwp = lw_background(["threads", p.pid, "--watch", "--interval", "0.05"])
+        if not wait_for_file(lwp.out_path, r"threads, stopped", 10):
+            return fail("no snapshot printed within 10 s")
+        time.sleep(random.uniform(0, 0.15))
+        child = child_pid(lwp.pid) or lwp.pid
+        ctx.count(attached=attached_by(p.pid, child))
+        os.kill(child, sig)
+        try:
+            lwp.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            stop_proc(lwp)
+            return fail(f"lwpscope still running 5 s after {signal.Signals(sig).name}")
+        bad = check_target(p.pid)
+        if bad:
+            return fail(bad)
+        if sig != signal.SIGKILL and lwp.returncode in (124, 137):
+            return fail(f"did not exit on {signal.Signals(sig).name}")
+        return ok()
+    return run
+
+
+class TmuxTUI:
+    """lwpscope's inspector in a private tmux server."""
+
+    def __init__(self, pid):
+        self.sock = f"lwpscope-faults-{os.getpid()}-{random.randrange(1 << 30)}"
+        TMUX_SOCKETS.append(self.sock)
+        cmd = f"exec timeout --foreground -k 2 60 {shlex.quote(LWPSCOPE)} {pid}"
+        env = dict(os.environ, TERM="xterm-256color")
+        env.pop("TMUX", None)
+        subprocess.run(["tmux", "-L", self.sock, "-f", "/dev/null", "new-session", "-d", "-x", "100", "-y", "30", cmd],
+                       check=True, env=env)
+        out = subprocess.run(["tmux", "-L", self.sock, "list-panes", "-F", "#{pane_pid}"],
+                             capture_output=True, text=True).stdout.split()
+        self.pane_pid = int(out[0]) if out else None
+
+    def screen(self):
+        return subprocess.run(["tmux", "-L", self.sock, "capture-pane", "-p"], capture_output=True,
+                              text=True, errors="replace").stdout
+
+    def wait_for(self, pattern, timeout=15.0):
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if re.search(pattern, self.screen()):
+                return True
+            time.sleep(0.05)
+        return False
+
+    def kill_server(self):
+        subprocess.run(["tmux", "-L", self.sock, "kill-server"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            os.unlink(tmux_socket_path(self.sock))
+        except OSError:
+            pass
+
+
+def kill_tui(sig):
+    """sig None: close the terminal (kill the tmux server)."""
+    def run(ctx):
+        p = ctx.target()
+        tui = TmuxTUI(p.pid)
+        try:
+            lwp = child_pid(tui.pane_pid) if tui.pane_pid else None
+            if not lwp:
+                return fail("could not find lwpscope in the tmux pane")
+            if not tui.wait_for(r"spinner-1"):
+                return fail("the inspector never showed the threads; screen: " + first_line(tui.screen()))
+            time.sleep(random.uniform(0, 0.2))
+            ctx.count(attached=attached_by(p.pid, lwp))
+            if sig is None:
+                tui.kill_server()
+            else:
+                os.kill(lwp, sig)
+            if not wait_gone(lwp, 5):
+                os.kill(lwp, signal.SIGKILL)
+                return fail("lwpscope still running 5 s later")
+            bad = check_target(p.pid)
+            return fail(bad) if bad else ok()
+        finally:
+            tui.kill_server()
+    return run
+
+
+def tracer_of(pid, tid=None):
+    try:
+        status = open(f"/proc/{pid}/task/{tid or pid}/status").read()
+    except OSError:
+        return None
+    m = re.search(r"^TracerPid:\s+(\d+)", status, re.M)
+    return int(m.group(1)) if m else None
+
+
+def attached_by(pid, lwp):
+    tracer = tracer_of(pid)
+    return bool(tracer) and os.path.exists(f"/proc/{lwp}/task/{tracer}")
+
+
+def kill_dump(fixture_key, max_delay):
+    """SIGKILLs `dump` once it has attached (the target's main thread shows a
+    tracer), after a random 0..max_delay s, so it dies with threads stopped."""
+    def run(ctx):
+        p = ctx.fixture(fixture_key)
+        lwp = lw_background(["dump", p.pid])
+        child = child_pid(lwp.pid, timeout=2)
+        attached = False
+        deadline = time.monotonic() + 10
+        while child and lwp.poll() is None and time.monotonic() < deadline:
+            tracer = tracer_of(p.pid)  # the tracing thread's tid: lwpscope's engine thread
+            if tracer and os.path.exists(f"/proc/{child}/task/{tracer}"):
+                attached = True
+                break
+            time.sleep(0.0005)
+        if attached:
+            time.sleep(random.uniform(0, max_delay))
+            try:
+                os.kill(child, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+        try:
+            lwp.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            stop_proc(lwp)
+            return fail("lwpscope still running 10 s later")
+        bad = check_target(p.pid)
+        if bad:
+            return fail(bad)
+        ctx.count(killed=attached and lwp.returncode in (137, -9))
+        return ok()
+    return run
+
+
+def target_killed_during_watch(how):
+    def run(ctx):
+        if how == "kill":
+            p = start([NOFP])
+        else:
+            p = start([ctx.helpers["lifecycle"], "exit", "400"])
+        lwp = lw_background(["threads", p.pid, "--watch", "--interval", "0.05"], timeout=10)
+        if not wait_for_file(lwp.out_path, r"threads, stopped", 10):
+            stop_proc(p)
+            return fail("no snapshot printed")
+        if how == "kill":
+            time.sleep(random.uniform(0, 0.1))
+            p.kill()
+        p.wait()
+        lwp.wait()
+        err = open(lwp.err_path, errors="replace").read()
+        if lwp.returncode == 0:
+            return fail("exit 0 after the target died")
+        return clear_error(lwp.returncode, err)
+    return run
+
+
+def exec_during(command):
+    def run(ctx):
+        mode = "exec" if command != "watch-thread" else "exec-thread"
+        p = start([ctx.helpers["lifecycle"], mode, "200"])
+        notes, failures = set(), []
+        if command.startswith("watch"):
+            lwp = lw_background(["threads", p.pid, "--watch", "--interval", "0.02"], timeout=12)
+            wait_for_file(lwp.out_path, r"threads, stopped", 5)
+            time.sleep(1.0)
+            # Either it followed the exec or it left with one clear line.
+            if lwp.poll() is None:
+                lwp.send_signal(signal.SIGINT)
+                try:
+                    lwp.wait(timeout=5)
+                except subprocess.TimeoutExpired:
+                    stop_proc(lwp)
+                    failures.append("--watch did not exit on SIGINT after the exec")
+                out = open(lwp.out_path, errors="replace").read()
+                if "(sleep 5)" in out:
+                    notes.add("`--watch` followed the exec (later snapshots show `sleep 5`)")
+                else:
+                    notes.add("`--watch` kept running but never showed `sleep 5`")
+            else:
+                err = open(lwp.err_path, errors="replace").read()
+                o = clear_error(lwp.returncode, err)
+                if o.failure:
+                    failures.append(o.failure)
+                else:
+                    notes.add("clear error: " + o.note)
+        else:
+            deadline = time.monotonic() + 0.6
+            runs = saw_sleep = 0
+            while time.monotonic() < deadline:
+                rc, out, err = lw(["dump", p.pid], timeout=10)
+                runs += 1
+                if rc == 0:
+                    saw_sleep |= "(sleep 5)" in out or "(/bin/sleep" in out or "sleep" in first_line(out)
+                    continue
+                o = clear_error(rc, err)
+                if o.failure:
+                    failures.append(o.failure)
+                else:
+                    notes.add(o.note)
+            ctx.count(runs=runs, after_exec=bool(saw_sleep))
+        bad = check_target(p.pid)
+        if bad:
+            failures.append(bad)
+        stop_proc(p)
+        if failures:
+            return fail("; ".join(failures))
+        return ok("; ".join(sorted(notes)) if notes else None)
+    return run
+
+
+def churn_dumps(count):
+    def run(ctx):
+        p = ctx.fixture("churn")
+        for i in range(count):
+            rc, out, err = lw(["dump", p.pid], timeout=20)
+            if rc != 0:
+                return fail(f"run {i + 1}/{count}: {describe_rc(rc)}: {first_line(err)!r}")
+        bad = check_target(p.pid)
+        return fail(bad) if bad else ok()
+    return run
+
+
+def prestopped(ctx):
+    p = ctx.fixture("nofp")
+    os.kill(p.pid, signal.SIGSTOP)
+    try:
+        if not wait_all_stopped(p.pid):
+            return fail("fixture did not stop")
+        for args in (["threads", p.pid], ["dump", p.pid], ["hold", p.pid], ["threads", p.pid, "--json"]):
+            rc, out, err = lw(args)
+            if rc != 0:
+                return fail(f"{args[0]}: {describe_rc(rc)}: {first_line(err)!r}")
+            bad = check_target(p.pid, expect_stopped=True)
+            if bad:
+                return fail(f"after {args[0]}: {bad}")
+        return ok()
+    finally:
+        os.kill(p.pid, signal.SIGCONT)
+
+
+def gdb_traced(ctx):
+    p = start([NOFP])
+    gdb = track(subprocess.Popen(["gdb", "-nx", "-batch", "-p", str(p.pid), "-ex", "shell sleep 4"],
+                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL))
+    try:
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            m = re.search(r"^TracerPid:\s+(\d+)", open(f"/proc/{p.pid}/status").read(), re.M)
+            if m and m.group(1) == str(gdb.pid):
+                break
+            time.sleep(0.05)
+        else:
+            return fail("gdb did not attach within 20 s")
+        notes = []
+        for cmd in ("threads", "dump", "hold"):
+            rc, out, err = lw([cmd, p.pid])
+            o = clear_error(rc, err, must=rf"\b{gdb.pid}\b.*gdb|gdb.*\b{gdb.pid}\b")
+            if o.failure:
+                return fail(f"{cmd}: {o.failure}")
+            notes.append(re.sub(r"\b\d+\b", "N", o.note))
+        return ok(notes[0])
+    finally:
+        try:
+            gdb.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            gdb.kill()
+        stop_proc(p)
+
+
+def expect_error(args_fn, must=None):
+    def run(ctx):
+        args = args_fn(ctx)
+        if isinstance(args, Outcome):
+            return args
+        rc, out, err = lw(args)
+        return clear_error(rc, err, must)
+    return run
+
+
+def zombie_args(ctx):
+    z = track(subprocess.Popen(["true"]))
+    deadline = time.monotonic() + 5
+    while task_state(z.pid, z.pid) != "Z" and time.monotonic() < deadline:
+        time.sleep(0.01)
+    ctx.later.append(z)
+    return ["dump", z.pid]
+
+
+def own_pid(ctx):
+    r = subprocess.run(["timeout", "-k", "2", "20", "sh", "-c", f'exec {shlex.quote(LWPSCOPE)} threads $$'],
+                       capture_output=True, text=True, errors="replace")
+    return clear_error(r.returncode, r.stderr)
+
+
+def zombie_leader(ctx):
+    p = start([ctx.helpers["lifecycle"], "zombie-leader", "0"])
+    try:
+        deadline = time.monotonic() + 5
+        while task_state(p.pid, p.pid) != "Z" and time.monotonic() < deadline:
+            time.sleep(0.01)
+        notes = []
+        for args in (["threads", p.pid], ["dump", p.pid]):
+            rc, out, err = lw(args)
+            if rc == 0:
+                notes.append(f"{args[0]}: ok")
+            else:
+                o = clear_error(rc, err)
+                if o.failure:
+                    return fail(f"{args[0]}: {o.failure}")
+                notes.append(f"{args[0]}: {o.note}")
+        bad = check_target(p.pid)
+        if bad:
+            return fail(bad)
+        return ok("; ".join(re.sub(r"\b\d+\b", "N", n) for n in notes))
+    finally:
+        stop_proc(p)
+
+
+def exits_after_listing(ctx):
+    s = track(subprocess.Popen(["sleep", f"{random.uniform(0.01, 0.08):.3f}"]))
+    threading.Thread(target=s.wait, daemon=True).start()  # reaped at once: the pid really goes
+    rc, out, err = lw(["ps"])
+    if rc != 0:
+        return fail(f"ps: {describe_rc(rc)}")
+    time.sleep(random.uniform(0, 0.08))
+    rc, out, err = lw(["dump", s.pid])
+    if rc == 0:
+        return ok("dumped before it exited")
+    o = clear_error(rc, err)
+    if o.failure:
+        return o
+    return ok(re.sub(r"\b\d+\b", "N", o.note))
+
+
+def deleted_binary(ctx):
+    copy = os.path.join(TMP, f"fixture-deleted-{random.randrange(1 << 20)}")
+    shutil.copy(NOFP, copy)
+    p = start([copy])
+    os.unlink(copy)
+    try:
+        rc, out, err = lw(["dump", p.pid])
+        if rc != 0:
+            return fail(f"{describe_rc(rc)}: {first_line(err)!r}")
+        if "spin_on_hold" not in out:
+            return fail("spin_on_hold not named; first frames: " + " | ".join(out.splitlines()[2:5]))
+        bad = check_target(p.pid)
+        return fail(bad) if bad else ok()
+    finally:
+        stop_proc(p)
+
+
+def stripped_binary(ctx):
+    copy = os.path.join(TMP, "fixture-stripped")
+    if not os.path.exists(copy):
+        subprocess.run(["strip", "--strip-all", "-o", copy, NOFP], check=True)
+    p = start([copy])
+    try:
+        rc, out, err = lw(["dump", p.pid])
+        if rc != 0:
+            return fail(f"{describe_rc(rc)}: {first_line(err)!r}")
+        if not re.search(r"fixture-stripped\+0x[0-9a-f]+", out):
+            return fail("no fixture-stripped+0x frame; frames: " + " | ".join(out.splitlines()[2:6]))
+        bad = check_target(p.pid)
+        return fail(bad) if bad else ok()
+    finally:
+        stop_proc(p)
+
+
+def memfd_binary(ctx):
+    p = start([ctx.helpers["memfd-launcher"], NOFP])
+    try:
+        exe = os.readlink(f"/proc/{p.pid}/exe")
+        rc, out, err = lw(["dump", p.pid])
+        if rc != 0:
+            return fail(f"{describe_rc(rc)}: {first_line(err)!r}")
+        named = "spin_on_hold" in out
+        bad = check_target(p.pid)
+        if bad:
+            return fail(bad)
+        return ok(f"exe {exe}; spin_on_hold {'named' if named else 'not named'}")
+    finally:
+        stop_proc(p)
+
+
+def thirty_two_bit(ctx):
+    src = os.path.join(TMP, "t32.c")
+    exe = os.path.join(TMP, "t32")
+    open(src, "w").write('#include <stdio.h>\n#include <unistd.h>\nint main(void){puts("ready");fflush(stdout);for(;;)pause();}\n')
+    r = subprocess.run(["gcc", "-m32", "-o", exe, src], capture_output=True, text=True)
+    if r.returncode != 0:
+        return Outcome(note="SKIP")
+    p = start([exe])
+    try:
+        rc, out, err = lw(["dump", p.pid])
+        if rc >= 124 or rc < 0:
+            return fail(describe_rc(rc))
+        bad = check_target(p.pid)
+        if bad:
+            return fail(bad)
+        return ok("exit 0" if rc == 0 else "clear error: " + first_line(err))
+    finally:
+        stop_proc(p)
+
+
+def corrupt_library(ctx):
+    """A copy of libz, dlopened by the target with a thread parked inside it;
+    its section headers and CFI are then overwritten on disk with random bytes
+    (the code pages are left alone so the target keeps running)."""
+    libz = "/usr/lib/x86_64-linux-gnu/libz.so.1"
+    seed = random.randrange(1 << 30)
+    rng = random.Random(seed)
+    copy = os.path.join(TMP, f"libz-corrupt-{seed}.so")
+    shutil.copy(libz, copy)
+    p = start([ctx.helpers["libz-parker"], copy])
+    try:
+        rc, before, err = lw(["dump", p.pid])
+        if rc != 0:
+            return fail(f"before corruption: {describe_rc(rc)}")
+        secs = elf_sections(copy)
+        with open(copy, "r+b") as f:
+            data = f.read()
+            shoff = int.from_bytes(data[0x28:0x30], "little")
+            targets = [(shoff, len(data) - shoff)]
+            for name in (".eh_frame_hdr", ".eh_frame", ".dynsym", ".dynstr", ".gnu_debuglink", ".note.gnu.build-id"):
+                if name in secs:
+                    targets.append(secs[name])
+            for off, size in targets:
+                # Flip a random share of the bytes in each region.
+                for _ in range(max(1, size // rng.choice((4, 16, 64)))):
+                    f.seek(off + rng.randrange(size))
+                    f.write(bytes([rng.randrange(256)]))
+        rc, out, err = lw(["dump", p.pid])
+        if rc >= 124 or rc < 0:
+            keep = os.path.join(ROOT, f".build/faults-corrupt-libz-{seed}.so")
+            shutil.copy(copy, keep)
+            return fail(f"seed {seed}: {describe_rc(rc)}: {first_line(err)!r}; file kept at {keep}")
+        bad = check_target(p.pid)
+        if bad:
+            return fail(bad)
+        if rc != 0:
+            return ok("clear error: " + first_line(err))
+        return ok("exit 0" + (", frame inside libz named" if re.search(r"deflateInit2?_", out) else ""))
+    finally:
+        stop_proc(p)
+
+
+def elf_sections(path):
+    import struct
+    data = open(path, "rb").read()
+    shoff, = struct.unpack_from("<Q", data, 0x28)
+    shentsize, shnum, shstrndx = struct.unpack_from("<HHH", data, 0x3a)
+    raw = [struct.unpack_from("<IIQQQQIIQQ", data, shoff + i * shentsize) for i in range(shnum)]
+    stroff = raw[shstrndx][4]
+    out = {}
+    for (name, _t, _f, _addr, off, size, *_r) in raw:
+        end = data.index(b"\0", stroff + name)
+        if size:
+            out[data[stroff + name:end].decode()] = (off, size)
+    return out
+
+
+# ---------------------------------------------------------------- driver
+
+class Context:
+    def __init__(self, helpers):
+        self.helpers = helpers
+        self.fixtures = {}
+        self.later = []
+        self.tally = {}
+
+    def fixture(self, key):
+        p = self.fixtures.get(key)
+        if p is None or p.poll() is not None:
+            argv = {"nofp": [NOFP], "churn": [CHURN],
+                    "workers": [NOFP, "--workers", "2000"]}[key]
+            p = self.fixtures[key] = start(argv, ready_timeout=60)
+        return p
+
+    def count(self, **values):
+        """Per-case tallies reported next to the result (see `extra`)."""
+        for k, v in values.items():
+            self.tally[k] = self.tally.get(k, 0) + int(v)
+        self.tally["tries"] = self.tally.get("tries", 0) + 1
+
+    def target(self):
+        return self.fixture("nofp")
+
+    def close(self):
+        for p in list(self.fixtures.values()) + self.later:
+            stop_proc(p)
+        self.fixtures.clear()
+        self.later.clear()
+
+
+def cases(n, quick):
+    small = max(1, min(n, 3))
+    sig = signal
+    c = []
+    for s in (sig.SIGKILL, sig.SIGTERM, sig.SIGINT, sig.SIGHUP):
+        c.append(Case(f"`threads PID --watch --interval 0.05` killed by {s.name} while attached", kill_watch(s), n))
+    for s in (sig.SIGKILL, sig.SIGTERM, sig.SIGINT, sig.SIGHUP):
+        c.append(Case(f"inspector (`lwpscope PID` in tmux) killed by {s.name}", kill_tui(s), n))
+    c.append(Case("inspector: terminal closed (tmux server killed)", kill_tui(None), n))
+    c.append(Case("`dump` SIGKILLed 0-250 ms after attaching, fixture with 2000 workers (stop lasts ~250 ms)",
+                  kill_dump("workers", 0.25), n))
+    c.append(Case("`dump` SIGKILLed 0-5 ms after attaching, `fixture-churn`", kill_dump("churn", 0.005), n))
+    c.append(Case("target SIGKILLed during `threads --watch`", target_killed_during_watch("kill"), n, "error"))
+    c.append(Case("target exits (exit(0)) during `threads --watch`", target_killed_during_watch("exit"), small, "error"))
+    c.append(Case("target execs `/bin/sleep 5` (main thread) during repeated `dump`", exec_during("dump"), small, "note"))
+    c.append(Case("target execs `/bin/sleep 5` (main thread) during `threads --watch`", exec_during("watch"), small, "note"))
+    c.append(Case("target execs `/bin/sleep 5` from a secondary thread during `threads --watch`",
+                  exec_during("watch-thread"), small, "note"))
+    churn_runs = 20 if quick else 100
+    c.append(Case(f"thread churn: {churn_runs} `dump` runs in a row against `fixture-churn`, all exit 0",
+                  churn_dumps(churn_runs), 1))
+    c.append(Case("pre-stopped target (SIGSTOP): `threads`, `dump`, `hold`, `threads --json`", prestopped, n))
+    c.append(Case("target already traced by gdb: `threads`, `dump`, `hold`", gdb_traced, 1 if quick else 2, "error"))
+    c.append(Case("kernel thread: `dump 2`", expect_error(lambda ctx: ["dump", 2], r"kernel thread"), small, "error"))
+    c.append(Case("zombie (exited, not reaped): `dump`", expect_error(zombie_args), small, "error"))
+    c.append(Case("zombie thread-group leader (main called pthread_exit, threads live): `threads`, `dump`",
+                  zombie_leader, small, "note"))
+    c.append(Case("our own pid: `sh -c 'exec lwpscope threads $$'`", own_pid, small, "error"))
+    c.append(Case("gone pid: `dump 999999`", expect_error(lambda ctx: ["dump", 999999], r"999999"), small, "error"))
+    c.append(Case("pid that exits right after `ps` lists it, then `dump`", exits_after_listing, n, "note"))
+    c.append(Case("deleted binary: `dump` still names `spin_on_hold`", deleted_binary, small))
+    c.append(Case("stripped binary (`strip --strip-all`): `dump` shows `module+0x` frames, exit 0", stripped_binary, small))
+    c.append(Case("memfd executable (`memfd_create` + `fexecve`): `dump`", memfd_binary, small, "note"))
+    c.append(Case("32-bit process: `dump`", thirty_two_bit, 1, "note"))
+    c.append(Case("corrupt shared library on disk (libz copy with random bytes in section headers, "
+                  ".eh_frame(_hdr), .dynsym/.dynstr; a thread parked inside it): `dump`",
+                  corrupt_library, n, "note"))
+    return c
+
+
+def normalize(note):
+    """Pids vary between tries: `pid 1234` -> `pid N` (fixed ones stay)."""
+    return re.sub(r"\b(pid|tid) (?!2\b|999999\b)\d+", r"\1 N", note)
+
+
+def summarize(case, outcomes):
+    failures = [o.failure for o in outcomes if o.failure]
+    notes = sorted({normalize(o.note) for o in outcomes if o.note and not o.failure})
+    if any(o.note == "SKIP" for o in outcomes):
+        return "not tested: no 32-bit toolchain (`gcc -m32` cannot link)", True
+    if failures:
+        first = failures[0].replace("|", "\\|")
+        return f"**FAILED** {len(failures)}/{len(outcomes)}: {first}", False
+    if case.kind == "error":
+        return "clear error: " + " / ".join(f"`{n}`" for n in notes), True
+    base = "nothing left stopped or traced"
+    if case.name.startswith("pre-stopped"):
+        base = "still stopped (T), nothing traced, all exit 0"
+    if notes:
+        return base + "; " + "; ".join(n.replace("|", "\\|") for n in notes), True
+    return base, True
+
+
+def main():
+    global TMP
+    ap = argparse.ArgumentParser(prog="scripts/faults", description=__doc__,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--quick", action="store_true", help="few tries per case (CI); does not write the doc unless --output (nor does --only)")
+    ap.add_argument("-n", "--tries", type=int, default=None, help="tries per case (default 20, 2 with --quick)")
+    ap.add_argument("--output", default=None, help="where to write the table (default docs/RELIABILITY.md for full runs)")
+    ap.add_argument("--only", default=None, help="run only cases whose name contains this text")
+    ap.add_argument("--command", default=None, help=argparse.SUPPRESS)
+    args = ap.parse_args()
+    n = args.tries if args.tries is not None else (2 if args.quick else 20)
+    output = args.output or (None if args.quick or args.only else os.path.join(ROOT, "docs", "RELIABILITY.md"))
+
+    for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        signal.signal(sig, on_signal)
+    TMP = tempfile.mkdtemp(prefix="lwpscope-faults.")
+    rows = []
+    all_ok = True
+    started = time.monotonic()
+    try:
+        helpers = build_helpers()
+        ctx = Context(helpers)
+        for case in cases(n, args.quick):
+            if args.only and args.only not in case.name:
+                continue
+            outcomes = []
+            ctx.tally = {}
+            t0 = time.monotonic()
+            for i in range(case.tries):
+                try:
+                    o = case.fn(ctx)
+                except Exception as e:  # a broken scenario is a failure, not a crash of the script
+                    o = fail(f"scenario error: {type(e).__name__}: {e}")
+                outcomes.append(o)
+                if o.note == "SKIP":
+                    break
+            result, good = summarize(case, outcomes)
+            t = ctx.tally
+            if good and "killed" in t:
+                result += f" (killed while attached in {t['killed']}/{t['tries']} tries{'' if t['killed'] == t['tries'] else ', finished first in the rest'})"
+            if good and "attached" in t:
+                result += f" (target traced by lwpscope at the kill in {t['attached']}/{t['tries']} tries)"
+            if good and "runs" in t:
+                result += f" ({t['runs']} `dump` runs, all exit 0 or one clear line; {t['after_exec']} tries caught the new image)"
+            all_ok &= good
+            rows.append((case.name, len(outcomes), result))
+            ctx.close()  # fresh fixtures for the next case: none left spinning meanwhile
+            log(f"{'ok    ' if good else 'FAILED'} {case.name}: {result} ({time.monotonic() - t0:.1f}s)")
+        ctx.close()
+    finally:
+        cleanup()
+
+    elapsed = time.monotonic() - started
+    table = ["| Fault / bad input | Tries | Result |", "|---|---:|---|"]
+    for name, tries, result in rows:
+        table.append(f"| {name} | {tries} | {result} |")
+    command = args.command or "scripts/faults " + " ".join(shlex.quote(a) for a in sys.argv[1:])
+    machine = f"{platform.node()}: Linux {platform.release()}, {platform.machine()}, {os.cpu_count()} CPUs"
+    try:
+        cpu = re.search(r"model name\s*:\s*(.*)", open("/proc/cpuinfo").read()).group(1)
+        machine += f" ({cpu})"
+    except Exception:
+        pass
+    when = datetime.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z")
+    doc = f"""# Reliability
+
+What lwpscope leaves behind when things go wrong: it is killed while attached,
+the target dies or execs under it, or it is pointed at odd processes and
+binaries. After every try `scripts/faults` checks, within a second, that every
+`/proc/PID/task/*/status` of the target shows `TracerPid: 0` and no thread in
+tracing stop (`t`), and that a target stopped with SIGSTOP is still stopped
+(`T`). Every lwpscope run is under `timeout`, so a hang shows as FAILED.
+
+Generated by `{command.strip()}` on {when}, {machine}; {elapsed:.0f} s.
+
+{chr(10).join(table)}
+
+"Clear error" quotes the one line lwpscope printed on stderr (pids and
+numbers replaced by N where they vary). Fuzzing of the ELF and CFI readers is
+separate: `scripts/fuzz` (see Fuzz/).
+"""
+    print("\n".join(table))
+    if output:
+        os.makedirs(os.path.dirname(output), exist_ok=True)
+        open(output, "w").write(doc)
+        log(f"wrote {os.path.relpath(output, ROOT)}")
+    log(f"{'all cases passed' if all_ok else 'SOME CASES FAILED'} in {elapsed:.0f} s")
+    return 0 if all_ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
