@@ -61,11 +61,14 @@ enum Stats {
 
     static func corpus() throws -> [(name: String, bytes: [UInt8])] {
         let fixture = try CFixture.get()
-        let zlib = fixture.directory + "/fixture-fuzz-zlib"
+        // Each caller gets its own files: the suite's tests run in parallel,
+        // and a file another test is still writing is not a corpus entry.
+        let unique = UUID().uuidString.prefix(8)
+        let zlib = fixture.directory + "/fixture-fuzz-zlib-\(unique)"
         try run("objcopy", ["--compress-debug-sections=zlib", fixture.executable, zlib])
-        let debugOnly = fixture.directory + "/fixture-fuzz.debug"
+        let debugOnly = fixture.directory + "/fixture-fuzz-\(unique).debug"
         try run("objcopy", ["--only-keep-debug", fixture.library, debugOnly])
-        let stripped = fixture.directory + "/libfixture-fuzz-stripped.so"
+        let stripped = fixture.directory + "/libfixture-fuzz-stripped-\(unique).so"
         try run("objcopy", ["--strip-all", "--add-gnu-debuglink=" + debugOnly, fixture.library, stripped])
         return [
             ("debug-only", try readBytes(debugOnly)),
