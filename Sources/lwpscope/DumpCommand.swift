@@ -50,9 +50,9 @@ struct DumpCommand: AsyncParsableCommand {
         }
         let backtraces = Backtracer(maxDepth: maxDepth).backtraces(of: snapshot)
         if json {
-            try printJSON(DumpReport(backtraces))
+            DumpJSON.write(backtraces)
         } else {
-            print(DumpText.render(backtraces, verbose: verbose), terminator: "")
+            DumpText.write(backtraces, verbose: verbose)
         }
     }
 }

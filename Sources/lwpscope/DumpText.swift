@@ -6,21 +6,26 @@ import Backtraces
 ///     #0  0x00007f0e1c8e5545 clock_nanosleep+0x65 (/usr/lib/x86_64-linux-gnu/libc.so.6)
 ///     #1  0x000055d4c5a021a9 worker_inner+0x19 (/usr/bin/server)
 enum DumpText {
-    static func render(_ process: ProcessBacktraces, verbose: Bool = false) -> String {
-        var out = "PID \(process.pid) (\(process.command)): \(process.threads.count) threads, stopped \(process.stoppedMicroseconds) µs\n"
+    /// Prints thread by thread, so a dump of thousands of threads is never
+    /// held whole in memory.
+    static func write(_ process: ProcessBacktraces, verbose: Bool = false) {
+        print("PID \(process.pid) (\(process.command)): \(process.threads.count) threads, stopped \(process.stoppedMicroseconds) µs")
         for thread in process.threads {
-            out += "\nTID \(thread.tid) \(thread.name) \(thread.state.letter)\n"
-            if let error = thread.error {
-                for frame in thread.frames { out += line(frame) + "\n" }
-                out += "    (no backtrace: \(error))\n"
-                continue
-            }
-            for frame in thread.frames {
-                out += line(frame) + (verbose ? " [\(frame.method)]" : "") + "\n"
-            }
-            if !thread.stopReason.isEmpty, verbose || thread.stopReason != "outermost frame" {
-                out += "    (unwinding stopped: \(thread.stopReason))\n"
-            }
+            print(render(thread, verbose: verbose), terminator: "")
+        }
+    }
+
+    static func render(_ thread: ThreadBacktrace, verbose: Bool) -> String {
+        var out = "\nTID \(thread.tid) \(thread.name) \(thread.state.letter)\n"
+        if let error = thread.error {
+            for frame in thread.frames { out += line(frame) + "\n" }
+            return out + "    (no backtrace: \(error))\n"
+        }
+        for frame in thread.frames {
+            out += line(frame) + (verbose ? " [\(frame.method)]" : "") + "\n"
+        }
+        if !thread.stopReason.isEmpty, verbose || thread.stopReason != "outermost frame" {
+            out += "    (unwinding stopped: \(thread.stopReason))\n"
         }
         return out
     }

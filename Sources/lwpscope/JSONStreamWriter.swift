@@ -1,0 +1,97 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Writes pretty-printed JSON straight to stdout in chunks, in the same shape
+/// JSONEncoder gives (two-space indent, `"key" : value`), for outputs too
+/// big to build as one tree in memory (a dump of thousands of threads).
+/// Callers write keys in sorted order.
+struct JSONStreamWriter {
+    private var buffer: [UInt8] = []
+    private var depth = 0
+    private var needsComma: [Bool] = [false]
+
+    init() { buffer.reserveCapacity(1 << 16) }
+
+    mutating func beginObject(key: String? = nil) { open(key, "{") }
+    mutating func endObject() { close("}") }
+    mutating func beginArray(key: String? = nil) { open(key, "[") }
+    mutating func endArray() { close("]") }
+
+    mutating func field(_ key: String, _ value: String?) { item(key) { $0.string(value) } }
+    mutating func field(_ key: String, _ value: Int) { item(key) { $0.raw(String(value)) } }
+    mutating func field(_ key: String, _ value: UInt64) { item(key) { $0.raw(String(value)) } }
+    mutating func field(_ key: String, _ value: Int32) { item(key) { $0.raw(String(value)) } }
+
+    /// Everything written so far, then a newline.
+    mutating func finish() {
+        raw("\n")
+        flush()
+    }
+
+    private mutating func open(_ key: String?, _ bracket: String) {
+        item(key) { $0.raw(bracket) }
+        depth += 1
+        needsComma.append(false)
+    }
+
+    private mutating func close(_ bracket: String) {
+        let hadItems = needsComma.removeLast()
+        depth -= 1
+        if hadItems { newline() } else if bracket == "]" || bracket == "}" { raw("\n"); indent(); }
+        raw(bracket)
+    }
+
+    private mutating func item(_ key: String?, _ value: (inout JSONStreamWriter) -> Void) {
+        if needsComma[needsComma.count - 1] { raw(",") }
+        needsComma[needsComma.count - 1] = true
+        if depth > 0 { newline() }
+        if let key {
+            string(key)
+            raw(" : ")
+        }
+        value(&self)
+        if buffer.count >= 1 << 16 { flush() }
+    }
+
+    private mutating func newline() {
+        raw("\n")
+        indent()
+    }
+
+    private mutating func indent() {
+        buffer.append(contentsOf: repeatElement(UInt8(ascii: " "), count: depth * 2))
+    }
+
+    private mutating func raw(_ text: String) { buffer.append(contentsOf: text.utf8) }
+
+    private mutating func string(_ value: String?) {
+        guard let value else { return raw("null") }
+        buffer.append(UInt8(ascii: "\""))
+        for byte in value.utf8 {
+            switch byte {
+            case UInt8(ascii: "\""): raw("\\\"")
+            case UInt8(ascii: "\\"): raw("\\\\")
+            case 0x0A: raw("\\n")
+            case 0x0D: raw("\\r")
+            case 0x09: raw("\\t")
+            case 0..<0x20:
+                raw("\\u00" + (byte < 0x10 ? "0" : "") + String(byte, radix: 16))
+            default: buffer.append(byte)
+            }
+        }
+        buffer.append(UInt8(ascii: "\""))
+    }
+
+    private mutating func flush() {
+        var offset = 0
+        buffer.withUnsafeBytes { bytes in
+            while offset < bytes.count {
+                let n = write(1, bytes.baseAddress! + offset, bytes.count - offset)
+                if n <= 0 { if errno == EINTR { continue }; return }
+                offset += n
+            }
+        }
+        buffer.removeAll(keepingCapacity: true)
+    }
+}
