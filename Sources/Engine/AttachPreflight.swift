@@ -1,3 +1,4 @@
+import CPtrace
 import ProcFS
 #if canImport(Glibc)
 import Glibc
@@ -21,19 +22,22 @@ struct AttachPreflight {
             let live = (procfs.threads(processID) ?? []).contains { $0.state != .zombie && $0.state != .dead }
             if !live { throw .zombie(pid: processID, command: stat.name) }
         }
-        if status.tracerID != 0, !tracerLetsGo(processID, tracerThread: status.tracerID) {
+        if status.tracerID != 0, !isUntracedSoon(processID) {
             throw tracedError(processID, stat.name, tracer: status.tracerID)
         }
         return processID
     }
 
-    /// Another engine of this process that is closing lets go within moments;
-    /// any other tracer is reported at once.
-    private func tracerLetsGo(_ pid: Int32, tracerThread: Int32) -> Bool {
-        guard procfs.status(tracerThread)?.threadGroupID == getpid() else { return false }
-        for _ in 0..<100 {
-            usleep(10_000)
-            if procfs.status(pid)?.tracerID == 0 { return true }
+    /// True once `tid` is untraced: at once, or within a second when its tracer
+    /// is another engine of this process that is closing (its thread is
+    /// ending, and then the kernel lets go). Any other tracer answers false
+    /// at once.
+    func isUntracedSoon(_ tid: Int32) -> Bool {
+        for attempt in 0...100 {
+            guard let tracer = procfs.status(tid)?.tracerID else { return false }
+            if tracer == 0 { return true }
+            guard procfs.status(tracer)?.threadGroupID == getpid(), tracer != lwp_gettid() else { return false }
+            if attempt < 100 { usleep(10_000) }
         }
         return false
     }

@@ -71,7 +71,7 @@ public actor TraceEngine {
             pid: pid, stackPointers: registers.map { ($0.key, $0.value.sp) }, size: stackBytes, mappings: mappings)
         let stacksCopied = MonotonicClock.microseconds()
         let groupStopped = Set(session.tids(of: pid).filter { session.tracees[$0]?.isGroupStopped == true })
-        if detachAfter { session.detachStopped(pid, stragglers: stragglers) } else { session.resumeAll(pid) }
+        if detachAfter { session.detachStopped(pid) } else { session.resumeAll(pid) }
         let stopped = MonotonicClock.microseconds() - start
         EngineLog.write("snapshot \(pid): stop+registers \(registersRead - start) µs, stacks \(stacksCopied - registersRead) µs, resume \(stopped - (stacksCopied - start)) µs")
         updateIdlePolling()

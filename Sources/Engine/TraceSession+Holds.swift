@@ -47,12 +47,7 @@ extension TraceSession {
             return nil
         }
         tracees[tid]?.isStopped = false
-        let deadline = MonotonicClock.microseconds() + stopDeadlineMicroseconds
-        while let current = tracees[tid], !current.isStopped {
-            if collectOneEvent() != nil { continue }
-            if MonotonicClock.microseconds() > deadline { return nil }
-            MonotonicClock.sleep(microseconds: 10)
-        }
+        guard waitUntilStopped(tid) else { return nil }
         return registers(of: tid)?.pc
     }
 }

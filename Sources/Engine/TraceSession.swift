@@ -74,7 +74,7 @@ final class TraceSession: @unchecked Sendable {
                     // A leader that called pthread_exit is a zombie while its threads run on.
                     if tid == pid, procfs.stat(pid)?.state == .zombie { continue }
                     if tid == pid, tids(of: pid).isEmpty {
-                        if waitForOurOldTracerToLetGo(tid) { continue }
+                        if preflight.isUntracedSoon(tid) { continue }
                         processes[pid] = nil
                         throw preflight.explainPermissionFailure(pid)
                     }
@@ -166,6 +166,12 @@ final class TraceSession: @unchecked Sendable {
                 return false
             }
         }
+        return waitUntilStopped(tid)
+    }
+
+    /// Collects events until `tid` reports a stop; false if it exited or the
+    /// deadline passed first.
+    func waitUntilStopped(_ tid: Int32) -> Bool {
         let deadline = MonotonicClock.microseconds() + stopDeadlineMicroseconds
         var idleRounds = 0
         while let current = tracees[tid], !current.isStopped {
@@ -241,37 +247,16 @@ final class TraceSession: @unchecked Sendable {
     /// group-stopped thread back into its stop when we let go.
     func detach(_ pid: Int32) {
         guard processes[pid] != nil else { return }
-        let stragglers = stopAll(pid)
-        for tid in tids(of: pid) {
-            guard let tracee = tracees[tid] else { continue }
-            if tracee.isStopped {
-                // Held-at-birth threads are let go too: nothing stays stopped after us.
-                _ = try? Ptrace.detach(tid, signal: tracee.pendingSignal)
-                tracees[tid] = nil
-            }
-        }
-        // Threads that could not be stopped (e.g. a vfork parent) are let go as
-        // soon as they stop; if we exit first, the kernel lets them go.
-        for tid in stragglers {
-            tracees[tid]?.detachWhenStopped = true
-            tracees[tid]?.keepStopped = false
-        }
-        processes[pid] = nil
+        _ = stopAll(pid)
+        detachStopped(pid)
     }
 
-    /// Detaches the threads of `pid` that are stopped now; the stragglers are
-    /// let go as soon as they stop.
-    func detachStopped(_ pid: Int32, stragglers: Set<Int32>) {
-        for tid in tids(of: pid) {
-            guard let tracee = tracees[tid] else { continue }
-            if tracee.isStopped, !stragglers.contains(tid) {
-                _ = try? Ptrace.detach(tid, signal: tracee.pendingSignal)
-                tracees[tid] = nil
-            } else {
-                tracees[tid]?.detachWhenStopped = true
-                tracees[tid]?.keepStopped = false
-            }
-        }
+    /// Detaches every thread of `pid` that is stopped now (held-at-birth ones
+    /// too: nothing stays stopped after us). Threads that could not be
+    /// stopped (e.g. a vfork parent) are let go as soon as they stop; if we
+    /// exit first, the kernel lets them go.
+    func detachStopped(_ pid: Int32) {
+        for tid in tids(of: pid) { detachOne(tid) }
         processes[pid] = nil
     }
 
@@ -287,19 +272,6 @@ final class TraceSession: @unchecked Sendable {
         while !tracees.isEmpty, MonotonicClock.microseconds() < deadline {
             if collectOneEvent() == nil { MonotonicClock.sleep(microseconds: 200) }
         }
-    }
-
-    /// A previous engine of this process that is closing may still hold the
-    /// thread for a moment (its thread is ending, and the kernel then detaches).
-    /// Waits up to a second for that, rather than report a false EPERM.
-    private func waitForOurOldTracerToLetGo(_ tid: Int32) -> Bool {
-        for _ in 0..<100 {
-            guard let tracer = procfs.status(tid)?.tracerID, tracer != 0,
-                  procfs.status(tracer)?.threadGroupID == getpid(), tracer != lwp_gettid()
-            else { return procfs.status(tid)?.tracerID == 0 }
-            MonotonicClock.sleep(microseconds: 10_000)
-        }
-        return false
     }
 
     // MARK: Events

@@ -128,19 +128,9 @@ struct CFICursor {
         do { return try reader.uleb128() } catch { throw wrap(error) }
     }
 
-    /// Signed LEB128 written here rather than borrowed: it must not trap when a
-    /// corrupt value runs to 63 bits or beyond.
+    /// Signed LEB128; bits past 64 are dropped.
     mutating func sleb128() throws(CFIError) -> Int64 {
-        var result: UInt64 = 0
-        var shift: UInt64 = 0
-        var byte: UInt8
-        repeat {
-            byte = try u8()
-            if shift < 64 { result |= UInt64(byte & 0x7f) << shift }
-            shift += 7
-        } while byte & 0x80 != 0
-        if shift < 64, byte & 0x40 != 0 { result |= ~UInt64(0) << shift }
-        return Int64(bitPattern: result)
+        do { return try reader.sleb128() } catch { throw wrap(error) }
     }
 
     /// A ULEB128 length that must fit in the rest of the data.

@@ -22,15 +22,8 @@ final class ShutdownOnSignals: @unchecked Sendable {
         let fd = Self.signals.withUnsafeBufferPointer { lwp_signal_pipe_install($0.baseAddress, Int32($0.count)) }
         guard fd >= 0 else { return }
         watchedFD = fd
-        let context = Unmanaged.passRetained(self).toOpaque()
-        var thread = pthread_t()
-        pthread_create(&thread, nil, { raw in
-            let me = Unmanaged<ShutdownOnSignals>.fromOpaque(raw!).takeRetainedValue()
-            me.waitForSignal()
-            return nil
-        }, context)
-        // The watcher thread reads `fd` forever; it needs no join.
-        pthread_detach(thread)
+        // The watcher thread reads `fd` for the life of the process.
+        DedicatedThread.start(name: "lwpscope-signals") { [self] in waitForSignal() }
     }
 
     private var watchedFD: Int32 = -1
