@@ -10,7 +10,7 @@ enum EngineLog {
     @inline(__always)
     static func write(_ message: @autoclosure () -> String) {
         guard enabled else { return }
-        var line = "[engine] " + message() + "\n"
+        var line = "[engine \(MonotonicClock.microseconds() / 1000 % 100_000) ms] " + message() + "\n"
         line.withUTF8 { _ = Glibc.write(2, $0.baseAddress, $0.count) }
     }
 }

@@ -26,7 +26,11 @@ enum StackCopier {
         }
         let size = sizes.max() ?? requested
         // One buffer per thread, read into in place: no second copy.
-        var buffers = sizes.map { [UInt8](repeating: 0, count: max(1, $0)) }
+        // Uninitialized: zero-filling would touch every page twice while the
+        // target is stopped; bytes past what a read returns are cut off below.
+        var buffers = sizes.map { size in
+            [UInt8](unsafeUninitializedCapacity: max(1, size)) { _, count in count = max(1, size) }
+        }
         var got = [Int](repeating: 0, count: count)
         var next = 0
         while next < count {

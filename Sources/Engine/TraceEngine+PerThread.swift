@@ -8,13 +8,18 @@ extension TraceEngine {
     ///
     /// - detachAfter: let each thread go for good once read, so no thread is
     ///   ever stopped twice (a later detach would stop them all again).
-    public func snapshotEachThread(_ pid: Int32, stackBytes: Int = 0, detachAfter: Bool = false) throws(EngineError) -> ProcessSnapshot {
+    public func snapshotEachThread(
+        _ pid: Int32, stackBytes: Int = 0, detachAfter: Bool = false, details: ThreadDetails = .all
+    ) throws(EngineError) -> ProcessSnapshot {
         guard let process = session.processes[pid] else { throw notAttachedError(pid) }
         var threads: [ThreadSnapshot] = []
         var longestStop = 0
-        let mappings = stackBytes > 0 ? (procfs.memoryMap(pid) ?? []).map { $0.start..<$0.end } : []
-        for tid in session.tids(of: pid) {
-            guard let info = procfs.thread(pid, tid) else { continue }
+        let mappings = stackBytes > 0 ? (procfs.mappedRanges(pid) ?? []) : []
+        for (position, tid) in session.tids(of: pid).enumerated() {
+            // Events of the threads left running (a signal caught) are looked
+            // at now and then; each general look scans every tracee.
+            if position % 64 == 63 { session.collectEvents() }
+            guard let info = procfs.thread(pid, tid, details: details) else { continue }
             var state = info.state
             if state == .tracingStop, session.tracees[tid]?.isGroupStopped == true { state = .stopped }
             var thread = ThreadSnapshot(

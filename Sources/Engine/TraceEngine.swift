@@ -49,17 +49,15 @@ public actor TraceEngine {
     /// - detachAfter: let go of the process at the end of the stop instead of
     ///   resuming it under trace: what one-shot commands want, and it saves
     ///   stopping everything a second time just to detach.
-    /// - withSyscall: read each thread's current system call from /proc too.
+    /// - details: what to read from /proc per thread besides `stat`.
     public func snapshot(
-        _ pid: Int32, stackBytes: Int = 0, detachAfter: Bool = false, withSyscall: Bool = true
+        _ pid: Int32, stackBytes: Int = 0, detachAfter: Bool = false, details: ThreadDetails = .all
     ) throws(EngineError) -> ProcessSnapshot {
         guard let process = session.processes[pid] else { throw notAttachedError(pid) }
-        var details: [Int32: ThreadInfo] = [:]
-        for tid in session.tids(of: pid) {
-            if let info = procfs.thread(pid, tid, withSyscall: withSyscall) { details[tid] = info }
-        }
+        let threadInfo = procfs.threads(pid, session.tids(of: pid), details: details)
+        EngineLog.write("snapshot \(pid): /proc details read")
         // Read before the stop, so the stop stays short; thread stacks do not move.
-        let mappings = stackBytes > 0 ? (procfs.memoryMap(pid) ?? []).map { $0.start..<$0.end } : []
+        let mappings = stackBytes > 0 ? (procfs.mappedRanges(pid) ?? []) : []
         let start = MonotonicClock.microseconds()
         let stragglers = Set(session.stopAll(pid))
         var registers: [Int32: ThreadRegisters] = [:]
@@ -78,8 +76,8 @@ public actor TraceEngine {
         guard detachAfter || session.processes[pid] != nil else { throw notAttachedError(pid) }
 
         var threads: [ThreadSnapshot] = []
-        for tid in Set(session.tids(of: pid)).union(details.keys).sorted() {
-            let info = details[tid] ?? procfs.thread(pid, tid)
+        for tid in Set(session.tids(of: pid)).union(threadInfo.keys).sorted() {
+            let info = threadInfo[tid] ?? procfs.thread(pid, tid, details: details)
             guard info != nil || registers[tid] != nil else { continue }
             let reason: String? = registers[tid] != nil ? nil
                 : stragglers.contains(tid) ? "did not stop within \(session.stopDeadlineMicroseconds / 1000) ms"

@@ -20,6 +20,47 @@ public struct MemoryMapping: Equatable, Sendable {
 }
 
 public enum MemoryMapParser {
+    /// The `start-end` of each line, skipping lines that do not start so.
+    public static func ranges(_ bytes: [UInt8]) -> [Range<UInt64>] {
+        var result: [Range<UInt64>] = []
+        var index = 0
+        while index < bytes.count {
+            var start: UInt64 = 0
+            var end: UInt64 = 0
+            var field = 0  // 0: start, 1: end, 2: the rest of the line
+            var digits = 0
+            var valid = true
+            while index < bytes.count, bytes[index] != 0x0A {
+                if field < 2 {
+                    let byte = bytes[index]
+                    if let digit = hexDigit(byte), digits < 16 {
+                        if field == 0 { start = start << 4 | digit } else { end = end << 4 | digit }
+                        digits += 1
+                    } else if field == 0, byte == 0x2D, digits > 0 {
+                        field = 1
+                        digits = 0
+                    } else {
+                        valid = valid && field == 1 && digits > 0 && byte == 0x20
+                        field = 2
+                    }
+                }
+                index += 1
+            }
+            index += 1
+            if valid, field == 2, start < end { result.append(start..<end) }
+        }
+        return result
+    }
+
+    private static func hexDigit(_ byte: UInt8) -> UInt64? {
+        switch byte {
+        case 0x30...0x39: UInt64(byte - 0x30)
+        case 0x61...0x66: UInt64(byte - 0x61 + 10)
+        case 0x41...0x46: UInt64(byte - 0x41 + 10)
+        default: nil
+        }
+    }
+
     public static func parse(_ text: String) -> [MemoryMapping] {
         text.split(separator: "\n").compactMap(parseLine)
     }

@@ -69,6 +69,12 @@ public struct ProcFS: Sendable {
         ProcFile.readText("\(root)/\(pid)/maps").map(MemoryMapParser.parse)
     }
 
+    /// Just the address ranges of /proc/PID/maps, in order: what clipping a
+    /// stack copy needs, without parsing thousands of lines in full.
+    public func mappedRanges(_ pid: Int32) -> [Range<UInt64>]? {
+        ProcFile.read("\(root)/\(pid)/maps").map(MemoryMapParser.ranges)
+    }
+
     public func executablePath(_ pid: Int32) -> String? {
         ProcFile.readLink("\(root)/\(pid)/exe")
     }

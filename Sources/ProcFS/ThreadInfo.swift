@@ -1,3 +1,6 @@
+import Dispatch
+import Synchronization
+
 /// What /proc says about one thread, without stopping it.
 public struct ThreadInfo: Equatable, Sendable {
     public var id: Int32
@@ -10,21 +13,55 @@ public struct ThreadInfo: Equatable, Sendable {
     public var syscall: ThreadSyscall?
 }
 
+/// The per-thread /proc files worth reading beyond `stat`: each is one more
+/// file per thread, which a dump of thousands of threads feels.
+public struct ThreadDetails: OptionSet, Sendable {
+    public let rawValue: Int
+    public init(rawValue: Int) { self.rawValue = rawValue }
+    /// /proc/PID/task/TID/wchan
+    public static let waitChannel = ThreadDetails(rawValue: 1)
+    /// /proc/PID/task/TID/syscall
+    public static let syscall = ThreadDetails(rawValue: 2)
+    public static let all: ThreadDetails = [.waitChannel, .syscall]
+}
+
 extension ProcFS {
     /// One thread's details; nil when it exited before we could read it.
-    /// - withSyscall: also read /proc/PID/task/TID/syscall (one more file per
-    ///   thread, which a refresh of a thousand threads can do without).
-    public func thread(_ pid: Int32, _ tid: Int32, withSyscall: Bool = true) -> ThreadInfo? {
+    public func thread(_ pid: Int32, _ tid: Int32, details: ThreadDetails = .all) -> ThreadInfo? {
         guard let stat = stat(pid, thread: tid) else { return nil }
         return ThreadInfo(
             id: tid, name: stat.name, state: stat.state, lastCPU: stat.lastCPU,
             userTicks: stat.userTicks, systemTicks: stat.systemTicks,
-            waitChannel: waitChannel(pid, thread: tid), syscall: withSyscall ? syscall(pid, thread: tid) : nil)
+            waitChannel: details.contains(.waitChannel) ? waitChannel(pid, thread: tid) : nil,
+            syscall: details.contains(.syscall) ? syscall(pid, thread: tid) : nil)
     }
 
     /// Every thread of a process; threads that exit mid-listing are left out.
     public func threads(_ pid: Int32) -> [ThreadInfo]? {
         guard let tids = threadIDs(pid) else { return nil }
         return tids.compactMap { thread(pid, $0) }
+    }
+}
+
+extension ProcFS {
+    /// The details of many threads at once, read in parallel: each is a few
+    /// files, and a thousand threads' worth is most of what attaching costs.
+    /// Threads that exited meanwhile are left out.
+    public func threads(_ pid: Int32, _ tids: [Int32], details: ThreadDetails = .all) -> [Int32: ThreadInfo] {
+        let chunkSize = 64
+        let chunks = (tids.count + chunkSize - 1) / chunkSize
+        let found = Mutex<[Int32: ThreadInfo]>([:])
+        DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+            let slice = tids[(chunk * chunkSize)..<min(tids.count, (chunk + 1) * chunkSize)]
+            var local: [(Int32, ThreadInfo)] = []
+            local.reserveCapacity(slice.count)
+            for tid in slice {
+                if let info = thread(pid, tid, details: details) { local.append((tid, info)) }
+            }
+            found.withLock { all in
+                for (tid, info) in local { all[tid] = info }
+            }
+        }
+        return found.withLock { $0 }
     }
 }

@@ -1,4 +1,5 @@
 import Engine
+import ProcFS
 
 /// Engine calls as Results. A `catch let e as EngineError` around typed-throwing
 /// async calls crashes the Swift 6.3 compiler, and commands want to close the
@@ -10,13 +11,13 @@ enum EngineCall {
 
     static func snapshot(
         _ pid: Int32, engine: TraceEngine, stackBytes: Int = 0, eachThread: Bool = false, detachAfter: Bool = false,
-        withSyscall: Bool = true
+        details: ThreadDetails = .all
     ) async -> Result<ProcessSnapshot, EngineError> {
         do {
             return .success(
                 eachThread
-                    ? try await engine.snapshotEachThread(pid, stackBytes: stackBytes, detachAfter: detachAfter)
-                    : try await engine.snapshot(pid, stackBytes: stackBytes, detachAfter: detachAfter, withSyscall: withSyscall))
+                    ? try await engine.snapshotEachThread(pid, stackBytes: stackBytes, detachAfter: detachAfter, details: details)
+                    : try await engine.snapshot(pid, stackBytes: stackBytes, detachAfter: detachAfter, details: details))
         } catch {
             return .failure(error)
         }
@@ -35,7 +36,7 @@ enum EngineCall {
         case .success(let processID):
             result = await snapshot(
                 processID, engine: engine, stackBytes: stackBytes, eachThread: eachThread, detachAfter: true,
-                withSyscall: false)
+                details: [])
         case .failure(let error):
             result = .failure(error)
         }

@@ -66,8 +66,15 @@ struct JSONStreamWriter {
     private mutating func raw(_ text: String) { buffer.append(contentsOf: text.utf8) }
 
     private mutating func string(_ value: String?) {
-        guard let value else { return raw("null") }
+        guard var value else { return raw("null") }
         buffer.append(UInt8(ascii: "\""))
+        // Most strings (names, paths) need no escaping: copy them whole.
+        let plain = value.withUTF8 { bytes in
+            guard !bytes.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) else { return false }
+            buffer.append(contentsOf: bytes)
+            return true
+        }
+        if plain { return buffer.append(UInt8(ascii: "\"")) }
         for byte in value.utf8 {
             switch byte {
             case UInt8(ascii: "\""): raw("\\\"")

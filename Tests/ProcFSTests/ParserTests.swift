@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import ProcFS
 
@@ -96,6 +97,17 @@ import Testing
 
     @Test func garbageLinesAreSkipped() {
         #expect(MemoryMapParser.parse("zzz\n1-2 r\n").isEmpty)
+        #expect(MemoryMapParser.ranges(Array("zzz\n-2 r\n5-x r\n9-3 r\n10000000000000000-2 r\n".utf8)).isEmpty)
+    }
+
+    /// The quick range reader agrees with the full parser on this very
+    /// process's map, and keeps a last line without its newline.
+    @Test func rangesAgreeWithTheFullParse() throws {
+        let text = try String(contentsOfFile: "/proc/self/maps", encoding: .utf8)
+        let full = MemoryMapParser.parse(text).map { $0.start..<$0.end }
+        #expect(full.count > 5)
+        #expect(MemoryMapParser.ranges(Array(text.utf8)) == full)
+        #expect(MemoryMapParser.ranges(Array("a-b r\nc0-d0 rw".utf8)) == [0xa..<0xb, 0xc0..<0xd0])
     }
 }
 

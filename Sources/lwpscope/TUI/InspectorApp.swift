@@ -109,7 +109,7 @@ final class InspectorApp: @unchecked Sendable {
         // A refresh needs the innermost frames of every thread (current
         // function, held or not); the selected thread gets its full backtrace.
         let result = blocking { [engine] in
-            await EngineCall.snapshot(pid, engine: engine, stackBytes: 4096, withSyscall: false)
+            await EngineCall.snapshot(pid, engine: engine, stackBytes: 4096, details: .waitChannel)
         }
         switch result {
         case .failure(let error):
