@@ -19,6 +19,8 @@ func fixture(_ name: String, flags: [String]) -> Target {
 let fixtureNames = ["fixture-threads-fp", "fixture-threads-nofp", "fixture-churn"]
 // C++ and Swift programs whose backtraces the tests compare with gdb's.
 let backtraceFixtureNames = ["fixture-cxx", "fixture-swift"]
+// Source lines, inline frames and stack groups, compared with gdb.
+let sourceFixtureNames = ["fixture-lines"]
 
 let package = Package(
     name: "lwpscope",
@@ -68,6 +70,7 @@ let package = Package(
         fixture("fixture-threads-fp", flags: framePointerFlags),
         fixture("fixture-threads-nofp", flags: noFramePointerFlags),
         fixture("fixture-churn", flags: noFramePointerFlags),
+        fixture("fixture-lines", flags: noFramePointerFlags),
         // The target of scripts/bench: N parked threads and a stall ticker.
         fixture("fixture-bench", flags: noFramePointerFlags),
         // A Swift helper that attaches through the engine and parks with the
@@ -99,7 +102,7 @@ let package = Package(
         .testTarget(
             name: "BacktraceTests",
             dependencies: ["Backtraces", "Demangle", "Engine", "ELF", "ProcFS", "TestSupport", "lwpscope"]
-                + (fixtureNames + backtraceFixtureNames).map { .target(name: $0) }
+                + (fixtureNames + backtraceFixtureNames + sourceFixtureNames).map { .target(name: $0) }
         ),
         .testTarget(
             name: "HoldsTests",
@@ -110,7 +113,7 @@ let package = Package(
         .testTarget(name: "DemangleTests", dependencies: ["Demangle", "TestSupport"]),
         .testTarget(
             name: "TUITests",
-            dependencies: ["TestSupport", "ProcFS", "lwpscope"] + fixtureNames.map { .target(name: $0) }
+            dependencies: ["TestSupport", "ProcFS", "lwpscope"] + (fixtureNames + sourceFixtureNames).map { .target(name: $0) }
         ),
         .testTarget(name: "InspectorTests", dependencies: ["Inspector"], exclude: ["Snapshots"]),
     ],

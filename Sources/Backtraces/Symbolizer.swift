@@ -18,6 +18,14 @@ public struct SymbolizedFrame: Sendable, Equatable {
     public var offset: UInt64
     /// How the unwinder found this frame.
     public var method: String
+    /// The source position from DWARF line tables (for a caller frame, of
+    /// the call: `pc - 1`, as gdb does), or for a frame an inlined function
+    /// was inlined into, of the inlined call site.
+    public var file: String?
+    public var line: Int?
+    /// A function inlined into the next frame: it shares that frame's pc and
+    /// stack, and exists only in the debug information.
+    public var isInline: Bool = false
 }
 
 enum Symbolizer {

@@ -37,6 +37,9 @@ struct DumpCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "Show how each frame was found (cfi, frame pointer) and why unwinding stopped.")
     var verbose = false
 
+    @Flag(name: .long, help: "Fold threads with identical stacks into one backtrace with a count, largest group first.")
+    var group = false
+
     func validate() throws {
         guard (0...(16 << 20)).contains(stackBytes) else { throw ValidationError("--stack-bytes must be 0...16777216") }
         guard (1...100_000).contains(maxDepth) else { throw ValidationError("--max-depth must be 1...100000") }
@@ -49,10 +52,11 @@ struct DumpCommand: AsyncParsableCommand {
         case .failure(let error): throw fail(error)
         }
         let backtraces = Backtracer(maxDepth: maxDepth).backtraces(of: snapshot)
-        if json {
-            DumpJSON.write(backtraces)
-        } else {
-            DumpText.write(backtraces, verbose: verbose)
+        switch (json, group) {
+        case (true, false): DumpJSON.write(backtraces)
+        case (true, true): DumpJSON.writeGroups(backtraces)
+        case (false, false): DumpText.write(backtraces, verbose: verbose)
+        case (false, true): DumpText.writeGroups(backtraces, verbose: verbose)
         }
     }
 }

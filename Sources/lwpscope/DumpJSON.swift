@@ -1,8 +1,13 @@
 import Backtraces
 
 /// `dump --json`, streamed: `{"command", "pid", "stoppedMicroseconds",
-/// "threads": [{"error"?, "frames": [{"function", "index", "module",
-/// "offset", "pc"}], "name", "state", "stopReason"?, "tid"}]}`, keys sorted.
+/// "threads": [{"error"?, "frames": [{"file", "function", "index", "inline",
+/// "line", "module", "offset", "pc"}], "name", "state", "stopReason"?,
+/// "tid"}]}`, keys sorted.
+///
+/// `dump --group --json` has `"groups": [{"count", "error"?, "frames",
+/// "stopReason"?, "threads": [{"name", "state", "tid"}]}]` in place of
+/// "threads", largest group first, and "threadCount".
 enum DumpJSON {
     static func write(_ process: ProcessBacktraces) {
         var json = JSONStreamWriter()
@@ -14,17 +19,7 @@ enum DumpJSON {
         for thread in process.threads {
             json.beginObject()
             if let error = thread.error { json.field("error", error) }
-            json.beginArray(key: "frames")
-            for frame in thread.frames {
-                json.beginObject()
-                json.field("function", frame.function)
-                json.field("index", frame.index)
-                json.field("module", frame.module)
-                json.field("offset", frame.offset)
-                json.field("pc", hex(frame.pc))
-                json.endObject()
-            }
-            json.endArray()
+            writeFrames(thread.frames, into: &json)
             json.field("name", thread.name)
             json.field("state", String(thread.state.letter))
             if !thread.stopReason.isEmpty { json.field("stopReason", thread.stopReason) }
@@ -34,5 +29,53 @@ enum DumpJSON {
         json.endArray()
         json.endObject()
         json.finish()
+    }
+
+    static func writeGroups(_ process: ProcessBacktraces) {
+        var json = JSONStreamWriter()
+        json.beginObject()
+        json.field("command", process.command)
+        json.beginArray(key: "groups")
+        for group in StackGroups.group(process.threads) {
+            let thread = group.representative
+            json.beginObject()
+            json.field("count", group.count)
+            if let error = thread.error { json.field("error", error) }
+            writeFrames(thread.frames, into: &json)
+            if !thread.stopReason.isEmpty { json.field("stopReason", thread.stopReason) }
+            json.beginArray(key: "threads")
+            for member in group.threads {
+                json.beginObject()
+                json.field("name", member.name)
+                json.field("state", String(member.state.letter))
+                json.field("tid", member.tid)
+                json.endObject()
+            }
+            json.endArray()
+            json.endObject()
+        }
+        json.endArray()
+        json.field("pid", process.pid)
+        json.field("stoppedMicroseconds", process.stoppedMicroseconds)
+        json.field("threadCount", process.threads.count)
+        json.endObject()
+        json.finish()
+    }
+
+    private static func writeFrames(_ frames: [SymbolizedFrame], into json: inout JSONStreamWriter) {
+        json.beginArray(key: "frames")
+        for frame in frames {
+            json.beginObject()
+            json.field("file", frame.file)
+            json.field("function", frame.function)
+            json.field("index", frame.index)
+            json.field("inline", frame.isInline)
+            json.field("line", frame.line)
+            json.field("module", frame.module)
+            json.field("offset", frame.offset)
+            json.field("pc", hex(frame.pc))
+            json.endObject()
+        }
+        json.endArray()
     }
 }

@@ -4,7 +4,10 @@ import Backtraces
 ///
 ///     TID 1234 worker-1 S
 ///     #0  0x00007f0e1c8e5545 clock_nanosleep+0x65 (/usr/lib/x86_64-linux-gnu/libc.so.6)
-///     #1  0x000055d4c5a021a9 worker_inner+0x19 (/usr/bin/server)
+///     #1  0x000055d4c5a021a9 inline parse_line (/usr/bin/server) at /src/parse.h:31
+///     #2  0x000055d4c5a021a9 worker_inner+0x19 (/usr/bin/server) at /src/worker.c:88
+///
+/// An inlined function shares the pc of the frame it was inlined into, as in gdb.
 enum DumpText {
     /// Prints thread by thread, so a dump of thousands of threads is never
     /// held whole in memory.
@@ -15,8 +18,24 @@ enum DumpText {
         }
     }
 
+    /// `dump --group`: one backtrace per set of threads with the same stack,
+    /// largest set first.
+    static func writeGroups(_ process: ProcessBacktraces, verbose: Bool = false) {
+        let groups = StackGroups.group(process.threads)
+        print("PID \(process.pid) (\(process.command)): \(process.threads.count) threads in \(groups.count) groups, stopped \(process.stoppedMicroseconds) µs")
+        for group in groups {
+            var out = "\n\(group.count) \(group.count == 1 ? "thread" : "threads"): \(summary(of: group))\n"
+            out += frames(of: group.representative, verbose: verbose)
+            print(out, terminator: "")
+        }
+    }
+
     static func render(_ thread: ThreadBacktrace, verbose: Bool) -> String {
-        var out = "\nTID \(thread.tid) \(thread.name) \(thread.state.letter)\n"
+        "\nTID \(thread.tid) \(thread.name) \(thread.state.letter)\n" + frames(of: thread, verbose: verbose)
+    }
+
+    private static func frames(of thread: ThreadBacktrace, verbose: Bool) -> String {
+        var out = ""
         if let error = thread.error {
             for frame in thread.frames { out += line(frame) + "\n" }
             return out + "    (no backtrace: \(error))\n"
@@ -30,15 +49,33 @@ enum DumpText {
         return out
     }
 
+    /// `TIDs 12-15, 19; names worker-1, worker-2, … (4 names); states S 3, R 1`
+    static func summary(of group: StackGroup) -> String {
+        let tids = group.threads.map(\.tid)
+        var names: [String] = []
+        for name in group.threads.map(\.name) where !names.contains(name) { names.append(name) }
+        let shownNames = names.prefix(4).joined(separator: ", ") + (names.count > 4 ? ", … (\(names.count) names)" : "")
+        var states: [Character: Int] = [:]
+        for thread in group.threads { states[thread.state.letter, default: 0] += 1 }
+        let shownStates = states.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }
+            .map { "\($0.key) \($0.value)" }.joined(separator: ", ")
+        return "\(tids.count == 1 ? "TID" : "TIDs") \(StackGroups.describe(tids: tids)); \(names.count == 1 ? "name" : "names") \(shownNames); \(states.count == 1 ? "state" : "states") \(shownStates)"
+    }
+
     static func line(_ frame: SymbolizedFrame) -> String {
         let index = "#\(frame.index)".padding(toLength: 4, withPad: " ", startingAt: 0)
-        let pc = "0x" + String(String(frame.pc, radix: 16).reversed()).padding(toLength: 16, withPad: "0", startingAt: 0).reversed()
-        let offset = "0x" + String(frame.offset, radix: 16)
+        let digits = String(frame.pc, radix: 16)
+        let pc = "0x" + String(repeating: "0", count: max(0, 16 - digits.count)) + digits
+        let offset = "+0x" + String(frame.offset, radix: 16)
+        var text: String
         switch (frame.function, frame.module) {
-        case let (function?, module?): return "\(index)\(pc) \(function)+\(offset) (\(module))"
-        case let (nil, module?): return "\(index)\(pc) \(basename(module))+\(offset) (\(module))"
-        default: return "\(index)\(pc) ??"
+        case let (function?, module?) where frame.isInline: text = "\(index)\(pc) inline \(function) (\(module))"
+        case let (function?, module?): text = "\(index)\(pc) \(function)\(offset) (\(module))"
+        case let (nil, module?): text = "\(index)\(pc) \(basename(module))\(offset) (\(module))"
+        default: text = "\(index)\(pc) ??"
         }
+        if let file = frame.file, let line = frame.line { text += " at \(file):\(line)" }
+        return text
     }
 
     static func basename(_ path: String) -> String {

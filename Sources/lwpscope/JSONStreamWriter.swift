@@ -22,6 +22,8 @@ struct JSONStreamWriter {
     mutating func field(_ key: String, _ value: Int) { item(key) { $0.raw(String(value)) } }
     mutating func field(_ key: String, _ value: UInt64) { item(key) { $0.raw(String(value)) } }
     mutating func field(_ key: String, _ value: Int32) { item(key) { $0.raw(String(value)) } }
+    mutating func field(_ key: String, _ value: Int?) { item(key) { $0.raw(value.map { String($0) } ?? "null") } }
+    mutating func field(_ key: String, _ value: Bool) { item(key) { $0.raw(value ? "true" : "false") } }
 
     /// Everything written so far, then a newline.
     mutating func finish() {
