@@ -18,6 +18,8 @@ public final class DebugInfo: Sendable {
     private let scopeCache = Mutex<[Int: UnitScopes]>([:])
     /// Line tables by their sequences, for files with .debug_line but no usable .debug_info.
     private let lineOnlyIndexCache = Mutex<IntervalIndex<Int>?>(nil)
+    /// Their tables, apart from the unit-keyed ones: without a unit there is no compilation directory.
+    private let lineOnlyTableCache = Mutex<[Int: LineTable?]>([:])
 
     /// nil when the file has no .debug_line and no .debug_info.
     public init?(elf: ELFFile) {
@@ -154,10 +156,15 @@ public final class DebugInfo: Sendable {
     /// find the line table by its sequences. Builds an index of every table once.
     private func lineOnlyLocation(at address: UInt64) -> SourceLocation? {
         guard sections.line.count > 0, let offset = lineOnlyIndex.first(covering: address) else { return nil }
-        // Kept apart from the unit-keyed cache: without a unit there is no compilation directory.
-        let context = LineProgramHeader.UnitContext()
-        guard let header = try? LineProgramHeader(sections, at: offset, context: context) else { return nil }
-        return LineTable(header: header, section: sections.line).location(at: address)
+        if let known = lineOnlyTableCache.withLock({ $0[offset] }) { return known?.location(at: address) }
+        let built = (try? LineProgramHeader(sections, at: offset, context: LineProgramHeader.UnitContext()))
+            .map { LineTable(header: $0, section: sections.line) }
+        let table = lineOnlyTableCache.withLock { cache in
+            if let raced = cache[offset] { return raced }
+            cache[offset] = built
+            return built
+        }
+        return table?.location(at: address)
     }
 
     private var lineOnlyIndex: IntervalIndex<Int> {
