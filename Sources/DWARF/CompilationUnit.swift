@@ -125,7 +125,8 @@ struct CompilationUnit: Sendable {
         return high > low ? [low ..< high] : []
     }
 
-    var topDIERanges: (lowPC: AttributeValue?, highPC: AttributeValue?, ranges: AttributeValue?) {
-        (lowPC, highPC, ranges)
+    /// The addresses the unit's own DIE claims.
+    func ownRanges(_ sections: DWARFSections) -> [Range<UInt64>] {
+        pcRanges(lowPC: lowPC, highPC: highPC, ranges: ranges, sections)
     }
 }

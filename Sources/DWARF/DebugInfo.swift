@@ -111,8 +111,7 @@ public final class DebugInfo: Sendable {
         if intervals.isEmpty {
             for header in directory.units where header.unitType == DWUnitType.compile {
                 guard let unit = unit(at: header.offset) else { continue }
-                let top = unit.topDIERanges
-                for range in unit.pcRanges(lowPC: top.lowPC, highPC: top.highPC, ranges: top.ranges, sections) {
+                for range in unit.ownRanges(sections) {
                     intervals.append((range.lowerBound, range.upperBound, header.offset))
                 }
             }

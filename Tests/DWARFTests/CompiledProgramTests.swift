@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 @testable import DWARF
 import ELF
@@ -64,7 +65,8 @@ import ELF
         let binary = try InlineProgram.build(compiler: "gcc", flags: ["-O2", "-g", "-gdwarf-5"], tag: "threads")
         defer { try? FileManager.default.removeItem(atPath: URL(fileURLWithPath: binary).deletingLastPathComponent().path) }
         let addresses = try InlineProgram.addresses(binary: binary)
-        let expected = try #require(DebugInfo(elf: try ELFFile.open(path: binary))).let { info in addresses.map { info.frames(at: $0) } }
+        let sequential = try #require(DebugInfo(elf: try ELFFile.open(path: binary)))
+        let expected = addresses.map { sequential.frames(at: $0) }
         let shared = try #require(DebugInfo(elf: try ELFFile.open(path: binary)))
         let results = Mutex<[Int: [SourceFrame]]>([:])
         DispatchQueue.concurrentPerform(iterations: addresses.count * 4) { i in
@@ -73,12 +75,7 @@ import ELF
             results.withLock { $0[index] = frames }
         }
         let got = results.withLock { $0 }
+        #expect(got.count == addresses.count)
         for (index, frames) in got { #expect(frames == expected[index]) }
     }
-}
-
-import Synchronization
-
-extension DebugInfo {
-    func `let`<T>(_ body: (DebugInfo) -> T) -> T { body(self) }
 }

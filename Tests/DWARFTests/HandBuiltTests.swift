@@ -66,7 +66,6 @@ import ELF
         // A 64-bit unit first: skipped whole.
         var info = ByteWriter()
         info.u32(0xffff_ffff); info.u64(16); info.bytes += Array(repeating: 0xab, count: 16)
-        let unitStart = info.count
         let body = ByteWriter.unit { w in
             w.u16(5); w.u8(1); w.u8(8); w.u32(0)
             w.uleb(1); w.u8(0); w.u8(1); w.u32(8); w.u32(8); w.u32(12); w.u32(0); w.u64(0); w.uleb(0)
@@ -82,7 +81,6 @@ import ELF
             w.u8(0)
         }
         info.bytes += body
-        _ = unitStart
 
         var lineStr = ByteWriter()
         let dirSrc = lineStr.count; lineStr.cString("/src")
