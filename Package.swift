@@ -49,6 +49,8 @@ let package = Package(
         .target(name: "Demangle", dependencies: ["CDemangle"]),
         // CFI and frame-pointer unwinding and symbolization.
         .target(name: "Unwind", dependencies: ["ELF", "Demangle"]),
+        // DWARF line tables and inline scopes: source file, line and inlined calls for an address.
+        .target(name: "DWARF", dependencies: ["ELF"]),
         // The ptrace engine: one actor on one dedicated OS thread.
         .target(name: "Engine", dependencies: ["CPtrace", "ProcFS"]),
         // Snapshots into symbolized backtraces: modules of a process, CFI, names.
@@ -110,6 +112,7 @@ let package = Package(
         ),
         .testTarget(name: "ELFTests", dependencies: ["ELF", "TestSupport"]),
         .testTarget(name: "UnwindTests", dependencies: ["Unwind", "ELF", "TestSupport"]),
+        .testTarget(name: "DWARFTests", dependencies: ["DWARF", "ELF", "TestSupport"]),
         .testTarget(name: "DemangleTests", dependencies: ["Demangle", "TestSupport"]),
         .testTarget(
             name: "TUITests",

@@ -1,0 +1,32 @@
+/// A place in a source file.
+public struct SourceLocation: Sendable, Equatable, Hashable {
+    /// The full path: the line table's file joined with its directory and
+    /// DW_AT_comp_dir when relative (gdb's "fullname").
+    public var file: String
+    public var line: Int
+
+    public init(file: String, line: Int) {
+        self.file = file
+        self.line = line
+    }
+}
+
+/// One frame of the source-level view of an address: the function and where in it.
+public struct SourceFrame: Sendable, Equatable {
+    /// The function's name: DW_AT_linkage_name (mangled, e.g. _ZN...) if
+    /// present, else DW_AT_name, found through DW_AT_abstract_origin and
+    /// DW_AT_specification. nil when unknown.
+    public var function: String?
+    /// Where this frame is: for the innermost frame, the line table's row for
+    /// the address; for each outer frame, the DW_AT_call_file/DW_AT_call_line of
+    /// the inlined subroutine it contains.
+    public var location: SourceLocation?
+    /// true for frames of DW_TAG_inlined_subroutine, false for the containing DW_TAG_subprogram.
+    public var isInline: Bool
+
+    public init(function: String?, location: SourceLocation?, isInline: Bool) {
+        self.function = function
+        self.location = location
+        self.isInline = isInline
+    }
+}
