@@ -54,7 +54,7 @@ let package = Package(
         // The ptrace engine: one actor on one dedicated OS thread.
         .target(name: "Engine", dependencies: ["CPtrace", "ProcFS"]),
         // Snapshots into symbolized backtraces: modules of a process, CFI, names.
-        .target(name: "Backtraces", dependencies: ["Engine", "ProcFS", "ELF", "Unwind", "Demangle"]),
+        .target(name: "Backtraces", dependencies: ["Engine", "ProcFS", "ELF", "DWARF", "Unwind", "Demangle"]),
         // Hold flags (`while (hold);`) and the code that spins on them.
         .target(name: "Holds", dependencies: ["Backtraces", "ELF", "ProcFS"]),
         // The screen model: state, keys, panes, rendering into a cell grid; no curses.

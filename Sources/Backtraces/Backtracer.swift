@@ -52,7 +52,7 @@ public struct Backtracer: Sendable {
         }
         if space.isForeignArchitecture {
             result.error = "unsupported: pid \(pid) runs 32-bit or non-x86_64 code; lwpscope unwinds x86_64 processes"
-            result.frames = [Symbolizer.symbolize(index: 0, pc: registers.pc, pcIsExact: true, method: "registers", in: space)]
+            result.frames = Symbolizer.symbolize(index: 0, pc: registers.pc, pcIsExact: true, method: "registers", in: space)
             return result
         }
         var unwindRegisters = UnwindRegisters(architecture: .x86_64)
@@ -61,11 +61,11 @@ public struct Backtracer: Sendable {
         }
         let memory = StackMemory(pid: pid, copy: thread.stack)
         let trace = unwinder.unwind(registers: unwindRegisters, memory: memory, modules: space)
-        result.frames = trace.frames.enumerated().map { index, frame in
-            Symbolizer.symbolize(
+        for frame in trace.frames {
+            result.frames += Symbolizer.symbolize(
                 // A signal trampoline's "return address" is its own first
                 // instruction (the kernel pushed it): name it as is.
-                index: index, pc: frame.pc, pcIsExact: frame.pcIsExact || frame.isSignalFrame,
+                index: result.frames.count, pc: frame.pc, pcIsExact: frame.pcIsExact || frame.isSignalFrame,
                 method: Self.name(of: frame.method), in: space)
         }
         result.stopReason = Self.describe(trace.stopReason)

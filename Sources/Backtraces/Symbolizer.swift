@@ -1,3 +1,4 @@
+import DWARF
 import Demangle
 import ELF
 
@@ -28,25 +29,44 @@ public struct SymbolizedFrame: Sendable, Equatable {
     public var isInline: Bool = false
 }
 
+/// A name and place for one link-time address of a module, before the
+/// module's load address is applied: what ModuleFile caches.
+struct ResolvedFrame: Sendable {
+    var function: String?
+    var rawFunction: String?
+    /// The containing symbol's link-time start, for `function+offset`.
+    var symbolStart: UInt64?
+    var location: SourceLocation?
+    var isInline: Bool
+}
+
 enum Symbolizer {
+    /// The frames one unwound frame stands for: the functions inlined at its
+    /// pc (innermost first, as gdb numbers them) and the function itself,
+    /// numbered from `index`.
+    ///
     /// For a caller frame, `pc` is a return address: the call it returns from
     /// is at `pc - 1`, which can belong to another function (a call that
-    /// never returns at the end of one).
-    static func symbolize(index: Int, pc: UInt64, pcIsExact: Bool, method: String, in space: AddressSpace) -> SymbolizedFrame {
+    /// never returns at the end of one) or another line.
+    static func symbolize(index: Int, pc: UInt64, pcIsExact: Bool, method: String, in space: AddressSpace) -> [SymbolizedFrame] {
         let lookup = pcIsExact || pc == 0 ? pc : pc - 1
         guard let region = space.region(containing: lookup) else {
-            return SymbolizedFrame(index: index, pc: pc, module: nil, function: nil, rawFunction: nil, offset: pc, method: method)
+            return [SymbolizedFrame(index: index, pc: pc, module: nil, function: nil, rawFunction: nil, offset: pc, method: method)]
         }
         let linkAddress = lookup &- region.loadBias
-        if let module = region.module, let symbol = module.symbol(containing: linkAddress) {
-            let start = symbol.value &+ region.loadBias
-            return SymbolizedFrame(
-                index: index, pc: pc, module: region.path, function: displayName(symbol.name),
-                rawFunction: symbol.name, offset: pc &- start, method: method)
+        let resolved = region.module?.resolvedFrames(at: linkAddress) ?? []
+        guard !resolved.isEmpty else {
+            return [SymbolizedFrame(
+                index: index, pc: pc, module: region.path, function: nil, rawFunction: nil,
+                offset: pc &- region.loadBias, method: method)]
         }
-        return SymbolizedFrame(
-            index: index, pc: pc, module: region.path, function: nil, rawFunction: nil,
-            offset: pc &- region.loadBias, method: method)
+        return resolved.enumerated().map { position, frame in
+            let offset = frame.symbolStart.map { pc &- ($0 &+ region.loadBias) } ?? (pc &- region.loadBias)
+            return SymbolizedFrame(
+                index: index + position, pc: pc, module: region.path, function: frame.function,
+                rawFunction: frame.rawFunction, offset: offset, method: method,
+                file: frame.location?.file, line: frame.location?.line, isInline: frame.isInline)
+        }
     }
 }
 

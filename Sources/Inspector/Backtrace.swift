@@ -7,15 +7,24 @@ public struct BacktraceFrame: Hashable, Sendable, Identifiable {
     public var offset: UInt64
     /// Full path; the pane shows its file name.
     public var module: String?
+    /// The source position, from debug information; the pane shows the file name.
+    public var file: String?
+    public var line: Int?
+    /// A function inlined into the next frame (which has the same pc).
+    public var isInline: Bool
 
     public var id: Int { index }
 
-    public init(index: Int, pc: UInt64, function: String?, offset: UInt64, module: String?) {
+    public init(index: Int, pc: UInt64, function: String?, offset: UInt64, module: String?,
+                file: String? = nil, line: Int? = nil, isInline: Bool = false) {
         self.index = index
         self.pc = pc
         self.function = function
         self.offset = offset
         self.module = module
+        self.file = file
+        self.line = line
+        self.isInline = isInline
     }
 }
 

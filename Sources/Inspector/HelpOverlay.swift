@@ -14,6 +14,7 @@ enum HelpOverlay {
         ("/", "filter threads by name or function"),
         ("s < > F6", "sort threads by the next / previous column"),
         ("I", "invert the sort order"),
+        ("c", "group threads with identical stacks, on/off"),
         ("g", "hand the process over to gdb"),
         ("d", "detach, leaving the process running"),
         ("Esc", "clear the thread filter"),

@@ -14,6 +14,9 @@ public enum InspectorCommand: Hashable, Sendable {
     case handToGDB(Int32)
     /// The selected thread changed: fetch its backtrace if it is not cached.
     case selectThread(Int32)
+    /// Threads are shown grouped by identical stacks (or not): the groups
+    /// need whole stacks, not just the innermost frames.
+    case setGrouping(Bool)
 }
 
 /// htop's HandlerResult: whether a key was used and whether the screen changed.

@@ -103,6 +103,9 @@ struct MainScreen: Sendable {
         case .character("s"), .character(">"), .function(6): threads.cycleSort(by: 1)
         case .character("<"): threads.cycleSort(by: -1)
         case .character("I"): threads.invertSort()
+        case .character("c"):
+            threads.toggleGrouping()
+            return .command(.setGrouping(threads.grouped))
         case .character("g"): return .command(.handToGDB(status.pid))
         case .character("d"): return .command(.detach)
         case .character("q"), .function(10): return .command(.quit)

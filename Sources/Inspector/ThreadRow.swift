@@ -11,12 +11,17 @@ public struct ThreadRow: Hashable, Sendable, Identifiable {
     public var heldFlag: String?
     /// Stopped by lwpscope as it was created, until released.
     public var heldAtBirth: Bool
+    /// Threads with the same value have identical stacks (the controller
+    /// numbers them); nil groups with no other thread.
+    public var stackGroup: Int?
+    /// In the grouped table: how many threads this row stands for.
+    public var groupSize = 1
 
     public var id: Int32 { tid }
     public var isHeld: Bool { heldFlag != nil || heldAtBirth }
 
     public init(tid: Int32, name: String, state: Character, cpuPercent: Double = 0, wchan: String? = nil,
-                function: String? = nil, heldFlag: String? = nil, heldAtBirth: Bool = false) {
+                function: String? = nil, heldFlag: String? = nil, heldAtBirth: Bool = false, stackGroup: Int? = nil) {
         self.tid = tid
         self.name = name
         self.state = state
@@ -25,5 +30,6 @@ public struct ThreadRow: Hashable, Sendable, Identifiable {
         self.function = function
         self.heldFlag = heldFlag
         self.heldAtBirth = heldAtBirth
+        self.stackGroup = stackGroup
     }
 }

@@ -22,8 +22,8 @@ struct ThreadTablePane: Sendable {
 
     /// NAME, WCHAN and HELD are as wide as what they hold (a comm is at most
     /// 15 characters); FUNCTION, the one that needs it most, gets the rest.
-    static func columns(for threads: [ThreadRow]) -> [TableColumn] {
-        [
+    static func columns(for threads: [ThreadRow], grouped: Bool = false) -> [TableColumn] {
+        (grouped ? [TableColumn(title: "COUNT", width: 5, alignment: .right)] : []) + [
             TableColumn(title: "TID", width: 7, alignment: .right),
             TableColumn(title: "NAME", width: 4).fitted(to: threads.lazy.map(\.name), limit: 15),
             TableColumn(title: "S", width: 1),
@@ -42,6 +42,8 @@ struct ThreadTablePane: Sendable {
     private(set) var list = ListPane<ThreadRow>()
     private(set) var sortColumn = Column.tid
     private(set) var descending = false
+    /// One row per set of threads with identical stacks, largest set first.
+    private(set) var grouped = false
     var filter = FilterField()
 
     var selectedTID: Int32? { list.selectedRow?.tid }
@@ -55,13 +57,39 @@ struct ThreadTablePane: Sendable {
     /// Re-applies sort and filter; the cursor stays on its thread.
     mutating func rebuild() {
         let column = sortColumn, descending = descending
-        let shown = all.filter { filter.matches($0.name, $0.function ?? "") }
-            .sorted { a, b in
-                let order = Self.compare(a, b, by: column)
-                if order != 0 { return descending ? order > 0 : order < 0 }
-                return a.tid < b.tid
-            }
+        let matching = all.filter { filter.matches($0.name, $0.function ?? "") }
+        if grouped { return list.setRows(Self.groups(of: matching)) }
+        let shown = matching.sorted { a, b in
+            let order = Self.compare(a, b, by: column)
+            if order != 0 { return descending ? order > 0 : order < 0 }
+            return a.tid < b.tid
+        }
         list.setRows(shown)
+    }
+
+    mutating func toggleGrouping() {
+        grouped.toggle()
+        rebuild()
+    }
+
+    /// A row per stack group, standing for its lowest tid; largest first.
+    static func groups(of threads: [ThreadRow]) -> [ThreadRow] {
+        var indexOfGroup: [Int: Int] = [:]
+        var rows: [ThreadRow] = []
+        for thread in threads.sorted(by: { $0.tid < $1.tid }) {
+            if let group = thread.stackGroup, let index = indexOfGroup[group] {
+                rows[index].groupSize += 1
+                rows[index].cpuPercent += thread.cpuPercent
+                continue
+            }
+            if let group = thread.stackGroup { indexOfGroup[group] = rows.count }
+            var row = thread
+            row.groupSize = 1
+            rows.append(row)
+        }
+        return rows.enumerated()
+            .sorted { a, b in a.element.groupSize != b.element.groupSize ? a.element.groupSize > b.element.groupSize : a.offset < b.offset }
+            .map(\.element)
     }
 
     mutating func cycleSort(by step: Int) {
@@ -91,14 +119,17 @@ struct ThreadTablePane: Sendable {
     var title: String {
         let count = filter.isActive ? "\(list.rows.count)/\(all.count)" : "\(all.count)"
         let order = descending == sortColumn.descendingByDefault ? "" : " inverted"
-        var title = "2 Threads \(count) by \(sortColumn.title)\(order)"
+        var title = grouped
+            ? "2 Threads \(filter.isActive ? "\(list.rows.map(\.groupSize).reduce(0, +))/\(all.count)" : "\(all.count)") in \(list.rows.count) stack groups"
+            : "2 Threads \(count) by \(sortColumn.title)\(order)"
         if filter.isActive || filter.typing { title += " /\(filter.text)" }
         return title
     }
 
     func draw(into grid: inout CellGrid, interior: Rect, focused: Bool, context: DrawContext) {
         guard !interior.isEmpty else { return }
-        let table = TableColumns(Self.columns(for: all), width: interior.width)
+        let grouped = grouped
+        let table = TableColumns(Self.columns(for: all, grouped: grouped), width: interior.width)
         StyledLine(table.header, style: context.theme.header, fill: context.theme.header)
             .draw(into: &grid, x: interior.x, y: interior.y, width: interior.width)
         let rows = listRect(interior)
@@ -108,8 +139,9 @@ struct ThreadTablePane: Sendable {
             return
         }
         list.draw(into: &grid, rect: rows, focused: focused, theme: context.theme) { thread in
-            let values = ["\(thread.tid)", thread.name, String(thread.state), Formatting.oneDecimal(thread.cpuPercent),
-                          thread.wchan ?? "-", thread.function ?? "-", Self.heldText(thread)]
+            let values = (grouped ? ["\(thread.groupSize)"] : [])
+                + ["\(thread.tid)", thread.name, String(thread.state), Formatting.oneDecimal(thread.cpuPercent),
+                   thread.wchan ?? "-", thread.function ?? "-", Self.heldText(thread)]
             return StyledLine(table.line(values), style: thread.isHeld ? context.theme.held : context.theme.normal)
         }
     }

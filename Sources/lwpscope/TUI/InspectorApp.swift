@@ -33,6 +33,8 @@ final class InspectorApp: @unchecked Sendable {
     private var interval: Double = 1
     private var paused = false
     private var holdingNew = false
+    /// Threads shown by stack group: every refresh unwinds every thread in full.
+    private var grouping = false
     private var nextRefresh: Double = 0
     private var stall: Int?
     private var cpu = CPUUsage()
@@ -119,11 +121,13 @@ final class InspectorApp: @unchecked Sendable {
         case .success(let snapshot):
             stall = snapshot.stoppedMicroseconds
             let space = backtracer.addressSpace(of: pid)
-            let traces = shallowBacktracer.backtraces(of: snapshot, in: space)
+            // Groups compare whole stacks; otherwise the innermost frames will do.
+            let traces = (grouping ? backtracer : shallowBacktracer).backtraces(of: snapshot, in: space)
             backtraces = traces
             lastSnapshot = snapshot
             lastSpace = space
-            fullBacktraces.removeAll()
+            fullBacktraces = grouping ? Dictionary(traces.threads.map { ($0.tid, $0) }, uniquingKeysWith: { a, _ in a }) : [:]
+            let stackGroups = grouping ? Self.stackGroupNumbers(traces.threads) : [:]
             survey = try? HoldSurvey.take(backtraces: traces, space: space) { [engine] flag in
                 try? engine.readValue(pid: pid, address: flag.address, size: flag.size)
             }
@@ -136,7 +140,8 @@ final class InspectorApp: @unchecked Sendable {
                     tid: thread.tid, name: thread.name, state: thread.state.letter,
                     cpuPercent: cpuPercent[thread.tid] ?? 0, wchan: thread.waitChannel,
                     function: thread.frames.first.map(Self.functionLabel),
-                    heldFlag: survey?.heldBy[thread.tid]?.displayName, heldAtBirth: held.contains(thread.tid))
+                    heldFlag: survey?.heldBy[thread.tid]?.displayName, heldAtBirth: held.contains(thread.tid),
+                    stackGroup: stackGroups[thread.tid])
             }
             state.setStatus(status(pid))
             state.setProcessTree(processTree(heldAtBirth: held))
@@ -150,6 +155,22 @@ final class InspectorApp: @unchecked Sendable {
         }
     }
 
+    /// A number per distinct stack: equal numbers, identical stacks.
+    private static func stackGroupNumbers(_ threads: [ThreadBacktrace]) -> [Int32: Int] {
+        var numbers: [[FrameKey]: Int] = [:]
+        var result: [Int32: Int] = [:]
+        for thread in threads {
+            let key = StackGroups.key(of: thread)
+            if let number = numbers[key] {
+                result[thread.tid] = number
+            } else {
+                numbers[key] = numbers.count
+                result[thread.tid] = numbers.count - 1
+            }
+        }
+        return result
+    }
+
     private static func functionLabel(_ frame: SymbolizedFrame) -> String {
         frame.function ?? frame.module.map { ($0.split(separator: "/").last.map(String.init) ?? $0) + "+0x" + String(frame.offset, radix: 16) } ?? "??"
     }
@@ -159,7 +180,9 @@ final class InspectorApp: @unchecked Sendable {
         state.setBacktrace(Backtrace(
             tid: tid,
             frames: thread.frames.map {
-                BacktraceFrame(index: $0.index, pc: $0.pc, function: $0.function, offset: $0.offset, module: $0.module)
+                BacktraceFrame(
+                    index: $0.index, pc: $0.pc, function: $0.function, offset: $0.offset, module: $0.module,
+                    file: $0.file, line: $0.line, isInline: $0.isInline)
             },
             error: thread.error))
     }
@@ -270,6 +293,9 @@ final class InspectorApp: @unchecked Sendable {
             handToGDB(pid)
         case .selectThread(let tid):
             showBacktrace(tid)
+        case .setGrouping(let on):
+            grouping = on
+            nextRefresh = 0
         }
     }
 
