@@ -40,7 +40,8 @@ struct BacktracePane: Sendable {
 
     var title: String {
         guard let thread else { return "3 Backtrace" }
-        return "3 Backtrace \(thread.tid) \(thread.name)"
+        let others = thread.groupSize - 1
+        return "3 Backtrace \(thread.tid) \(thread.name)" + (others > 0 ? " and \(others) more with this stack" : "")
     }
 
     func draw(into grid: inout CellGrid, interior: Rect, focused: Bool, context: DrawContext) {

@@ -67,9 +67,15 @@ struct ThreadTablePane: Sendable {
         list.setRows(shown)
     }
 
+    /// The cursor stays with the selected thread: on its group's row when
+    /// grouping, on the thread that row stood for when not.
     mutating func toggleGrouping() {
+        let selected = list.selectedRow
         grouped.toggle()
         rebuild()
+        if grouped, let group = selected?.stackGroup, let row = list.rows.first(where: { $0.stackGroup == group }) {
+            _ = list.select(id: row.id)
+        }
     }
 
     /// A row per stack group, standing for its lowest tid; largest first.

@@ -47,6 +47,14 @@ import Testing
         try Snapshot.check(state.render(width: 80, height: 24).textDump(), "main-80x24-ascii")
     }
 
+    /// `c`: one row per stack group with its size, largest first; worker-1
+    /// and worker-3 share a stack.
+    @Test func groupedThreadsAt120x40() throws {
+        var state = Fixtures.mainState(selecting: 4245)
+        _ = state.handle(.character("c"))
+        try Snapshot.check(state.render(width: 120, height: 40).textDump(), "main-120x40-grouped")
+    }
+
     @Test func helpOverlayAt80x24() throws {
         var state = Fixtures.mainState(selecting: 4245)
         _ = state.handle(.character("?"))

@@ -146,6 +146,49 @@ import Glibc
         #expect(tmux.exitStatus() == 0)
     }
 
+    /// Issue 8: `c` folds the 40 threads parked in one place into one row of
+    /// 40, first; the backtrace pane shows inline frames and source lines.
+    @Test func cGroupsFortyParkedThreadsIntoOneRow() throws {
+        guard TmuxSession.isAvailable else { Issue.record("tmux missing"); return }
+        let target = try ChildProcess(path: BuiltProducts.path("fixture-lines"), arguments: ["--parked", "40"])
+        try target.waitForLine(startingWith: "ready")
+        let tmux = try TmuxSession(width: 160, height: 50, command: lwpscope, arguments: [String(target.pid)])
+        // Swift Testing keeps only the end of a long message: name the step first.
+        func waitFor(_ text: String) throws -> [String] {
+            do { return try step(tmux, text) } catch {
+                Issue.record("the screen never showed \(text)")
+                throw error
+            }
+        }
+        _ = try step(tmux, "2 Threads 45 by TID")
+        try tmux.send("2")
+        try tmux.send("c")
+        let screen = try step(tmux, "45 in 6 stack groups")
+        let firstRow = try #require(screen.firstIndex { $0.contains("COUNT") }.map { screen[$0 + 1] })
+        #expect(firstRow.contains(" 40 ") && firstRow.contains("parked-1 "), "\(firstRow)")
+        try tmux.send("Up", "Up", "Up")
+        let backtrace = try step(tmux, "and 39 more with this stack").joined(separator: "\n")
+        #expect(backtrace.contains("inline wait_for_work"), "\(backtrace)")
+        #expect(backtrace.contains("park_the_same_way+0x"), "\(backtrace)")
+        #expect(backtrace.contains("at main.c:"), "\(backtrace)")
+
+        try tmux.send("c")
+        _ = try step(tmux, "2 Threads 45 by TID")
+        try tmux.send("q")
+        #expect(tmux.exitStatus() == 0)
+        #expect(TaskStates.untraced(target.pid), "\(TaskStates.of(target.pid))")
+    }
+
+    /// tmux.waitFor, naming what never came first: Swift Testing keeps only
+    /// the end of a long message, the bottom of the screen.
+    @discardableResult
+    func step(_ tmux: TmuxSession, _ text: String) throws -> [String] {
+        do { return try tmux.waitFor(text) } catch {
+            Issue.record("the screen never showed \(text)")
+            throw error
+        }
+    }
+
     func tid(_ pid: Int32, _ name: String) throws -> Int32 {
         try #require(ProcFS().threads(pid)?.first { $0.name == name }?.id)
     }

@@ -47,16 +47,25 @@ public struct DumpFrame: Decodable, Equatable, Sendable {
     public var module: String?
     public var function: String?
     public var offset: Int?
+    /// The source position, from DWARF (the call's, `pc - 1`, for callers).
+    public var file: String?
+    public var line: Int?
+    /// A function inlined into the next frame, which has the same pc.
+    public var isInline: Bool
 
-    public init(index: Int, pc: UInt64, module: String? = nil, function: String? = nil, offset: Int? = nil) {
+    public init(index: Int, pc: UInt64, module: String? = nil, function: String? = nil, offset: Int? = nil,
+                file: String? = nil, line: Int? = nil, isInline: Bool = false) {
         self.index = index
         self.pc = pc
         self.module = module
         self.function = function
         self.offset = offset
+        self.file = file
+        self.line = line
+        self.isInline = isInline
     }
 
-    enum CodingKeys: String, CodingKey { case index, pc, module, function, offset }
+    enum CodingKeys: String, CodingKey { case index, pc, module, function, offset, file, line, isInline = "inline" }
 
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
@@ -69,5 +78,8 @@ public struct DumpFrame: Decodable, Equatable, Sendable {
         module = try container.decodeIfPresent(String.self, forKey: .module)
         function = try container.decodeIfPresent(String.self, forKey: .function)
         offset = try container.decodeIfPresent(Int.self, forKey: .offset)
+        file = try container.decodeIfPresent(String.self, forKey: .file)
+        line = try container.decodeIfPresent(Int.self, forKey: .line)
+        isInline = try container.decodeIfPresent(Bool.self, forKey: .isInline) ?? false
     }
 }
