@@ -78,20 +78,43 @@ public final class ModuleFile: @unchecked Sendable {
         for inlined in source.dropLast() where inlined.isInline {
             frames.append(ResolvedFrame(
                 function: inlined.function.map(displayName), rawFunction: inlined.function,
-                symbolStart: symbol?.value, location: inlined.location, isInline: true))
+                symbolStart: symbol?.value, location: inlined.location.map(Self.tidied), isInline: true))
         }
         let outer = source.last
         if let symbol {
             frames.append(ResolvedFrame(
                 function: displayName(symbol.name), rawFunction: symbol.name, symbolStart: symbol.value,
-                location: outer?.location, isInline: false))
+                location: outer?.location.map(Self.tidied), isInline: false))
         } else if let outer {
             // DWARF knows a function the symbol tables do not (a stripped binary with a debug file of DWARF only).
             frames.append(ResolvedFrame(
                 function: outer.function.map(displayName), rawFunction: outer.function, symbolStart: nil,
-                location: outer.location, isInline: outer.isInline))
+                location: outer.location.map(Self.tidied), isInline: outer.isInline))
         }
         return frames
+    }
+
+    /// Line tables join directories as they were written:
+    /// `./time/../sysdeps/x.c`, `/src/app/../Shared/y.c`. Shown without the
+    /// `.` and `dir/..` steps, as the file a user would open.
+    static func tidied(_ location: SourceLocation) -> SourceLocation {
+        SourceLocation(file: lexicallyNormalized(location.file), line: location.line)
+    }
+
+    static func lexicallyNormalized(_ path: String) -> String {
+        let absolute = path.hasPrefix("/")
+        var parts: [Substring] = []
+        for part in path.split(separator: "/") where part != "." {
+            if part == "..", let last = parts.last, last != ".." {
+                parts.removeLast()
+            } else if part == "..", absolute {
+                continue  // above the root is the root
+            } else {
+                parts.append(part)
+            }
+        }
+        let joined = parts.joined(separator: "/")
+        return absolute ? "/" + joined : (joined.isEmpty ? "." : joined)
     }
 
     /// Every name given to the function at a symbol's address (aliases), for

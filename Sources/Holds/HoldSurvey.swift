@@ -26,7 +26,8 @@ public struct HoldSurvey: Sendable {
         let matcher = HeldThreadMatcher(flags: references)
         var framesByThread: [Int32: [UInt64]] = [:]
         for thread in backtraces.threads {
-            framesByThread[thread.tid] = thread.frames.prefix(4).map(\.pc)
+            // Machine frames only: an inlined function shares its caller's pc.
+            framesByThread[thread.tid] = thread.frames.lazy.filter { !$0.isInline }.prefix(4).map(\.pc)
         }
         let heldBy = matcher.heldThreads(framesByThread)
         let entries = references.map { reference in

@@ -48,7 +48,8 @@ import TestSupport
         let header = try #require(lines.firstIndex { $0.hasPrefix("TID ") && $0.contains(" spinner-1 ") })
         #expect(lines[header + 1].hasPrefix("#0  0x"))
         #expect(lines[header + 1].contains(" spin_on_hold+0x"))
-        #expect(lines[header + 1].hasSuffix("/fixture-threads-nofp)"))
+        #expect(lines[header + 1].contains("/fixture-threads-nofp) at "), "\(lines[header + 1])")
+        #expect(lines[header + 1].hasSuffix("/Tests/Fixtures/Shared/threads_fixture.inc.c:38"), "\(lines[header + 1])")
         #expect(lines[header + 2].hasPrefix("#1  0x") && lines[header + 2].contains("thread_main+0x"))
         #expect(TaskStates.untraced(child.pid))
     }
