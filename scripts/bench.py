@@ -421,7 +421,7 @@ def report(sizes: dict[int, SizeResult], args, elapsed: float) -> str:
         "",
         "## Commands",
         "",
-        "- `lwpscope dump PID --json` (release build; all-stop) and `lwpscope dump PID --json --mode per-thread`",
+        "- `lwpscope dump PID --json` (release build, `--static-swift-stdlib`; all-stop) and `lwpscope dump PID --json --mode per-thread`",
         "- `gdb -batch -nx -p PID -ex 'set pagination off' -ex 'thread apply all bt'`",
         "- `eu-stack -p PID`",
         "",

@@ -20,8 +20,21 @@ public struct Backtracer: Sendable {
     /// Stack bytes worth copying per thread while it is stopped.
     public static let defaultStackBytes = 16 * 1024
 
-    public func backtraces(of snapshot: ProcessSnapshot) -> ProcessBacktraces {
-        backtraces(of: snapshot, in: addressSpace(of: snapshot.pid))
+    public func backtraces(of snapshot: consuming ProcessSnapshot) -> ProcessBacktraces {
+        let space = addressSpace(of: snapshot.pid)
+        return backtraces(of: snapshot, in: space)
+    }
+
+    /// Opens the process's modules and their debug information ahead of need,
+    /// so that the work overlaps attaching and stopping: inflating a libc's
+    /// compressed DWARF alone takes tens of milliseconds. Everything lands in
+    /// the module cache, which later snapshots read.
+    public func prepareModules(of pid: Int32) {
+        guard let space = AddressSpace.load(pid: pid, procfs: procfs, cache: cache) else { return }
+        var seen = Set<ObjectIdentifier>()
+        for case let module? in space.regions.map(\.module) where seen.insert(ObjectIdentifier(module)).inserted {
+            _ = module.debugInfo
+        }
     }
 
     /// The process's executable regions and modules, now.
@@ -29,17 +42,29 @@ public struct Backtracer: Sendable {
         AddressSpace.load(pid: pid, procfs: procfs, cache: cache) ?? AddressSpace(pid: pid, regions: [])
     }
 
-    public func backtraces(of snapshot: ProcessSnapshot, in space: AddressSpace) -> ProcessBacktraces {
+    /// - snapshot: given up by a caller that is done with it, each thread's
+    ///   stack copy is freed as soon as that thread is unwound (at 4,000
+    ///   threads, megabytes of peak memory); a caller that keeps its own
+    ///   copy keeps the stacks alive, and loses nothing.
+    public func backtraces(of snapshot: consuming ProcessSnapshot, in space: AddressSpace) -> ProcessBacktraces {
+        let pid = snapshot.pid, command = snapshot.command, stopped = snapshot.stoppedMicroseconds
+        var threads = snapshot.threads
+        snapshot.threads = []
+        let stacks = UnsafeResults<StackCopy>(count: threads.count)
+        for index in threads.indices {
+            stacks[index] = threads[index].stack
+            threads[index].stack = nil
+        }
         // Unwinding reads only copies and immutable, lock-guarded module data,
         // so threads are unwound in parallel across the cores.
-        let results = UnsafeResults<ThreadBacktrace>(count: snapshot.threads.count)
-        DispatchQueue.concurrentPerform(iterations: snapshot.threads.count) { index in
-            results[index] = backtrace(of: snapshot.threads[index], pid: snapshot.pid, in: space)
+        let results = UnsafeResults<ThreadBacktrace>(count: threads.count)
+        let withoutStacks = threads
+        DispatchQueue.concurrentPerform(iterations: withoutStacks.count) { index in
+            var thread = withoutStacks[index]
+            thread.stack = stacks.take(index)
+            results[index] = backtrace(of: thread, pid: pid, in: space)
         }
-        let threads = results.values
-        return ProcessBacktraces(
-            pid: snapshot.pid, command: snapshot.command, stoppedMicroseconds: snapshot.stoppedMicroseconds,
-            threads: threads)
+        return ProcessBacktraces(pid: pid, command: command, stoppedMicroseconds: stopped, threads: results.values)
     }
 
     public func backtrace(of thread: ThreadSnapshot, pid: Int32, in space: AddressSpace) -> ThreadBacktrace {
@@ -119,6 +144,13 @@ private final class UnsafeResults<T>: @unchecked Sendable {
     subscript(index: Int) -> T? {
         get { slots[index] }
         set { slots[index] = newValue }
+    }
+
+    /// Moves the value out, leaving nil: its storage can go once the taker is done.
+    func take(_ index: Int) -> T? {
+        let value = slots[index]
+        slots[index] = nil
+        return value
     }
 
     var values: [T] { (0..<count).map { slots[$0]! } }

@@ -43,6 +43,20 @@ final class MappedFile: @unchecked Sendable {
         isMapped = false
     }
 
+    /// Gives the pages wholly inside `range` back to the kernel, when they are
+    /// a file's (clean, re-read on the next touch): a compressed section, once
+    /// inflated, need not stay resident. Heap copies are left alone, since
+    /// dropping their pages would lose the bytes.
+    func release(_ range: UnsafeRawBufferPointer) {
+        guard isMapped, let base = bytes.baseAddress, let start = range.baseAddress,
+              start >= base, start + range.count <= base + bytes.count else { return }
+        let page = Int(sysconf(Int32(_SC_PAGESIZE)))
+        let first = (Int(bitPattern: start) + page - 1) / page * page
+        let end = (Int(bitPattern: start) + range.count) / page * page
+        guard end > first, let address = UnsafeMutableRawPointer(bitPattern: first) else { return }
+        madvise(address, end - first, MADV_DONTNEED)
+    }
+
     deinit {
         guard let base = bytes.baseAddress else { return }
         if isMapped {

@@ -39,6 +39,8 @@ extension ELFFile {
             let fresh: Result<MappedFile, ELFError>
             do throws(ELFError) {
                 fresh = .success(try ELFFile.inflate(section, raw, fileOffset: Int(clamping: section.offset)))
+                // Only the inflated copy is read from now on.
+                storage.release(raw)
             } catch {
                 fresh = .failure(error)
             }

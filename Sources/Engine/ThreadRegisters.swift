@@ -14,6 +14,10 @@ public struct ThreadRegisters: Sendable, Equatable {
     public var pc: UInt64 { raw.rip }
     public var sp: UInt64 { raw.rsp }
     public var fp: UInt64 { raw.rbp }
+    /// The thread pointer (fs_base). glibc puts a thread's descriptor and
+    /// static TLS at the top of its stack and points this at the descriptor,
+    /// so no frame of that thread lies above it.
+    public var threadPointer: UInt64 { raw.fs_base }
 
     /// The number of DWARF registers `dwarf(_:)` answers for.
     public static let dwarfRegisterCount = 17

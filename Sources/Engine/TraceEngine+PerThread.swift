@@ -31,8 +31,10 @@ extension TraceEngine {
                 // is the thread still running its way to the trap.
                 let start = MonotonicClock.microseconds()
                 thread.registers = session.registers(of: tid)
-                if let sp = thread.registers?.sp {
-                    thread.stack = StackCopier.copy(pid: pid, stackPointers: [(tid, sp)], size: stackBytes, mappings: mappings)[tid]
+                if let registers = thread.registers {
+                    thread.stack = StackCopier.copy(
+                        pid: pid, stackPointers: [(tid, registers.sp, registers.threadPointer)], size: stackBytes,
+                        mappings: mappings)[tid]
                 }
                 if detachAfter { session.detachOne(tid) } else { session.resumeOne(tid) }
                 longestStop = max(longestStop, MonotonicClock.microseconds() - start)

@@ -66,7 +66,8 @@ public actor TraceEngine {
         }
         let registersRead = MonotonicClock.microseconds()
         let stacks = StackCopier.copy(
-            pid: pid, stackPointers: registers.map { ($0.key, $0.value.sp) }, size: stackBytes, mappings: mappings)
+            pid: pid, stackPointers: registers.map { ($0.key, $0.value.sp, $0.value.threadPointer) }, size: stackBytes,
+            mappings: mappings)
         let stacksCopied = MonotonicClock.microseconds()
         let groupStopped = Set(session.tids(of: pid).filter { session.tracees[$0]?.isGroupStopped == true })
         if detachAfter { session.detachStopped(pid) } else { session.resumeAll(pid) }

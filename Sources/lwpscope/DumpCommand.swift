@@ -46,12 +46,18 @@ struct DumpCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        let backtracer = Backtracer(maxDepth: maxDepth)
+        // Modules are read while the engine attaches and stops the threads.
+        let modulesReady = DispatchGroup()
+        DispatchQueue.global().async(group: modulesReady) { [pid] in backtracer.prepareModules(of: pid) }
         let snapshot: ProcessSnapshot
         switch await EngineCall.oneSnapshot(pid, stackBytes: stackBytes, eachThread: mode == .perThread) {
         case .success(let taken): snapshot = taken
         case .failure(let error): throw fail(error)
         }
-        let backtraces = Backtracer(maxDepth: maxDepth).backtraces(of: snapshot)
+        await withCheckedContinuation { done in modulesReady.notify(queue: .global()) { done.resume() } }
+        // Given up: each thread's stack copy goes as soon as it is unwound.
+        let backtraces = backtracer.backtraces(of: consume snapshot)
         switch (json, group) {
         case (true, false): DumpJSON.write(backtraces)
         case (true, true): DumpJSON.writeGroups(backtraces)
