@@ -42,8 +42,10 @@ let package = Package(
         .target(name: "ProcFS"),
         // zlib, for the compressed sections of debug files.
         .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
+        // libdeflate, for inflating compressed debug sections fast.
+        .systemLibrary(name: "CDeflate", path: "Sources/CDeflate"),
         // ELF files: headers, sections, symbols, build-id, debug-file lookup.
-        .target(name: "ELF", dependencies: ["CZlib"]),
+        .target(name: "ELF", dependencies: ["CZlib", "CDeflate"]),
         // Symbol names: C++ (Itanium), Swift and Rust (legacy and v0).
         .target(name: "CDemangle", linkerSettings: [.linkedLibrary("stdc++"), .linkedLibrary("dl")]),
         .target(name: "Demangle", dependencies: ["CDemangle"]),

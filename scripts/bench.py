@@ -9,7 +9,7 @@ in an order that rotates every round:
     gdb -batch -nx -p PID -ex 'set pagination off' -ex 'thread apply all bt'
     eu-stack -p PID
 
-and records each command's wall time, peak RSS (os.wait4's ru_maxrss), the
+and records each command's wall time, peak RSS (GNU time's %M), the
 stall the fixture's 1 ms ticker saw while it ran, lwpscope's own
 stoppedMicroseconds, and whether the fixture was left stopped or traced.
 It writes a Markdown report. Run it through scripts/bench, which builds the
@@ -145,13 +145,44 @@ class Run:
 current_child: subprocess.Popen | None = None
 
 
+# A process's peak RSS (ru_maxrss) carries over the address space it replaced
+# at exec: a tool started straight from this script would report this
+# script's own peak (which grows with the outputs it parses) whenever that is
+# larger. GNU time forks the tool from its own small process and reports the
+# tool's peak alone.
+GNU_TIME = "/usr/bin/time"
+
+
 def timed(argv: list[str], out_path: str, timeout: float) -> tuple[float, int, int]:
     """Run argv with stdout to out_path: (wall seconds, peak RSS KiB, status)."""
+    fd, rss_path = tempfile.mkstemp(prefix="bench-rss-")
+    os.close(fd)
+    wrapped = [GNU_TIME, "-f", "%M", "-o", rss_path, *argv] if os.access(GNU_TIME, os.X_OK) else argv
+    try:
+        wall, rss, code = timed_directly(wrapped, out_path, timeout)
+        if wrapped is not argv:
+            text = Path(rss_path).read_text().strip().splitlines()
+            rss = int(text[-1]) if text and text[-1].isdigit() else rss
+        return wall, rss, code
+    finally:
+        os.unlink(rss_path)
+
+
+def kill_group(pid: int) -> None:
+    try:
+        os.killpg(pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+
+
+def timed_directly(argv: list[str], out_path: str, timeout: float) -> tuple[float, int, int]:
     global current_child
     with open(out_path, "wb") as out:
         start = time.perf_counter()
-        current_child = subprocess.Popen(argv, stdout=out, stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL)
-        timer = threading.Timer(timeout, current_child.kill)
+        # Its own process group, so a timeout kills the tool and not only GNU time.
+        current_child = subprocess.Popen(
+            argv, stdout=out, stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL, start_new_session=True)
+        timer = threading.Timer(timeout, kill_group, (current_child.pid,))
         timer.daemon = True
         timer.start()
         # wait4, not Popen.wait: it also returns the child's rusage.
@@ -427,7 +458,7 @@ def report(sizes: dict[int, SizeResult], args, elapsed: float) -> str:
         "",
         "Output goes to a file (read afterwards to count threads that reach `bench_level1`), "
         "`DEBUGINFOD_URLS` is unset. Wall time is from spawn to exit; peak RSS is the tool's "
-        "`ru_maxrss` from `wait4`; the ticker stall is the fixture's largest 1 ms-tick lateness between a reset "
+        "own, from GNU time (`%M`: the tool runs as its child, so the benchmark script's own memory does not count); the ticker stall is the fixture's largest 1 ms-tick lateness between a reset "
         "just before the command and three ticks after it exits; `stoppedMicroseconds` is lwpscope's own "
         "measure (all-stop: how long the process was stopped; per-thread: the longest any one thread was). "
         "Ratios are median over median.",
@@ -517,7 +548,7 @@ def main() -> int:
         return 130
     finally:
         if current_child is not None and current_child.poll() is None:
-            current_child.kill()
+            kill_group(current_child.pid)
 
     Path(args.output).write_text(report(sizes, args, time.monotonic() - started))
     print(f"bench: wrote {args.output}", file=sys.stderr)

@@ -23,7 +23,8 @@ public enum ELFError: Error, CustomStringConvertible, Sendable, Equatable {
     /// A section uses a compression scheme we cannot decode (e.g. zstd = 2).
     case compressedSectionUnsupported(section: String, compressionType: UInt32)
     /// zlib rejected a compressed section's payload.
-    case decompressionFailed(section: String, zlibStatus: Int32)
+    /// The zlib stream would not inflate; `status` is libdeflate's result (1 bad data, 2 short, 3 too long).
+    case decompressionFailed(section: String, status: Int32)
     /// A system call failed; `errno` is the C errno.
     case io(path: String, operation: String, errno: Int32)
     /// The file exists but has no bytes.
@@ -54,7 +55,7 @@ public enum ELFError: Error, CustomStringConvertible, Sendable, Equatable {
         case .compressedSectionUnsupported(let section, let type):
             return "section \(section) uses unsupported compression type \(type)"
         case .decompressionFailed(let section, let status):
-            return "section \(section): zlib decompression failed (status \(status))"
+            return "section \(section): corrupt zlib data (libdeflate result \(status))"
         case .io(let path, let operation, let errno):
             return "\(operation) \(path): \(String(cString: strerror(errno)))"
         case .emptyFile(let path):

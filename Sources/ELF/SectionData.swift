@@ -1,4 +1,4 @@
-import CZlib
+import CDeflate
 
 extension ELFFile {
     /// The bytes of `section`, bounds-checked against the file.
@@ -75,16 +75,21 @@ extension ELFFile {
             throw .malformed(offset: fileOffset, what: "compressed section \(section.name) claims \(size) bytes from \(payload.count)")
         }
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: max(count, 1), alignment: 16)
-        var produced = uLongf(count)
-        let status = uncompress(buffer.baseAddress!.assumingMemoryBound(to: Bytef.self), &produced,
-                                payload.baseAddress?.assumingMemoryBound(to: Bytef.self) ?? UnsafePointer(bitPattern: 1)!,
-                                uLong(payload.count))
-        guard status == Z_OK, produced == uLongf(count) else {
+        guard let decompressor = libdeflate_alloc_decompressor() else {
             buffer.deallocate()
-            if status == Z_OK {
+            throw .decompressionFailed(section: section.name, status: -1)
+        }
+        defer { libdeflate_free_decompressor(decompressor) }
+        var produced = 0
+        let status = libdeflate_zlib_decompress(
+            decompressor, payload.baseAddress ?? UnsafeRawPointer(bitPattern: 1)!, payload.count,
+            buffer.baseAddress!, count, &produced)
+        guard status == LIBDEFLATE_SUCCESS, produced == count else {
+            buffer.deallocate()
+            if status == LIBDEFLATE_SUCCESS {
                 throw .malformed(offset: fileOffset, what: "compressed section \(section.name) inflated to \(produced) bytes, header says \(count)")
             }
-            throw .decompressionFailed(section: section.name, zlibStatus: status)
+            throw .decompressionFailed(section: section.name, status: Int32(status.rawValue))
         }
         return MappedFile(adopting: buffer, count: count)
     }

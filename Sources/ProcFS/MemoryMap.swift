@@ -61,33 +61,62 @@ public enum MemoryMapParser {
         }
     }
 
+    /// Works on UTF-8 bytes: a process with thousands of threads has
+    /// thousands of lines, and Character-wise splitting cost milliseconds.
     public static func parse(_ text: String) -> [MemoryMapping] {
-        text.split(separator: "\n").compactMap(parseLine)
+        var text = text
+        return text.withUTF8 { bytes in
+            var result: [MemoryMapping] = []
+            var lineStart = 0
+            while lineStart < bytes.count {
+                var lineEnd = lineStart
+                while lineEnd < bytes.count, bytes[lineEnd] != 0x0A { lineEnd += 1 }
+                if let mapping = parseLine(UnsafeBufferPointer(rebasing: bytes[lineStart..<lineEnd])) {
+                    result.append(mapping)
+                }
+                lineStart = lineEnd + 1
+            }
+            return result
+        }
     }
 
-    static func parseLine(_ line: Substring) -> MemoryMapping? {
-        // address perms offset dev inode [path]; the path may contain spaces.
-        var rest = line[...]
-        func nextWord() -> Substring? {
-            while rest.first == " " { rest.removeFirst() }
-            guard !rest.isEmpty else { return nil }
-            let end = rest.firstIndex(of: " ") ?? rest.endIndex
-            defer { rest = rest[end...] }
-            return rest[..<end]
+    /// `start-end perms offset dev inode [path]`; the path may contain spaces.
+    static func parseLine(_ line: UnsafeBufferPointer<UInt8>) -> MemoryMapping? {
+        var index = 0
+        func skipSpaces() { while index < line.count, line[index] == 0x20 { index += 1 } }
+        /// The next space-delimited word, as a range of `line`.
+        func nextWord() -> Range<Int>? {
+            skipSpaces()
+            guard index < line.count else { return nil }
+            let start = index
+            while index < line.count, line[index] != 0x20 { index += 1 }
+            return start..<index
+        }
+        func number(_ range: Range<Int>, radix: UInt64) -> UInt64? {
+            guard !range.isEmpty else { return nil }
+            var value: UInt64 = 0
+            for position in range {
+                guard let digit = hexDigit(line[position]), digit < radix else { return nil }
+                let (shifted, overflow) = value.multipliedReportingOverflow(by: radix)
+                guard !overflow else { return nil }
+                value = shifted + digit
+            }
+            return value
         }
         guard let range = nextWord(), let perms = nextWord(), let offset = nextWord(),
               let device = nextWord(), let inode = nextWord(),
-              let dash = range.firstIndex(of: "-"),
-              let start = UInt64(range[..<dash], radix: 16),
-              let end = UInt64(range[range.index(after: dash)...], radix: 16),
-              let fileOffset = UInt64(offset, radix: 16), let inodeNumber = UInt64(inode),
+              let dash = range.first(where: { line[$0] == 0x2D }),
+              let start = number(range.lowerBound..<dash, radix: 16),
+              let end = number((dash + 1)..<range.upperBound, radix: 16),
+              let fileOffset = number(offset, radix: 16), let inodeNumber = number(inode, radix: 10),
               perms.count >= 4
         else { return nil }
-        while rest.first == " " { rest.removeFirst() }
-        let p = Array(perms)
+        skipSpaces()
+        let p = perms.lowerBound
+        func text(_ range: Range<Int>) -> String { String(decoding: UnsafeBufferPointer(rebasing: line[range]), as: UTF8.self) }
         return MemoryMapping(
-            start: start, end: end, isReadable: p[0] == "r", isWritable: p[1] == "w",
-            isExecutable: p[2] == "x", isPrivate: p[3] == "p", fileOffset: fileOffset,
-            device: String(device), inode: inodeNumber, path: String(rest))
+            start: start, end: end, isReadable: line[p] == UInt8(ascii: "r"), isWritable: line[p + 1] == UInt8(ascii: "w"),
+            isExecutable: line[p + 2] == UInt8(ascii: "x"), isPrivate: line[p + 3] == UInt8(ascii: "p"),
+            fileOffset: fileOffset, device: text(device), inode: inodeNumber, path: text(index..<line.count))
     }
 }
