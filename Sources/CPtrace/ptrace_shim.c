@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <pthread.h>
+#include <sched.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/ptrace.h>
@@ -84,6 +85,12 @@ ssize_t lwp_write_memory(pid_t pid, uint64_t address, const void *buffer, size_t
     struct iovec local = {(void *)buffer, length};
     struct iovec remote = {(void *)address, length};
     return lwp_process_vm_writev(pid, &local, 1, &remote, 1);
+}
+
+int lwp_set_realtime(int on) {
+    struct sched_param param = {.sched_priority = on ? 1 : 0};
+    int rc = pthread_setschedparam(pthread_self(), on ? SCHED_FIFO : SCHED_OTHER, &param);
+    return -rc;
 }
 
 void lwp_prepare_engine_thread(const char *name) {

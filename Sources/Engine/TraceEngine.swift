@@ -59,18 +59,36 @@ public actor TraceEngine {
         // Read before the stop, so the stop stays short; thread stacks do not move.
         let mappings = stackBytes > 0 ? (procfs.mappedRanges(pid) ?? []) : []
         let start = MonotonicClock.microseconds()
-        let stragglers = Set(session.stopAll(pid))
+        // Each thread's registers and stack are read as soon as it stops,
+        // while the others are still on their way: they stay valid until it
+        // is resumed, after every thread has stopped.
         var registers: [Int32: ThreadRegisters] = [:]
-        for tid in session.tids(of: pid) where !stragglers.contains(tid) {
-            if let regs = session.registers(of: tid) { registers[tid] = regs }
+        var stacks: [Int32: StackCopy] = [:]
+        var toCopy: [(tid: Int32, sp: UInt64, threadPointer: UInt64)] = []
+        func copyStacks() {
+            stacks.merge(StackCopier.copy(pid: pid, stackPointers: toCopy, size: stackBytes, mappings: mappings)) { a, _ in a }
+            toCopy.removeAll(keepingCapacity: true)
         }
+        func read(_ tid: Int32) {
+            guard registers[tid] == nil, let regs = session.registers(of: tid) else { return }
+            registers[tid] = regs
+            toCopy.append((tid, regs.sp, regs.threadPointer))
+            if toCopy.count >= 128 { copyStacks() }
+        }
+        let stragglers = Set(session.stopAll(pid, onStop: read))
+        // Everything stopped: read the rest, copy and let go without being
+        // preempted by the threads each resume wakes.
+        let raised = RealtimePriority.raise()
+        let current = Set(session.tids(of: pid))
+        registers = registers.filter { current.contains($0.key) }
+        for tid in current.sorted() where !stragglers.contains(tid) { read(tid) }
         let registersRead = MonotonicClock.microseconds()
-        let stacks = StackCopier.copy(
-            pid: pid, stackPointers: registers.map { ($0.key, $0.value.sp, $0.value.threadPointer) }, size: stackBytes,
-            mappings: mappings)
+        copyStacks()
+        stacks = stacks.filter { current.contains($0.key) }
         let stacksCopied = MonotonicClock.microseconds()
         let groupStopped = Set(session.tids(of: pid).filter { session.tracees[$0]?.isGroupStopped == true })
         if detachAfter { session.detachStopped(pid) } else { session.resumeAll(pid) }
+        RealtimePriority.lower(raised)
         let stopped = MonotonicClock.microseconds() - start
         EngineLog.write("snapshot \(pid): stop+registers \(registersRead - start) µs, stacks \(stacksCopied - registersRead) µs, resume \(stopped - (stacksCopied - start)) µs")
         updateIdlePolling()

@@ -103,23 +103,11 @@ final class TraceSession: @unchecked Sendable {
 
     /// Interrupts every thread of `pid` and waits until each is in a ptrace-stop
     /// or the deadline passes. Returns the threads that did not stop.
-    func stopAll(_ pid: Int32) -> [Int32] {
+    /// - onStop: called for each thread as its stop is collected, so work on
+    ///   it (reading its registers) fills the wait for the others.
+    func stopAll(_ pid: Int32, onStop: (Int32) -> Void = { _ in }) -> [Int32] {
         let started = MonotonicClock.microseconds()
-        for tid in tids(of: pid) {
-            tracees[tid]?.keepStopped = true
-            guard let tracee = tracees[tid] else { continue }
-            // A group-stopped (listening) thread must be interrupted too: only a
-            // fresh trap makes its registers readable.
-            if !tracee.isStopped || tracee.isGroupStopped {
-                tracees[tid]?.isStopped = false
-                do {
-                    try Ptrace.interrupt(tid)
-                } catch {
-                    // ESRCH: it is exiting; its exit status will arrive.
-                    if !threadIsAlive(pid, tid) { tracees[tid] = nil }
-                }
-            }
-        }
+        RealtimePriority.during { interruptAll(pid) }
         let interruptsSent = MonotonicClock.microseconds()
         let deadline = interruptsSent + stopDeadlineMicroseconds
         defer { EngineLog.write("stopAll \(pid): interrupts sent in \(interruptsSent - started) µs, waited \(MonotonicClock.microseconds() - interruptsSent) µs for stops") }
@@ -141,6 +129,7 @@ final class TraceSession: @unchecked Sendable {
             }
             if collectOneEvent(of: tid) {
                 idleRounds = 0
+                if tracees[tid]?.isStopped == true { onStop(tid) }
                 // Clones and forks seen on the way join the wait; an exec or
                 // the leader's exit removed threads without their own events.
                 waiting += newTracees.filter { tracees[$0]?.processID == pid && tracees[$0]?.isStopped == false }
@@ -166,6 +155,25 @@ final class TraceSession: @unchecked Sendable {
             if threadIsAlive(pid, tid) { return true }
             tracees[tid] = nil
             return false
+        }
+    }
+
+    /// PTRACE_INTERRUPT to every thread of `pid` not already in a fresh stop.
+    private func interruptAll(_ pid: Int32) {
+        for tid in tids(of: pid) {
+            tracees[tid]?.keepStopped = true
+            guard let tracee = tracees[tid] else { continue }
+            // A group-stopped (listening) thread must be interrupted too: only a
+            // fresh trap makes its registers readable.
+            if !tracee.isStopped || tracee.isGroupStopped {
+                tracees[tid]?.isStopped = false
+                do {
+                    try Ptrace.interrupt(tid)
+                } catch {
+                    // ESRCH: it is exiting; its exit status will arrive.
+                    if !threadIsAlive(pid, tid) { tracees[tid] = nil }
+                }
+            }
         }
     }
 

@@ -76,6 +76,10 @@ pid_t lwp_gettid(void);
 // short sleeps while tracees stop stay short.
 void lwp_prepare_engine_thread(const char *name);
 
+// Runs the calling thread under SCHED_FIFO (on != 0) or back under
+// SCHED_OTHER. Returns 0, or -errno (EPERM without CAP_SYS_NICE).
+int lwp_set_realtime(int on);
+
 // process_vm_readv/writev for many regions in one call. Returns bytes moved or -errno.
 // Stops at the first region that cannot be read, as the syscall does.
 ssize_t lwp_process_vm_readv(pid_t pid, const struct iovec *local, unsigned long local_count,
