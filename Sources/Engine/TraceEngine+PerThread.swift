@@ -28,7 +28,9 @@ extension TraceEngine {
                 syscall: info.syscall, registers: nil, stack: nil, unavailableReason: nil)
             if session.stopOne(tid) {
                 // Stopped from the moment we saw it stop: the wait before that
-                // is the thread still running its way to the trap.
+                // is the thread still running its way to the trap. Real-time
+                // until it runs again, so nothing preempts us in between.
+                let raised = RealtimePriority.raise()
                 let start = MonotonicClock.microseconds()
                 thread.registers = session.registers(of: tid)
                 if let registers = thread.registers {
@@ -38,6 +40,7 @@ extension TraceEngine {
                 }
                 if detachAfter { session.detachOne(tid) } else { session.resumeOne(tid) }
                 longestStop = max(longestStop, MonotonicClock.microseconds() - start)
+                RealtimePriority.lower(raised)
             } else {
                 if detachAfter { session.detachOne(tid) } else { session.resumeOne(tid) }
                 thread.unavailableReason = session.tracees[tid] == nil

@@ -47,15 +47,24 @@ struct DumpCommand: AsyncParsableCommand {
 
     func run() async throws {
         let backtracer = Backtracer(maxDepth: maxDepth)
-        // Modules are read while the engine attaches and stops the threads.
+        // Modules are read (their DWARF inflated, their symbols sorted) while
+        // the engine attaches, and finished before it stops anything: that
+        // work maps and unmaps memory, and the engine must not wait on the
+        // memory-map lock with threads stopped.
         let modulesReady = DispatchGroup()
         DispatchQueue.global().async(group: modulesReady) { [pid] in backtracer.prepareModules(of: pid) }
-        let snapshot: ProcessSnapshot
-        switch await EngineCall.oneSnapshot(pid, stackBytes: stackBytes, eachThread: mode == .perThread) {
-        case .success(let taken): snapshot = taken
-        case .failure(let error): throw fail(error)
+        let waitForModules = {
+            await withCheckedContinuation { done in modulesReady.notify(queue: .global()) { done.resume() } }
         }
-        await withCheckedContinuation { done in modulesReady.notify(queue: .global()) { done.resume() } }
+        let snapshot: ProcessSnapshot
+        switch await EngineCall.oneSnapshot(
+            pid, stackBytes: stackBytes, eachThread: mode == .perThread, beforeStopping: waitForModules)
+        {
+        case .success(let taken): snapshot = taken
+        case .failure(let error):
+            await waitForModules()
+            throw fail(error)
+        }
         // Given up: each thread's stack copy goes as soon as it is unwound.
         let backtraces = backtracer.backtraces(of: consume snapshot)
         switch (json, group) {

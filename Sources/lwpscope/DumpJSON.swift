@@ -73,7 +73,7 @@ enum DumpJSON {
             json.field("line", frame.line)
             json.field("module", frame.module)
             json.field("offset", frame.offset)
-            json.field("pc", hex(frame.pc))
+            json.field("pc", hex: frame.pc)
             json.endObject()
         }
         json.endArray()

@@ -24,9 +24,10 @@ enum EngineCall {
     }
 
     /// Attach, one snapshot, detach: what the one-shot commands do.
-    static func oneSnapshot(_ pid: Int32, stackBytes: Int = 0, eachThread: Bool = false) async
-        -> Result<ProcessSnapshot, EngineError>
-    {
+    /// - beforeStopping: awaited once attached, before any thread is stopped.
+    static func oneSnapshot(
+        _ pid: Int32, stackBytes: Int = 0, eachThread: Bool = false, beforeStopping: () async -> Void = {}
+    ) async -> Result<ProcessSnapshot, EngineError> {
         let engine = TraceEngine()
         // Ctrl-C, SIGTERM, SIGHUP (a closed terminal) and SIGQUIT detach first.
         let shutdown = ShutdownOnSignals { await engine.close() }
@@ -34,6 +35,7 @@ enum EngineCall {
         let result: Result<ProcessSnapshot, EngineError>
         switch await attach(pid, engine: engine) {
         case .success(let processID):
+            await beforeStopping()
             result = await snapshot(
                 processID, engine: engine, stackBytes: stackBytes, eachThread: eachThread, detachAfter: true,
                 details: [])

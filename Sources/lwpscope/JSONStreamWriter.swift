@@ -19,11 +19,13 @@ struct JSONStreamWriter {
     mutating func endArray() { close("]") }
 
     mutating func field(_ key: String, _ value: String?) { item(key) { $0.string(value) } }
-    mutating func field(_ key: String, _ value: Int) { item(key) { $0.raw(String(value)) } }
-    mutating func field(_ key: String, _ value: UInt64) { item(key) { $0.raw(String(value)) } }
-    mutating func field(_ key: String, _ value: Int32) { item(key) { $0.raw(String(value)) } }
-    mutating func field(_ key: String, _ value: Int?) { item(key) { $0.raw(value.map { String($0) } ?? "null") } }
+    mutating func field(_ key: String, _ value: Int) { item(key) { $0.decimal(value) } }
+    mutating func field(_ key: String, _ value: UInt64) { item(key) { $0.decimal(value) } }
+    mutating func field(_ key: String, _ value: Int32) { item(key) { $0.decimal(Int(value)) } }
+    mutating func field(_ key: String, _ value: Int?) { item(key) { if let value { $0.decimal(value) } else { $0.raw("null") } } }
     mutating func field(_ key: String, _ value: Bool) { item(key) { $0.raw(value ? "true" : "false") } }
+    /// `"0x…"`, lowercase hex, as `hex(_:)` spells addresses.
+    mutating func field(_ key: String, hex value: UInt64) { item(key) { $0.hexString(value) } }
 
     /// Everything written so far, then a newline.
     mutating func finish() {
@@ -66,6 +68,34 @@ struct JSONStreamWriter {
     }
 
     private mutating func raw(_ text: String) { buffer.append(contentsOf: text.utf8) }
+
+    // Numbers go straight into the buffer: a dump of thousands of threads
+    // writes hundreds of thousands, and a String for each was a tenth of its time.
+    private mutating func decimal<T: BinaryInteger>(_ value: T) {
+        if value < 0 { buffer.append(UInt8(ascii: "-")) }
+        digits(value.magnitude, radix: 10)
+    }
+
+    private mutating func hexString(_ value: UInt64) {
+        buffer.append(contentsOf: [UInt8(ascii: "\""), UInt8(ascii: "0"), UInt8(ascii: "x")])
+        digits(value, radix: 16)
+        buffer.append(UInt8(ascii: "\""))
+    }
+
+    private mutating func digits<T: BinaryInteger>(_ value: T, radix: T) {
+        var scratch: (UInt64, UInt64, UInt64) = (0, 0, 0)  // 24 bytes: enough for 2^64 in decimal
+        withUnsafeMutableBytes(of: &scratch) { room in
+            var end = room.count
+            var rest = value
+            repeat {
+                let digit = UInt8(truncatingIfNeeded: rest % radix)
+                rest /= radix
+                end -= 1
+                room[end] = digit < 10 ? UInt8(ascii: "0") + digit : UInt8(ascii: "a") + digit - 10
+            } while rest != 0
+            buffer.append(contentsOf: UnsafeRawBufferPointer(rebasing: room[end...]))
+        }
+    }
 
     private mutating func string(_ value: String?) {
         guard var value else { return raw("null") }
