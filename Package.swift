@@ -22,6 +22,11 @@ let backtraceFixtureNames = ["fixture-cxx", "fixture-swift"]
 // Source lines, inline frames and stack groups, compared with gdb.
 let sourceFixtureNames = ["fixture-lines"]
 
+// The modules a backtrace runs through are optimized in debug builds too:
+// tests run lwpscope hundreds of times, and unoptimized they spent seconds
+// per run sorting a libc's symbols and reading its DWARF.
+let optimizedInDebug: [SwiftSetting] = [.unsafeFlags(["-O"], .when(configuration: .debug))]
+
 let package = Package(
     name: "lwpscope",
     products: [
@@ -45,20 +50,20 @@ let package = Package(
         // libdeflate, for inflating compressed debug sections fast.
         .systemLibrary(name: "CDeflate", path: "Sources/CDeflate"),
         // ELF files: headers, sections, symbols, build-id, debug-file lookup.
-        .target(name: "ELF", dependencies: ["CZlib", "CDeflate"]),
+        .target(name: "ELF", dependencies: ["CZlib", "CDeflate"], swiftSettings: optimizedInDebug),
         // Symbol names: C++ (Itanium), Swift and Rust (legacy and v0).
         .target(name: "CDemangle", linkerSettings: [.linkedLibrary("stdc++"), .linkedLibrary("dl")]),
         .target(name: "Demangle", dependencies: ["CDemangle"]),
         // CFI and frame-pointer unwinding and symbolization.
-        .target(name: "Unwind", dependencies: ["ELF", "Demangle"]),
+        .target(name: "Unwind", dependencies: ["ELF", "Demangle"], swiftSettings: optimizedInDebug),
         // DWARF line tables and inline scopes: source file, line and inlined calls for an address.
-        .target(name: "DWARF", dependencies: ["ELF"]),
+        .target(name: "DWARF", dependencies: ["ELF"], swiftSettings: optimizedInDebug),
         // The ptrace engine: one actor on one dedicated OS thread.
         .target(name: "Engine", dependencies: ["CPtrace", "ProcFS"]),
         // Snapshots into symbolized backtraces: modules of a process, CFI, names.
-        .target(name: "Backtraces", dependencies: ["Engine", "ProcFS", "ELF", "DWARF", "Unwind", "Demangle"]),
+        .target(name: "Backtraces", dependencies: ["Engine", "ProcFS", "ELF", "DWARF", "Unwind", "Demangle"], swiftSettings: optimizedInDebug),
         // Hold flags (`while (hold);`) and the code that spins on them.
-        .target(name: "Holds", dependencies: ["Backtraces", "ELF", "ProcFS"]),
+        .target(name: "Holds", dependencies: ["Backtraces", "ELF", "ProcFS"], swiftSettings: optimizedInDebug),
         // The screen model: state, keys, panes, rendering into a cell grid; no curses.
         .target(name: "Inspector"),
         // The ncurses driver: draws cell grids, reads keys and mouse.
