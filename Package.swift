@@ -22,9 +22,11 @@ let backtraceFixtureNames = ["fixture-cxx", "fixture-swift"]
 // Source lines, inline frames and stack groups, compared with gdb.
 let sourceFixtureNames = ["fixture-lines"]
 
-// The modules a backtrace runs through are optimized in debug builds too:
-// tests run lwpscope hundreds of times, and unoptimized they spent seconds
-// per run sorting a libc's symbols and reading its DWARF.
+// The modules a backtrace and a screen refresh run through are optimized in
+// debug builds too: tests run lwpscope hundreds of times, and unoptimized
+// they spent seconds per run sorting a libc's symbols and reading its DWARF;
+// `swift run lwpscope` should refresh a thousand threads as cheaply as a
+// release build. The command line and the tests stay debuggable.
 let optimizedInDebug: [SwiftSetting] = [.unsafeFlags(["-O"], .when(configuration: .debug))]
 
 let package = Package(
@@ -44,7 +46,7 @@ let package = Package(
         // C shims for ncursesw's macros and globals.
         .target(name: "CCurses", linkerSettings: [.linkedLibrary("ncursesw"), .linkedLibrary("tinfo")]),
         // /proc readers: pure parsers over text plus thin file readers.
-        .target(name: "ProcFS"),
+        .target(name: "ProcFS", swiftSettings: optimizedInDebug),
         // zlib, for the compressed sections of debug files.
         .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
         // libdeflate, for inflating compressed debug sections fast.
@@ -59,15 +61,15 @@ let package = Package(
         // DWARF line tables and inline scopes: source file, line and inlined calls for an address.
         .target(name: "DWARF", dependencies: ["ELF"], swiftSettings: optimizedInDebug),
         // The ptrace engine: one actor on one dedicated OS thread.
-        .target(name: "Engine", dependencies: ["CPtrace", "ProcFS"]),
+        .target(name: "Engine", dependencies: ["CPtrace", "ProcFS"], swiftSettings: optimizedInDebug),
         // Snapshots into symbolized backtraces: modules of a process, CFI, names.
         .target(name: "Backtraces", dependencies: ["Engine", "ProcFS", "ELF", "DWARF", "Unwind", "Demangle"], swiftSettings: optimizedInDebug),
         // Hold flags (`while (hold);`) and the code that spins on them.
         .target(name: "Holds", dependencies: ["Backtraces", "ELF", "ProcFS"], swiftSettings: optimizedInDebug),
         // The screen model: state, keys, panes, rendering into a cell grid; no curses.
-        .target(name: "Inspector"),
+        .target(name: "Inspector", swiftSettings: optimizedInDebug),
         // The ncurses driver: draws cell grids, reads keys and mouse.
-        .target(name: "Terminal", dependencies: ["CCurses", "Inspector"]),
+        .target(name: "Terminal", dependencies: ["CCurses", "Inspector"], swiftSettings: optimizedInDebug),
         .executableTarget(
             name: "lwpscope",
             dependencies: [

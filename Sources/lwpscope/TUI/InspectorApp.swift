@@ -35,6 +35,12 @@ final class InspectorApp: @unchecked Sendable {
     private var holdingNew = false
     /// Threads shown by stack group: every refresh unwinds every thread in full.
     private var grouping = false
+    /// The system's process tree, for pane 1: reading every process's /proc
+    /// files was a third of a refresh, and the tree rarely changes. Read again
+    /// after `treeLifetime` seconds, or at once when a traced process forks,
+    /// execs or exits.
+    private var processTreeCache: (readAt: Double, tree: ProcessTree)?
+    private static let treeLifetime = 5.0
     private var nextRefresh: Double = 0
     private var stall: Int?
     private var cpu = CPUUsage()
@@ -87,6 +93,7 @@ final class InspectorApp: @unchecked Sendable {
         attached = pid
         current = pid
         holdingNew = false
+        processTreeCache = nil
         state.showMain(status(pid))
         state.clearBacktraces()
         nextRefresh = 0
@@ -203,7 +210,11 @@ final class InspectorApp: @unchecked Sendable {
         guard let root = attached else { return [] }
         let traced = blocking { [engine] in await engine.tracedProcesses() }
         let tracedPIDs = Set(traced.map(\.pid))
-        let tree = ProcessTree(procfs.processListing())
+        let now = Self.now()
+        if processTreeCache == nil || now - processTreeCache!.readAt > Self.treeLifetime {
+            processTreeCache = (now, ProcessTree(procfs.processListing()))
+        }
+        let tree = processTreeCache!.tree
         var rows: [ProcessTreeRow] = []
         let ancestors = Array(tree.ancestors(of: root).reversed())
         for (depth, pid) in ancestors.enumerated() {
@@ -228,9 +239,13 @@ final class InspectorApp: @unchecked Sendable {
             switch event {
             case .processExited(let pid, let status):
                 exited[pid] = status.description
+                processTreeCache = nil
                 if pid == attached { targetGone(pid, "pid \(pid) \(status)") }
                 else if pid == current { current = attached; nextRefresh = 0 }
-            case .processForked, .threadCreated, .processExecuted:
+            case .processForked, .processExecuted:
+                processTreeCache = nil
+                nextRefresh = min(nextRefresh, Self.now() + 0.1)
+            case .threadCreated:
                 nextRefresh = min(nextRefresh, Self.now() + 0.1)
             case .threadExited:
                 break
