@@ -179,9 +179,11 @@ def timed_directly(argv: list[str], out_path: str, timeout: float) -> tuple[floa
     global current_child
     with open(out_path, "wb") as out:
         start = time.perf_counter()
-        # Its own process group, so a timeout kills the tool and not only GNU time.
+        # Its own process group, so a timeout kills the tool and not only GNU
+        # time; not its own session, which would also give it its own
+        # scheduler autogroup and change how it shares the CPUs with the target.
         current_child = subprocess.Popen(
-            argv, stdout=out, stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL, start_new_session=True)
+            argv, stdout=out, stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL, process_group=0)
         timer = threading.Timer(timeout, kill_group, (current_child.pid,))
         timer.daemon = True
         timer.start()

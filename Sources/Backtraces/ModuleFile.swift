@@ -14,12 +14,12 @@ public final class ModuleFile: @unchecked Sendable {
     public let debugFile: ELFFile?
     public let unwindTable: UnwindTable?
     private let symbolTables: [SymbolTable]
-    /// DWARF, parsed on first use (most modules in a backtrace never need it).
-    private let debugInfoCache = Mutex<DebugInfo??>(nil)
-    /// What `frames(at:)` found, by link-time address: a thousand threads
-    /// parked in one place ask for the same few addresses.
-    private let resolvedCache = Mutex<[UInt64: [ResolvedFrame]]>([:])
-    private static let resolvedCacheLimit = 1 << 16
+    /// DWARF, read on first use (ModuleFile+Source.swift).
+    let debugInfoCache = Mutex<DebugInfo??>(nil)
+    /// What `resolvedFrames(at:)` found, by link-time address: a thousand
+    /// threads parked in one place ask for the same few addresses.
+    let resolvedCache = Mutex<[UInt64: [ResolvedFrame]]>([:])
+    static let resolvedCacheLimit = 1 << 16
 
     init(path: String, elf: ELFFile, debugFile: ELFFile?) {
         self.path = path
@@ -40,81 +40,6 @@ public final class ModuleFile: @unchecked Sendable {
             if let symbol = table.symbol(containing: linkAddress) { return symbol }
         }
         return nil
-    }
-
-    /// Source lines and inlined calls from the debug file, or from the binary
-    /// itself when it carries its DWARF; nil without either.
-    public var debugInfo: DebugInfo? {
-        if let cached = debugInfoCache.withLock({ $0 }) { return cached }
-        // Parsed outside the lock; DebugInfo's own parsing is lazy, so this is cheap.
-        let info = debugFile.flatMap(DebugInfo.init(elf:)) ?? DebugInfo(elf: elf)
-        return debugInfoCache.withLock { cache in
-            if let cached = cache { return cached }
-            cache = .some(info)
-            return info
-        }
-    }
-
-    /// The frames at a link-time address, innermost first: functions inlined
-    /// there (from DWARF), then the function whose symbol contains it, each
-    /// with its source line where the debug information has one. Empty when
-    /// nothing names the address.
-    func resolvedFrames(at linkAddress: UInt64) -> [ResolvedFrame] {
-        if let cached = resolvedCache.withLock({ $0[linkAddress] }) { return cached }
-        let resolved = resolve(linkAddress)
-        resolvedCache.withLock { cache in
-            if cache.count >= Self.resolvedCacheLimit { cache.removeAll(keepingCapacity: true) }
-            cache[linkAddress] = resolved
-        }
-        return resolved
-    }
-
-    private func resolve(_ linkAddress: UInt64) -> [ResolvedFrame] {
-        let symbol = symbol(containing: linkAddress)
-        let source = debugInfo?.frames(at: linkAddress) ?? []
-        var frames: [ResolvedFrame] = []
-        // gdb's order: the innermost inlined function first; the function
-        // that owns the code (named by its symbol) last.
-        for inlined in source.dropLast() where inlined.isInline {
-            frames.append(ResolvedFrame(
-                function: inlined.function.map(displayName), rawFunction: inlined.function,
-                symbolStart: symbol?.value, location: inlined.location.map(Self.tidied), isInline: true))
-        }
-        let outer = source.last
-        if let symbol {
-            frames.append(ResolvedFrame(
-                function: displayName(symbol.name), rawFunction: symbol.name, symbolStart: symbol.value,
-                location: outer?.location.map(Self.tidied), isInline: false))
-        } else if let outer {
-            // DWARF knows a function the symbol tables do not (a stripped binary with a debug file of DWARF only).
-            frames.append(ResolvedFrame(
-                function: outer.function.map(displayName), rawFunction: outer.function, symbolStart: nil,
-                location: outer.location.map(Self.tidied), isInline: outer.isInline))
-        }
-        return frames
-    }
-
-    /// Line tables join directories as they were written:
-    /// `./time/../sysdeps/x.c`, `/src/app/../Shared/y.c`. Shown without the
-    /// `.` and `dir/..` steps, as the file a user would open.
-    static func tidied(_ location: SourceLocation) -> SourceLocation {
-        SourceLocation(file: lexicallyNormalized(location.file), line: location.line)
-    }
-
-    static func lexicallyNormalized(_ path: String) -> String {
-        let absolute = path.hasPrefix("/")
-        var parts: [Substring] = []
-        for part in path.split(separator: "/") where part != "." {
-            if part == "..", let last = parts.last, last != ".." {
-                parts.removeLast()
-            } else if part == "..", absolute {
-                continue  // above the root is the root
-            } else {
-                parts.append(part)
-            }
-        }
-        let joined = parts.joined(separator: "/")
-        return absolute ? "/" + joined : (joined.isEmpty ? "." : joined)
     }
 
     /// Every name given to the function at a symbol's address (aliases), for
