@@ -9,12 +9,14 @@ extension TraceEngine {
     /// - detachAfter: let each thread go for good once read, so no thread is
     ///   ever stopped twice (a later detach would stop them all again).
     public func snapshotEachThread(
-        _ pid: Int32, stackBytes: Int = 0, detachAfter: Bool = false, details: ThreadDetails = .all
+        _ pid: Int32, stackBytes: Int = 0, detachAfter: Bool = false, details: ThreadDetails = .all,
+        beforeStopping: (@Sendable () -> Void)? = nil
     ) throws(EngineError) -> ProcessSnapshot {
         guard let process = session.processes[pid] else { throw notAttachedError(pid) }
         var threads: [ThreadSnapshot] = []
         var longestStop = 0
         let mappings = stackBytes > 0 ? (procfs.mappedRanges(pid) ?? []) : []
+        beforeStopping?()
         for (position, tid) in session.tids(of: pid).enumerated() {
             // Events of the threads left running (a signal caught) are looked
             // at now and then; each general look scans every tracee.

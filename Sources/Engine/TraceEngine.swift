@@ -50,14 +50,18 @@ public actor TraceEngine {
     ///   resuming it under trace: what one-shot commands want, and it saves
     ///   stopping everything a second time just to detach.
     /// - details: what to read from /proc per thread besides `stat`.
+    /// - beforeStopping: run on the engine thread once /proc is read, just
+    ///   before the first thread is stopped (to let other work finish first).
     public func snapshot(
-        _ pid: Int32, stackBytes: Int = 0, detachAfter: Bool = false, details: ThreadDetails = .all
+        _ pid: Int32, stackBytes: Int = 0, detachAfter: Bool = false, details: ThreadDetails = .all,
+        beforeStopping: (@Sendable () -> Void)? = nil
     ) throws(EngineError) -> ProcessSnapshot {
         guard let process = session.processes[pid] else { throw notAttachedError(pid) }
         let threadInfo = procfs.threads(pid, session.tids(of: pid), details: details)
         EngineLog.write("snapshot \(pid): /proc details read")
         // Read before the stop, so the stop stays short; thread stacks do not move.
         let mappings = stackBytes > 0 ? (procfs.mappedRanges(pid) ?? []) : []
+        beforeStopping?()
         let start = MonotonicClock.microseconds()
         // Each thread's registers and stack are read as soon as it stops,
         // while the others are still on their way: they stay valid until it

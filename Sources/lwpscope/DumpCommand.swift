@@ -48,9 +48,9 @@ struct DumpCommand: AsyncParsableCommand {
     func run() async throws {
         let backtracer = Backtracer(maxDepth: maxDepth)
         // Modules are read (their DWARF inflated, their symbols sorted) while
-        // the engine attaches, and finished before it stops anything: that
-        // work maps and unmaps memory, and the engine must not wait on the
-        // memory-map lock with threads stopped.
+        // the engine attaches and reads /proc, and finished before it stops
+        // anything: that work maps and unmaps memory, and the engine must not
+        // wait on the memory-map lock with threads stopped.
         let modulesReady = DispatchGroup()
         DispatchQueue.global().async(group: modulesReady) { [pid] in backtracer.prepareModules(of: pid) }
         let waitForModules = {
@@ -58,9 +58,11 @@ struct DumpCommand: AsyncParsableCommand {
         }
         let snapshot: ProcessSnapshot
         switch await EngineCall.oneSnapshot(
-            pid, stackBytes: stackBytes, eachThread: mode == .perThread, beforeStopping: waitForModules)
+            pid, stackBytes: stackBytes, eachThread: mode == .perThread, beforeStopping: { modulesReady.wait() })
         {
-        case .success(let taken): snapshot = taken
+        case .success(let taken):
+            snapshot = taken
+            await waitForModules()  // done already, unless the engine never got to stopping
         case .failure(let error):
             await waitForModules()
             throw fail(error)

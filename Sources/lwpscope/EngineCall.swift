@@ -11,22 +11,25 @@ enum EngineCall {
 
     static func snapshot(
         _ pid: Int32, engine: TraceEngine, stackBytes: Int = 0, eachThread: Bool = false, detachAfter: Bool = false,
-        details: ThreadDetails = .all
+        details: ThreadDetails = .all, beforeStopping: (@Sendable () -> Void)? = nil
     ) async -> Result<ProcessSnapshot, EngineError> {
         do {
             return .success(
                 eachThread
-                    ? try await engine.snapshotEachThread(pid, stackBytes: stackBytes, detachAfter: detachAfter, details: details)
-                    : try await engine.snapshot(pid, stackBytes: stackBytes, detachAfter: detachAfter, details: details))
+                    ? try await engine.snapshotEachThread(
+                        pid, stackBytes: stackBytes, detachAfter: detachAfter, details: details, beforeStopping: beforeStopping)
+                    : try await engine.snapshot(
+                        pid, stackBytes: stackBytes, detachAfter: detachAfter, details: details, beforeStopping: beforeStopping))
         } catch {
             return .failure(error)
         }
     }
 
     /// Attach, one snapshot, detach: what the one-shot commands do.
-    /// - beforeStopping: awaited once attached, before any thread is stopped.
+    /// - beforeStopping: run on the engine thread once attached and /proc is
+    ///   read, before any thread is stopped.
     static func oneSnapshot(
-        _ pid: Int32, stackBytes: Int = 0, eachThread: Bool = false, beforeStopping: () async -> Void = {}
+        _ pid: Int32, stackBytes: Int = 0, eachThread: Bool = false, beforeStopping: (@Sendable () -> Void)? = nil
     ) async -> Result<ProcessSnapshot, EngineError> {
         let engine = TraceEngine()
         // Ctrl-C, SIGTERM, SIGHUP (a closed terminal) and SIGQUIT detach first.
@@ -35,10 +38,9 @@ enum EngineCall {
         let result: Result<ProcessSnapshot, EngineError>
         switch await attach(pid, engine: engine) {
         case .success(let processID):
-            await beforeStopping()
             result = await snapshot(
                 processID, engine: engine, stackBytes: stackBytes, eachThread: eachThread, detachAfter: true,
-                details: [])
+                details: [], beforeStopping: beforeStopping)
         case .failure(let error):
             result = .failure(error)
         }
