@@ -13,19 +13,19 @@ struct JSONStreamWriter {
 
     init() { buffer.reserveCapacity(1 << 16) }
 
-    mutating func beginObject(key: String? = nil) { open(key, "{") }
+    mutating func beginObject(key: StaticString? = nil) { open(key, "{") }
     mutating func endObject() { close("}") }
-    mutating func beginArray(key: String? = nil) { open(key, "[") }
+    mutating func beginArray(key: StaticString? = nil) { open(key, "[") }
     mutating func endArray() { close("]") }
 
-    mutating func field(_ key: String, _ value: String?) { item(key) { $0.string(value) } }
-    mutating func field(_ key: String, _ value: Int) { item(key) { $0.decimal(value) } }
-    mutating func field(_ key: String, _ value: UInt64) { item(key) { $0.decimal(value) } }
-    mutating func field(_ key: String, _ value: Int32) { item(key) { $0.decimal(Int(value)) } }
-    mutating func field(_ key: String, _ value: Int?) { item(key) { if let value { $0.decimal(value) } else { $0.raw("null") } } }
-    mutating func field(_ key: String, _ value: Bool) { item(key) { $0.raw(value ? "true" : "false") } }
+    mutating func field(_ key: StaticString, _ value: String?) { item(key) { $0.string(value) } }
+    mutating func field(_ key: StaticString, _ value: Int) { item(key) { $0.decimal(value) } }
+    mutating func field(_ key: StaticString, _ value: UInt64) { item(key) { $0.decimal(value) } }
+    mutating func field(_ key: StaticString, _ value: Int32) { item(key) { $0.decimal(Int(value)) } }
+    mutating func field(_ key: StaticString, _ value: Int?) { item(key) { if let value { $0.decimal(value) } else { $0.raw("null") } } }
+    mutating func field(_ key: StaticString, _ value: Bool) { item(key) { $0.raw(value ? "true" : "false") } }
     /// `"0x…"`, lowercase hex, as `hex(_:)` spells addresses.
-    mutating func field(_ key: String, hex value: UInt64) { item(key) { $0.hexString(value) } }
+    mutating func field(_ key: StaticString, hex value: UInt64) { item(key) { $0.hexString(value) } }
 
     /// Everything written so far, then a newline.
     mutating func finish() {
@@ -33,7 +33,7 @@ struct JSONStreamWriter {
         flush()
     }
 
-    private mutating func open(_ key: String?, _ bracket: String) {
+    private mutating func open(_ key: StaticString?, _ bracket: String) {
         item(key) { $0.raw(bracket) }
         depth += 1
         needsComma.append(false)
@@ -46,25 +46,37 @@ struct JSONStreamWriter {
         raw(bracket)
     }
 
-    private mutating func item(_ key: String?, _ value: (inout JSONStreamWriter) -> Void) {
-        if needsComma[needsComma.count - 1] { raw(",") }
+    /// Keys are literals: written as they are, with no escaping to look for.
+    private mutating func item(_ key: StaticString?, _ value: (inout JSONStreamWriter) -> Void) {
+        if needsComma[needsComma.count - 1] { buffer.append(UInt8(ascii: ",")) }
         needsComma[needsComma.count - 1] = true
         if depth > 0 { newline() }
         if let key {
-            string(key)
-            raw(" : ")
+            buffer.append(UInt8(ascii: "\""))
+            buffer.append(contentsOf: UnsafeRawBufferPointer(start: key.utf8Start, count: key.utf8CodeUnitCount))
+            buffer.append(UInt8(ascii: "\""))
+            buffer.append(UInt8(ascii: " "))
+            buffer.append(UInt8(ascii: ":"))
+            buffer.append(UInt8(ascii: " "))
         }
         value(&self)
         if buffer.count >= 1 << 16 { flush() }
     }
 
     private mutating func newline() {
-        raw("\n")
+        buffer.append(UInt8(ascii: "\n"))
         indent()
     }
 
+    private static let spaces = [UInt8](repeating: UInt8(ascii: " "), count: 64)
+
     private mutating func indent() {
-        buffer.append(contentsOf: repeatElement(UInt8(ascii: " "), count: depth * 2))
+        var count = depth * 2
+        while count > 0 {
+            let chunk = min(count, Self.spaces.count)
+            buffer.append(contentsOf: Self.spaces[..<chunk])
+            count -= chunk
+        }
     }
 
     private mutating func raw(_ text: String) { buffer.append(contentsOf: text.utf8) }
@@ -77,7 +89,9 @@ struct JSONStreamWriter {
     }
 
     private mutating func hexString(_ value: UInt64) {
-        buffer.append(contentsOf: [UInt8(ascii: "\""), UInt8(ascii: "0"), UInt8(ascii: "x")])
+        buffer.append(UInt8(ascii: "\""))
+        buffer.append(UInt8(ascii: "0"))
+        buffer.append(UInt8(ascii: "x"))
         digits(value, radix: 16)
         buffer.append(UInt8(ascii: "\""))
     }
