@@ -56,7 +56,11 @@ public struct ProcFS: Sendable {
 
     /// The kernel function the thread sleeps in, or nil when it is not waiting.
     public func waitChannel(_ pid: Int32, thread tid: Int32) -> String? {
-        guard let text = ProcFile.readText("\(root)/\(pid)/task/\(tid)/wchan") else { return nil }
+        ProcFile.readText("\(root)/\(pid)/task/\(tid)/wchan").flatMap(Self.waitChannel(from:))
+    }
+
+    /// A wchan file's text: nil for a thread that is not waiting ("0" or empty).
+    static func waitChannel(from text: String) -> String? {
         let trimmed = text.trimmingSpaces()
         return trimmed.isEmpty || trimmed == "0" ? nil : trimmed
     }

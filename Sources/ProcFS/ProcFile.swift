@@ -8,7 +8,21 @@ import Glibc
 /// vanishes between calls simply yields nil, never an error the caller must map.
 enum ProcFile {
     static func read(_ path: String) -> [UInt8]? {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        read(openedAs: open(path, O_RDONLY | O_CLOEXEC))
+    }
+
+    /// `path` relative to the open directory `directory`: for thousands of
+    /// files under one /proc/PID/task, a path walk from / each time was a
+    /// good part of their cost.
+    static func read(in directory: Int32, _ path: String) -> [UInt8]? {
+        read(openedAs: openat(directory, path, O_RDONLY | O_CLOEXEC))
+    }
+
+    static func readText(in directory: Int32, _ path: String) -> String? {
+        read(in: directory, path).map { String(decoding: $0, as: UTF8.self) }
+    }
+
+    private static func read(openedAs fd: Int32) -> [UInt8]? {
         guard fd >= 0 else { return nil }
         defer { close(fd) }
         var bytes: [UInt8] = []

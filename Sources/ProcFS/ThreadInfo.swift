@@ -1,5 +1,8 @@
 import Dispatch
 import Synchronization
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// What /proc says about one thread, without stopping it.
 public struct ThreadInfo: Equatable, Sendable {
@@ -51,17 +54,34 @@ extension ProcFS {
         let chunkSize = 64
         let chunks = (tids.count + chunkSize - 1) / chunkSize
         let found = Mutex<[Int32: ThreadInfo]>([:])
+        let taskDirectory = open("\(root)/\(pid)/task", O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        defer { if taskDirectory >= 0 { close(taskDirectory) } }
         DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
             let slice = tids[(chunk * chunkSize)..<min(tids.count, (chunk + 1) * chunkSize)]
             var local: [(Int32, ThreadInfo)] = []
             local.reserveCapacity(slice.count)
             for tid in slice {
-                if let info = thread(pid, tid, details: details) { local.append((tid, info)) }
+                let info = taskDirectory >= 0
+                    ? thread(tid, inTaskDirectory: taskDirectory, details: details)
+                    : thread(pid, tid, details: details)
+                if let info { local.append((tid, info)) }
             }
             found.withLock { all in
                 for (tid, info) in local { all[tid] = info }
             }
         }
         return found.withLock { $0 }
+    }
+
+    /// `thread(_:_:details:)`, with its files opened relative to /proc/PID/task.
+    private func thread(_ tid: Int32, inTaskDirectory directory: Int32, details: ThreadDetails) -> ThreadInfo? {
+        guard let stat = ProcFile.readText(in: directory, "\(tid)/stat").flatMap(TaskStatParser.parse) else { return nil }
+        return ThreadInfo(
+            id: tid, name: stat.name, state: stat.state, lastCPU: stat.lastCPU,
+            userTicks: stat.userTicks, systemTicks: stat.systemTicks,
+            waitChannel: details.contains(.waitChannel)
+                ? ProcFile.readText(in: directory, "\(tid)/wchan").flatMap(Self.waitChannel(from:)) : nil,
+            syscall: details.contains(.syscall)
+                ? ProcFile.readText(in: directory, "\(tid)/syscall").flatMap(ThreadSyscall.parse) : nil)
     }
 }
