@@ -26,6 +26,7 @@ import os
 import platform
 import re
 import select
+import shutil
 import signal
 import statistics
 import struct
@@ -419,7 +420,7 @@ def targets(sizes: dict[int, SizeResult]) -> list[str]:
     return lines
 
 
-def report(sizes: dict[int, SizeResult], args, elapsed: float) -> str:
+def report(sizes: dict[int, SizeResult], inspector: InspectorResult | None, args, elapsed: float) -> str:
     lines = [
         "# Benchmarks",
         "",
@@ -479,8 +480,79 @@ def report(sizes: dict[int, SizeResult], args, elapsed: float) -> str:
     else:
         lines += ["After every command the fixture was running, with no thread stopped or traced "
                   "(`/proc/PID/task/*/status`), and its ticker ticking.", ""]
-    lines += ["## Targets", ""] + targets(sizes) + [""]
+    if inspector:
+        lines += [
+            "### The full-screen inspector",
+            "",
+            f"`lwpscope PID` (the same build) attached to `fixture-bench --threads {inspector.threads}` in a "
+            "detached 160x48 tmux, refreshing every second (an all-stop snapshot with the top 4 KiB of each "
+            "stack, the innermost frames of every thread, wait channels, hold flags): its CPU time over "
+            f"{inspector.seconds:.0f} s after a 5 s warm-up was **{inspector.cpu_percent:.1f}% of one core**. "
+            + ("After `q` the fixture was running, untraced." if inspector.left_clean
+               else f"Problem: {inspector.problem}."),
+            "",
+        ]
+    lines += ["## Targets", ""] + targets(sizes) + inspector_target(inspector) + [""]
     return "\n".join(lines)
+
+
+def inspector_target(inspector: InspectorResult | None) -> list[str]:
+    if inspector is None:
+        return ["- the inspector under 10% of a core at 1,000 threads: not measured in this run"]
+    ok = inspector.left_clean and inspector.cpu_percent < 10 and inspector.threads >= 1000
+    return [f"- the inspector under 10% of a core at {inspector.threads} threads: "
+            f"{inspector.cpu_percent:.1f}% — {'**met**' if ok else '**not met**'}"]
+
+
+# ---- The inspector ------------------------------------------------------------
+
+
+@dataclass
+class InspectorResult:
+    threads: int
+    seconds: float
+    cpu_percent: float           # of one core, while refreshing every second
+    left_clean: bool             # the fixture untraced and running after q
+    problem: str | None = None
+
+
+def task_cpu_seconds(pid: int) -> float:
+    """utime + stime of a whole process, from /proc/PID/stat."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def measure_inspector(args) -> InspectorResult | None:
+    """The full-screen inspector attached to an N-thread fixture in a detached
+    tmux, refreshing every second: its CPU time over `seconds`, after a
+    warm-up. Then `q`, and the fixture must be left as it was."""
+    n, seconds = args.inspector_threads, args.inspector_seconds
+    if seconds <= 0 or not shutil.which("tmux"):
+        return None
+    socket = f"lwpscope-bench-{os.getpid()}"
+    tmux = ["tmux", "-L", socket, "-f", "/dev/null"]
+    fixture = Fixture(args.fixture, n)
+    print(f"bench: the inspector on {n} threads for {seconds:.0f} s", file=sys.stderr)
+    try:
+        subprocess.run(tmux + ["new-session", "-d", "-x", "160", "-y", "48",
+                               "env", "TERM=xterm-256color", args.lwpscope, str(fixture.pid)], check=True)
+        pane = subprocess.run(tmux + ["list-panes", "-F", "#{pane_pid}"], capture_output=True, text=True, check=True)
+        inspector = int(pane.stdout.split()[0])
+        time.sleep(5)  # attach, first snapshots, modules read
+        before, start = task_cpu_seconds(inspector), time.monotonic()
+        time.sleep(seconds)
+        used, elapsed = task_cpu_seconds(inspector) - before, time.monotonic() - start
+        subprocess.run(tmux + ["send-keys", "q"], check=True)
+        deadline = time.monotonic() + 10
+        while os.path.exists(f"/proc/{inspector}") and time.monotonic() < deadline:
+            time.sleep(0.1)
+        problems = fixture.problems()
+        return InspectorResult(n, elapsed, used / elapsed * 100, not problems, "; ".join(problems[:3]) or None)
+    except (OSError, subprocess.CalledProcessError, ValueError, IndexError) as error:
+        return InspectorResult(n, 0, 0, False, str(error))
+    finally:
+        subprocess.run(tmux + ["kill-server"], stderr=subprocess.DEVNULL)
+        fixture.close()
 
 
 # ---- Main -------------------------------------------------------------------
@@ -531,6 +603,9 @@ def main() -> int:
     parser.add_argument("--timeout", type=float, default=900, help="seconds before a command is killed")
     parser.add_argument("--output", default="BENCHMARKS.md")
     parser.add_argument("--command", default="scripts/bench", help="the command line, for the report")
+    parser.add_argument("--inspector-threads", type=int, default=1000)
+    parser.add_argument("--inspector-seconds", type=float, default=20,
+                        help="how long to measure the full-screen inspector's CPU (0: not at all)")
     args = parser.parse_args()
 
     # SIGTERM/SIGHUP unwind like Ctrl-C, so the finally blocks kill the fixture.
@@ -545,6 +620,7 @@ def main() -> int:
     try:
         for n in [int(x) for x in args.threads.split(",") if x.strip()]:
             sizes[n] = measure_size(n, args)
+        inspector = measure_inspector(args)
     except KeyboardInterrupt:
         print("bench: interrupted; no report written", file=sys.stderr)
         return 130
@@ -552,7 +628,7 @@ def main() -> int:
         if current_child is not None and current_child.poll() is None:
             kill_group(current_child.pid)
 
-    Path(args.output).write_text(report(sizes, args, time.monotonic() - started))
+    Path(args.output).write_text(report(sizes, inspector, args, time.monotonic() - started))
     print(f"bench: wrote {args.output}", file=sys.stderr)
     return 0
 
