@@ -64,8 +64,10 @@ public actor TraceEngine {
         beforeStopping?()
         let start = MonotonicClock.microseconds()
         // Each thread's registers and stack are read as soon as it stops,
-        // while the others are still on their way: they stay valid until it
-        // is resumed, after every thread has stopped.
+        // while the others are still on their way: its registers stay as they
+        // are until it is resumed, after every thread has stopped, and its
+        // frames (return addresses, saved registers) are written only by
+        // itself, so the backtraces are those of the one instant all stopped.
         var registers: [Int32: ThreadRegisters] = [:]
         var stacks: [Int32: StackCopy] = [:]
         var toCopy: [(tid: Int32, sp: UInt64, threadPointer: UInt64)] = []
