@@ -36,6 +36,7 @@ let package = Package(
         // For the fuzzers in Fuzz/, a separate package.
         .library(name: "ELF", targets: ["ELF"]),
         .library(name: "Unwind", targets: ["Unwind"]),
+        .library(name: "DWARF", targets: ["DWARF"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),

@@ -1,10 +1,10 @@
 // swift-tools-version:6.0
 import PackageDescription
 
-// libFuzzer targets for lwpscope's parsers of untrusted bytes (ELF files and
-// DWARF call-frame information). Build and run with scripts/fuzz, which passes
-// -sanitize=fuzzer; each executable hands its callback to libFuzzer's
-// LLVMFuzzerRunDriver from main.swift.
+// libFuzzer targets for lwpscope's parsers of untrusted bytes (ELF files,
+// DWARF call-frame information, DWARF line tables and inline scopes). Build
+// and run with scripts/fuzz, which passes -sanitize=fuzzer; each executable
+// hands its callback to libFuzzer's LLVMFuzzerRunDriver from main.swift.
 //
 // lld, not gold: gold fails to link the sanitizer runtime with SwiftPM's
 // `--defsym main=<module>_main` (an internal error in its diagnostics).
@@ -28,6 +28,13 @@ let package = Package(
             name: "fuzz-cfi",
             dependencies: ["FuzzSupport", .product(name: "Unwind", package: "lwpscope")],
             path: "Sources/fuzz-cfi",
+            linkerSettings: fuzzerLinker
+        ),
+        .executableTarget(
+            name: "fuzz-dwarf",
+            dependencies: ["FuzzSupport", .product(name: "ELF", package: "lwpscope"),
+                           .product(name: "DWARF", package: "lwpscope")],
+            path: "Sources/fuzz-dwarf",
             linkerSettings: fuzzerLinker
         ),
     ],

@@ -5,6 +5,9 @@ Run from the repository root after `swift build`:  python3 Fuzz/make_seeds.py
 Writes Fuzz/Corpus/elf/* (whole or truncated ELF files) and Fuzz/Corpus/cfi/*
 (the fuzz-cfi framing: u64 .eh_frame_hdr address, u64 .eh_frame address,
 u32 header length, header bytes, .eh_frame bytes).
+Fuzz/Corpus/dwarf/* are small gcc-built programs with DWARF 4, 5 and
+compressed sections; `python3 Fuzz/make_seeds.py dwarf` makes only those
+(no `swift build` needed).
 """
 import os, shutil, struct, subprocess, sys, tempfile
 
@@ -12,6 +15,35 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BIN = os.path.join(ROOT, ".build", "debug")
 ELF_DIR = os.path.join(ROOT, "Fuzz", "Corpus", "elf")
 CFI_DIR = os.path.join(ROOT, "Fuzz", "Corpus", "cfi")
+DWARF_DIR = os.path.join(ROOT, "Fuzz", "Corpus", "dwarf")
+
+# Two units, inlined helpers from a header nested in noinline functions: the
+# shapes fuzz-dwarf's lookups walk (aranges, ranges, inline chains, call_file).
+DWARF_HEADER = """\
+extern volatile int sink;
+static inline __attribute__((always_inline)) int scale(int x) { sink += x; return x * 7 + sink; }
+static inline __attribute__((always_inline)) int accumulate(int n) {
+    int t = 0;
+    for (int i = 0; i < n; i++) t += scale(i);
+    return t;
+}
+"""
+DWARF_MAIN = """\
+#include "inl.h"
+volatile int sink;
+int helper(int n);
+__attribute__((noinline)) int first(int n) { int r = accumulate(n); if (r & 1) r += scale(r); return r; }
+__attribute__((noinline)) static int second(int n) { int r = 0; for (int i = 0; i < n; i++) r += accumulate(i) + helper(i); return r; }
+int main(int argc, char **argv) { (void)argv; return first(argc + 3) + second(argc + 2); }
+"""
+DWARF_HELPER = """\
+#include "inl.h"
+__attribute__((noinline)) int helper(int n) { return scale(n) - accumulate(n / 2); }
+"""
+# What the DWARF reader does not read and only makes the seeds bigger.
+DWARF_DROP = [".comment", ".note.gnu.property", ".note.ABI-tag", ".gnu.version", ".gnu.version_r",
+              ".gnu.hash", ".dynsym", ".dynstr", ".rela.dyn", ".rela.plt", ".dynamic", ".eh_frame",
+              ".eh_frame_hdr", ".debug_frame", ".debug_loc", ".debug_loclists", ".init_array", ".fini_array", ".got", ".got.plt"]
 
 
 def sections(path):
@@ -40,7 +72,26 @@ def cfi_seed(path, out_name, with_header=True):
     open(os.path.join(CFI_DIR, out_name), "wb").write(blob)
 
 
+def dwarf_seeds():
+    os.makedirs(DWARF_DIR, exist_ok=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        for name, text in [("inl.h", DWARF_HEADER), ("main.c", DWARF_MAIN), ("helper.c", DWARF_HELPER)]:
+            open(os.path.join(tmp, name), "w").write(text)
+        for tag, flags in [("dwarf4", ["-gdwarf-4"]), ("dwarf5", ["-gdwarf-5"]), ("gz", ["-gz"])]:
+            built = os.path.join(tmp, tag)
+            # The prefix map keeps the temporary directory out of DW_AT_comp_dir.
+            subprocess.run(["gcc", "-O2", "-g", *flags, "-fdebug-prefix-map=%s=/src" % tmp,
+                            # No page-aligned segments: the padding would be most of the seed.
+                            "-Wl,-z,noseparate-code,-z,max-page-size=0x40", "-o", built,
+                            "main.c", "helper.c"], cwd=tmp, check=True)
+            drop = [a for sec in DWARF_DROP for a in ("--remove-section", sec)]
+            subprocess.run(["objcopy", *drop, built], check=True)
+            shutil.copy(built, os.path.join(DWARF_DIR, "inline-" + tag))
+
+
 def main():
+    if sys.argv[1:] == ["dwarf"]:
+        return dwarf_seeds()
     os.makedirs(ELF_DIR, exist_ok=True)
     os.makedirs(CFI_DIR, exist_ok=True)
     churn = os.path.join(BIN, "fixture-churn")
@@ -68,6 +119,7 @@ def main():
         cfi_seed(cxx, "fixture-cxx")  # personality + LSDA augmentations
     if os.path.exists(libz):
         cfi_seed(libz, "libz")
+    dwarf_seeds()
 
 
 if __name__ == "__main__":

@@ -62,7 +62,9 @@ enum LineProgram {
                 switch opcode {
                 case 0:
                     let length = try r.uleb128()
-                    guard length > 0, length <= UInt64(end - r.offset) else { return (rows, sequences) }
+                    // The reader spans the whole section, so the length itself may end past
+                    // this program's end; then end - r.offset is negative and UInt64() traps.
+                    guard length > 0, r.offset < end, length <= UInt64(end - r.offset) else { return (rows, sequences) }
                     let next = r.offset + Int(length)
                     let extended = try r.u8()
                     switch extended {

@@ -80,6 +80,29 @@ import ELF
         }
     }
 
+    /// Found by fuzz-dwarf (Fuzz/Regressions/dwarf/crash-fd0ec81a...): the last
+    /// byte of a line program is an extended opcode whose ULEB128 length runs
+    /// into the next bytes of the section, past the program's end. That trapped.
+    @Test func extendedOpcodeLengthPastProgramEnd() throws {
+        let line = ByteWriter.unit { w in
+            w.u16(4)
+            let headerLength = w.placeholder32()
+            let headerStart = w.count
+            w.u8(1); w.u8(1); w.u8(1); w.i8(-5); w.u8(14); w.u8(13)
+            w.bytes += [0, 1, 1, 1, 1, 0, 0, 0, 1, 0, 0, 1]
+            w.u8(0)                                            // no include directories
+            w.cString("a.c"); w.uleb(0); w.uleb(0); w.uleb(0); w.u8(0)
+            w.patch32(at: headerLength, UInt32(w.count - headerStart))
+            w.u8(0); w.uleb(9); w.u8(2); w.u64(0x1000)         // set_address
+            w.u8(1)                                            // copy
+            w.u8(0)                                            // extended opcode, length outside
+        }
+        let image = makeELF(sections: [(".debug_line", line + [0x85, 0x01])])
+        let info = try #require(DebugInfo(elf: try ELFFile(bytes: image)))
+        #expect(info.frames(at: 0x1000).isEmpty)  // the sequence never ended
+        #expect(info.location(at: 0x1000) == nil)
+    }
+
     @Test func garbageBuffersThroughEachParser() {
         var random = SplitMix64(seed: 42)
         for length in [0, 1, 3, 8, 15, 64, 300, 4096] {
