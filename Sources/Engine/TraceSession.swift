@@ -127,9 +127,19 @@ final class TraceSession: @unchecked Sendable {
                 next += 1
                 continue
             }
+            var progressed = false
             if collectOneEvent(of: tid) {
-                idleRounds = 0
+                progressed = true
                 if tracees[tid]?.isStopped == true { onStop(tid) }
+            } else {
+                idleRounds += 1
+                // Now and then, everyone's events: a killed process's leader
+                // reports its exit only once all its other threads are reaped,
+                // so waiting on it alone would wait for ever.
+                if idleRounds % 32 == 0, collectEvents() { progressed = true }
+            }
+            if progressed {
+                idleRounds = 0
                 // Clones and forks seen on the way join the wait; an exec or
                 // the leader's exit removed threads without their own events.
                 waiting += newTracees.filter { tracees[$0]?.processID == pid && tracees[$0]?.isStopped == false }
@@ -142,7 +152,6 @@ final class TraceSession: @unchecked Sendable {
                 continue
             }
             if MonotonicClock.microseconds() > deadline { break }
-            idleRounds += 1
             if idleRounds > 50 { MonotonicClock.sleep(microseconds: 20) } else { sched_yield() }
         }
         // Past the deadline: one last look at each thread still missing.
