@@ -6,7 +6,7 @@ import TestSupport
 /// alignment, the inline folding, the glibc aliases) on live processes before
 /// it measures lwpscope.
 @Suite(
-    .timeLimit(.minutes(2)),
+    .timeLimit(.minutes(8)),
     .enabled(if: GDBReference.isAvailable, "gdb is not installed"),
     .enabled(if: EUStackReference.isAvailable, "eu-stack is not installed (Debian package elfutils)")
 )

@@ -8,7 +8,7 @@ import TestSupport
 
 /// `dump --json` against gdb, frame by frame: the acceptance yardstick
 /// (98% on a plain `gcc -O2 -g` C program, 95% on memcached -t 6).
-@Suite(.serialized, .timeLimit(.minutes(3))) struct GDBAgreementTests {
+@Suite(.serialized, .timeLimit(.minutes(8))) struct GDBAgreementTests {
     let lwpscope = BuiltProducts.path("lwpscope")
 
     static let packageRoot = URL(fileURLWithPath: #filePath)

@@ -5,7 +5,7 @@ import TestSupport
 
 /// gdb on the live fixtures: the reference itself must see what the fixtures
 /// were written to show, and must leave them untraced.
-@Suite(.timeLimit(.minutes(2)), .enabled(if: GDBReference.isAvailable, "gdb is not installed"))
+@Suite(.timeLimit(.minutes(8)), .enabled(if: GDBReference.isAvailable, "gdb is not installed"))
 struct GDBOnFixturesTests {
     @Test func cFixtureWithoutFramePointers() throws {
         let child = try startFixture("fixture-threads-nofp")

@@ -10,7 +10,7 @@ import Glibc
 #endif
 
 /// Binaries that are stripped, deleted, or shared between snapshots.
-@Suite(.timeLimit(.minutes(2))) struct ModuleTests {
+@Suite(.timeLimit(.minutes(8))) struct ModuleTests {
     /// A copy of a fixture in a temporary directory, optionally stripped.
     func copyOfFixture(stripped: Bool) throws -> String {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("lwpscope-bt-\(UUID().uuidString)")
@@ -85,7 +85,7 @@ import Glibc
     }
 }
 
-@Suite(.timeLimit(.minutes(2))) struct ForeignArchitectureTests {
+@Suite(.timeLimit(.minutes(8))) struct ForeignArchitectureTests {
     @Test func thirtyTwoBitProcessGetsAClearUnsupportedRow() async throws {
         guard let gcc = findExecutable("gcc") else { Issue.record("gcc missing"); return }
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("lwpscope-32-\(UUID().uuidString)").path

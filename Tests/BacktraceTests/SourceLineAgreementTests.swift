@@ -5,7 +5,7 @@ import TestSupport
 /// Source lines and inline frames against gdb, on fixture-lines: threads
 /// parked behind functions inlined from a header, recursion, and 40 threads
 /// parked in one place.
-@Suite(.serialized, .timeLimit(.minutes(3)), .enabled(if: GDBReference.isAvailable, "gdb is not installed"))
+@Suite(.serialized, .timeLimit(.minutes(8)), .enabled(if: GDBReference.isAvailable, "gdb is not installed"))
 struct SourceLineAgreementTests {
     let lwpscope = BuiltProducts.path("lwpscope")
     static let fixtureDirectory = URL(fileURLWithPath: #filePath)
@@ -66,7 +66,7 @@ struct SourceLineAgreementTests {
 }
 
 /// `dump --group`: 40 threads parked in one place are one group of 40.
-@Suite(.timeLimit(.minutes(2)))
+@Suite(.timeLimit(.minutes(8)))
 struct StackGroupTests {
     let lwpscope = BuiltProducts.path("lwpscope")
 

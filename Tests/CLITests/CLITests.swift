@@ -6,7 +6,7 @@ import TestSupport
 import Glibc
 #endif
 
-@Suite(.timeLimit(.minutes(2))) struct CLITests {
+@Suite(.timeLimit(.minutes(8))) struct CLITests {
     let lwpscope = BuiltProducts.path("lwpscope")
 
     func startFixture(_ name: String = "fixture-threads-nofp") throws -> ChildProcess {

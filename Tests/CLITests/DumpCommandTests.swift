@@ -3,7 +3,7 @@ import ProcFS
 import Testing
 import TestSupport
 
-@Suite(.timeLimit(.minutes(2))) struct DumpCommandTests {
+@Suite(.timeLimit(.minutes(8))) struct DumpCommandTests {
     let lwpscope = BuiltProducts.path("lwpscope")
 
     func startFixture() throws -> ChildProcess {
@@ -61,7 +61,7 @@ import TestSupport
     }
 }
 
-@Suite(.timeLimit(.minutes(3))) struct DumpUnderChurnTests {
+@Suite(.timeLimit(.minutes(8))) struct DumpUnderChurnTests {
     @Test func twentyDumpsInARowUnderThreadChurnAllSucceed() throws {
         let child = try ChildProcess(path: BuiltProducts.path("fixture-churn"))
         try child.waitForLine(startingWith: "ready")

@@ -8,7 +8,7 @@ import Glibc
 
 /// Issue 4's acceptance, driven through `lwpscope hold` on a program with a
 /// file-scope `hold` spun on by two threads and a function-static `hold` by a third.
-@Suite(.serialized, .timeLimit(.minutes(2))) struct HoldCommandTests {
+@Suite(.serialized, .timeLimit(.minutes(8))) struct HoldCommandTests {
     let lwpscope = BuiltProducts.path("lwpscope")
 
     struct Listing: Decodable {

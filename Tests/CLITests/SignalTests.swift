@@ -7,7 +7,7 @@ import Glibc
 #endif
 
 /// Every way out of a watching lwpscope leaves the target running and untraced.
-@Suite(.timeLimit(.minutes(2))) struct SignalTests {
+@Suite(.timeLimit(.minutes(8))) struct SignalTests {
     let lwpscope = BuiltProducts.path("lwpscope")
 
     init() {

@@ -8,7 +8,7 @@ import Glibc
 #endif
 
 /// Flags found in live fixtures, checked against the values the fixture set.
-@Suite(.timeLimit(.minutes(2))) struct FlagFinderTests {
+@Suite(.timeLimit(.minutes(8))) struct FlagFinderTests {
     static let arguments = ["--spinners", "2", "--static-spinners", "1"]
     /// main, 2 spinners, 1 static spinner, sleeper, condwait, reader, 7 workers: all but main park.
     static let parkedThreads: Int64 = 13

@@ -9,7 +9,7 @@ import Glibc
 #endif
 
 /// The code side: which functions use a flag, in files rather than processes.
-@Suite(.timeLimit(.minutes(2))) struct ReferenceScannerTests {
+@Suite(.timeLimit(.minutes(8))) struct ReferenceScannerTests {
     func module(_ path: String) throws -> ModuleFile {
         try ModuleCache().module(openPath: path, displayPath: path).get()
     }

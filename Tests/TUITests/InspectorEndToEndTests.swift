@@ -7,7 +7,7 @@ import Glibc
 #endif
 
 /// Issue 5's acceptance, driven in tmux as a new user would.
-@Suite(.timeLimit(.minutes(3))) struct InspectorEndToEndTests {
+@Suite(.timeLimit(.minutes(8))) struct InspectorEndToEndTests {
     let lwpscope = BuiltProducts.path("lwpscope")
 
     func startFixture(_ arguments: [String] = ["--spinners", "2", "--static-spinners", "1"]) throws -> ChildProcess {
