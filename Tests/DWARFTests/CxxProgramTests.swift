@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import DWARF
 import ELF
 
@@ -45,7 +46,7 @@ import ELF
         let dir = try makeTempDirectory("cxx")
         defer { try? FileManager.default.removeItem(atPath: dir) }
         try Self.source.write(toFile: dir + "/shapes.cpp", atomically: true, encoding: .utf8)
-        try run("/bin/sh", ["-c", "cd '\(dir)' && g++ \(flags.joined(separator: " ")) -o program shapes.cpp"])
+        try runTool("/bin/sh", ["-c", "cd '\(dir)' && g++ \(flags.joined(separator: " ")) -o program shapes.cpp"])
         let binary = dir + "/program"
         let elf = try ELFFile.open(path: binary)
         let info = try #require(DebugInfo(elf: elf))

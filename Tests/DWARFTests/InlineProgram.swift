@@ -1,5 +1,6 @@
-import Foundation
 import ELF
+import Foundation
+import TestSupport
 @testable import DWARF
 
 /// A small C program in three files whose static inline helpers (in a header)
@@ -80,7 +81,7 @@ enum InlineProgram {
         try helper.write(toFile: dir + "/helper.c", atomically: true, encoding: .utf8)
         let binary = dir + "/program"
         // Compile from inside the directory so file names are relative and comp_dir matters.
-        try run("/bin/sh", ["-c", "cd '\(dir)' && \(compiler) \(flags.joined(separator: " ")) -o program main.c helper.c"])
+        try runTool("/bin/sh", ["-c", "cd '\(dir)' && \(compiler) \(flags.joined(separator: " ")) -o program main.c helper.c"])
         return binary
     }
 

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import DWARF
 import ELF
 
@@ -30,7 +31,7 @@ import ELF
         let dir = URL(fileURLWithPath: binary).deletingLastPathComponent().path
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let stripped = dir + "/lines-only"
-        try run("objcopy", ["--remove-section=.debug_info", "--remove-section=.debug_abbrev",
+        try runTool("objcopy", ["--remove-section=.debug_info", "--remove-section=.debug_abbrev",
                             "--remove-section=.debug_aranges", binary, stripped])
         let full = try #require(DebugInfo(elf: try ELFFile.open(path: binary)))
         let linesOnly = try #require(DebugInfo(elf: try ELFFile.open(path: stripped)))

@@ -1,41 +1,8 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import DWARF
 import ELF
-
-/// Runs a tool and returns its stdout; throws with stderr if it fails.
-@discardableResult
-func run(_ tool: String, _ arguments: [String], stdin: String? = nil) throws -> String {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: tool.hasPrefix("/") ? tool : "/usr/bin/env")
-    process.arguments = tool.hasPrefix("/") ? arguments : [tool] + arguments
-    let out = Pipe(), err = Pipe(), input = Pipe()
-    process.standardOutput = out
-    process.standardError = err
-    process.standardInput = input
-    try process.run()
-    if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
-    try input.fileHandleForWriting.close()
-    // Drain stderr on its own thread so neither pipe can fill and stall the tool.
-    nonisolated(unsafe) var errors = Data()
-    let errorReader = Thread { errors = err.fileHandleForReading.readDataToEndOfFile() }
-    errorReader.start()
-    let output = out.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    while !errorReader.isFinished { usleep(1000) }
-    guard process.terminationStatus == 0 else {
-        throw ToolFailure(message: "\(tool) \(arguments.joined(separator: " ")): \(String(decoding: errors, as: UTF8.self))")
-    }
-    return String(decoding: output, as: UTF8.self)
-}
-
-struct ToolFailure: Error, CustomStringConvertible { let message: String; var description: String { message } }
-
-func makeTempDirectory(_ tag: String) throws -> String {
-    let path = NSTemporaryDirectory() + "dwarftests-\(tag)-\(getpid())-\(UInt32.random(in: 0 ... .max))"
-    try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-    return path
-}
 
 func hex(_ address: UInt64) -> String { "0x" + String(address, radix: 16) }
 
@@ -81,7 +48,7 @@ enum ReferenceSymbolizer: Sendable {
 /// `addr2line -e BIN -f -i -a` (or its stand-in) for many addresses in one run.
 func addr2lineFrames(binary: String, addresses: [UInt64], tool: ReferenceSymbolizer = .addr2line) throws -> [UInt64: [ReferenceFrame]] {
     let command = tool.command(binary: binary)
-    let output = try run(command.tool, command.arguments, stdin: addresses.map(hex).joined(separator: "\n") + "\n")
+    let output = try runTool(command.tool, command.arguments, stdin: addresses.map(hex).joined(separator: "\n") + "\n")
     var result: [UInt64: [ReferenceFrame]] = [:]
     var current: UInt64?
     var pending: String?
@@ -116,7 +83,7 @@ func addr2lineFrames(binary: String, addresses: [UInt64], tool: ReferenceSymboli
 func gdbLines(binary: String, addresses: [UInt64]) throws -> [UInt64: (file: String, line: Int)?] {
     guard !addresses.isEmpty else { return [:] }
     let commands = addresses.flatMap { ["-ex", "echo @@\(hex($0))\\n", "-ex", "info line *\(hex($0))"] }
-    let output = try run("gdb", ["-nx", "-batch"] + commands + [binary])
+    let output = try runTool("gdb", ["-nx", "-batch"] + commands + [binary])
     var result: [UInt64: (file: String, line: Int)?] = [:]
     var current: UInt64?
     for lineSub in output.split(separator: "\n") {
@@ -138,7 +105,7 @@ func gdbLines(binary: String, addresses: [UInt64]) throws -> [UInt64: (file: Str
 
 /// Start addresses of every instruction inside [start, end), from objdump.
 func instructionAddresses(binary: String, start: UInt64, end: UInt64) throws -> [UInt64] {
-    let output = try run("objdump", ["-d", "--no-show-raw-insn", "--start-address=\(hex(start))",
+    let output = try runTool("objdump", ["-d", "--no-show-raw-insn", "--start-address=\(hex(start))",
                                      "--stop-address=\(hex(end))", binary])
     var result: [UInt64] = []
     for lineSub in output.split(separator: "\n") {

@@ -1,12 +1,13 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import ELF
 
 @Suite struct CompressedSectionTests {
     @Test func zlibDebugSectionsInflateToTheOriginalBytes() throws {
         let fixture = try CFixture.get()
         let compressedPath = fixture.directory + "/fixture-zlib"
-        try run("objcopy", ["--compress-debug-sections=zlib", fixture.executable, compressedPath])
+        try runTool("objcopy", ["--compress-debug-sections=zlib", fixture.executable, compressedPath])
         let plain = try ELFFile.open(path: fixture.executable)
         let compressed = try ELFFile.open(path: compressedPath)
         let info = try #require(compressed.section(named: ".debug_info"))
@@ -28,7 +29,7 @@ import Testing
         let fixture = try CFixture.get()
         let path = fixture.directory + "/fixture-zstd"
         do {
-            try run("objcopy", ["--compress-debug-sections=zstd", fixture.executable, path])
+            try runTool("objcopy", ["--compress-debug-sections=zstd", fixture.executable, path])
         } catch {
             return  // binutils built without zstd: nothing to check
         }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import ELF
 
 @Suite struct DebugFileLocatorTests {
@@ -9,8 +10,8 @@ import Testing
         let dir = try makeTempDirectory(tag)
         let debug = dir + "/libfixture.so.debug"
         let stripped = dir + "/libfixture.so"
-        try run("objcopy", ["--only-keep-debug", fixture.library, debug])
-        try run("objcopy", ["--strip-all", "--add-gnu-debuglink=" + debug, fixture.library, stripped])
+        try runTool("objcopy", ["--only-keep-debug", fixture.library, debug])
+        try runTool("objcopy", ["--strip-all", "--add-gnu-debuglink=" + debug, fixture.library, stripped])
         let debugBytes = try readBytes(debug)
         try FileManager.default.removeItem(atPath: debug)
         return (dir, stripped, debugBytes, "libfixture.so.debug")

@@ -1,11 +1,12 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import ELF
 
 @Suite struct HeaderTests {
     @Test func lsHeaderMatchesReadelf() throws {
         let file = try ELFFile.open(path: "/bin/ls")
-        let readelf = try run("readelf", ["-hW", "/bin/ls"])
+        let readelf = try runTool("readelf", ["-hW", "/bin/ls"])
         let entryLine = try #require(readelf.split(separator: "\n").first { $0.contains("Entry point address:") })
         let entry = try #require(UInt64(entryLine.split(separator: "0x").last!.trimmingCharacters(in: .whitespaces), radix: 16))
         #expect(file.entry == entry)
@@ -24,9 +25,9 @@ import Testing
     @Test func fixtureTypes() throws {
         let fixture = try CFixture.get()
         let dir = fixture.directory
-        try run("gcc", ["-O2", "-c", "-o", dir + "/fixture.o", dir + "/fixture.c"])
+        try runTool("gcc", ["-O2", "-c", "-o", dir + "/fixture.o", dir + "/fixture.c"])
         #expect(try ELFFile.open(path: dir + "/fixture.o").type == .relocatable)
-        try run("gcc", ["-O2", "-no-pie", "-DWITH_MAIN", "-o", dir + "/fixture-nopie", dir + "/fixture.c"])
+        try runTool("gcc", ["-O2", "-no-pie", "-DWITH_MAIN", "-o", dir + "/fixture-nopie", dir + "/fixture.c"])
         let nopie = try ELFFile.open(path: dir + "/fixture-nopie")
         #expect(nopie.type == .executable)
         #expect(!nopie.isPositionIndependentExecutable)
@@ -36,7 +37,7 @@ import Testing
     @Test func programHeadersMatchReadelf() throws {
         for path in ["/bin/ls", libcPath] {
             let file = try ELFFile.open(path: path)
-            let rows = try run("readelf", ["-lW", path]).split(separator: "\n")
+            let rows = try runTool("readelf", ["-lW", path]).split(separator: "\n")
                 .map { $0.split(separator: " ", omittingEmptySubsequences: true) }
                 .filter { $0.count >= 7 && $0[1].hasPrefix("0x") && $0[2].hasPrefix("0x") }
             #expect(rows.count == file.programHeaders.count, "\(path)")
@@ -56,7 +57,7 @@ import Testing
     @Test func sectionsMatchReadelf() throws {
         for path in ["/bin/ls", libcPath] {
             let file = try ELFFile.open(path: path)
-            let rows = try run("readelf", ["-SW", path]).split(separator: "\n").filter { $0.contains("] ") }.dropFirst(2)
+            let rows = try runTool("readelf", ["-SW", path]).split(separator: "\n").filter { $0.contains("] ") }.dropFirst(2)
             // "[Nr] Name Type Address Off Size ES Flg Lk Inf Al"; NULL has no name column.
             #expect(rows.count + 1 == file.sections.count, "\(path)")
             #expect(file.sections.first?.type == .null)

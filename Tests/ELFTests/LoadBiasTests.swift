@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import ELF
 
 @Suite struct LoadBiasTests {
@@ -76,7 +77,7 @@ import Testing
     @Test func nonPIEHasZeroBias() throws {
         let fixture = try CFixture.get()
         let path = fixture.directory + "/fixture-nopie-bias"
-        try run("gcc", ["-O2", "-no-pie", "-DWITH_MAIN", "-o", path, fixture.directory + "/fixture.c"])
+        try runTool("gcc", ["-O2", "-no-pie", "-DWITH_MAIN", "-o", path, fixture.directory + "/fixture.c"])
         let file = try ELFFile.open(path: path)
         let text = try #require(file.programHeaders.first { $0.type == .load && $0.flags.contains(.execute) })
         #expect(text.vaddr >= 0x400000)

@@ -1,10 +1,11 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import ELF
 
 @Suite struct NoteTests {
     func readelfBuildID(_ path: String) throws -> String? {
-        try run("readelf", ["-nW", path]).split(separator: "\n")
+        try runTool("readelf", ["-nW", path]).split(separator: "\n")
             .first { $0.contains("Build ID:") }
             .map { String($0.split(separator: ":")[1].trimmingCharacters(in: .whitespaces)) }
     }
@@ -45,7 +46,7 @@ import Testing
         let section = try #require(file.section(named: ".gnu_debuglink"))
         let data = try file.data(of: section)
         // readelf -p prints the name; the CRC is the last 4 bytes.
-        let dump = try run("readelf", ["--string-dump=.gnu_debuglink", "/bin/ls"])
+        let dump = try runTool("readelf", ["--string-dump=.gnu_debuglink", "/bin/ls"])
         #expect(dump.contains(link.name))
         #expect(link.name.hasSuffix(".debug"))
         #expect(link.crc == data.loadUnaligned(fromByteOffset: data.count - 4, as: UInt32.self))

@@ -1,6 +1,7 @@
 import Foundation
 import Synchronization
 import Testing
+import TestSupport
 @testable import ELF
 
 enum Stats {
@@ -65,11 +66,11 @@ enum Stats {
         // and a file another test is still writing is not a corpus entry.
         let unique = UUID().uuidString.prefix(8)
         let zlib = fixture.directory + "/fixture-fuzz-zlib-\(unique)"
-        try run("objcopy", ["--compress-debug-sections=zlib", fixture.executable, zlib])
+        try runTool("objcopy", ["--compress-debug-sections=zlib", fixture.executable, zlib])
         let debugOnly = fixture.directory + "/fixture-fuzz-\(unique).debug"
-        try run("objcopy", ["--only-keep-debug", fixture.library, debugOnly])
+        try runTool("objcopy", ["--only-keep-debug", fixture.library, debugOnly])
         let stripped = fixture.directory + "/libfixture-fuzz-stripped-\(unique).so"
-        try run("objcopy", ["--strip-all", "--add-gnu-debuglink=" + debugOnly, fixture.library, stripped])
+        try runTool("objcopy", ["--strip-all", "--add-gnu-debuglink=" + debugOnly, fixture.library, stripped])
         return [
             ("debug-only", try readBytes(debugOnly)),
             ("stripped+debuglink", try readBytes(stripped)),
@@ -217,7 +218,7 @@ enum Stats {
     @Test func lyingCompressedSizeIsRejectedWithoutAllocating() throws {
         let fixture = try CFixture.get()
         let path = fixture.directory + "/fixture-lying-zlib"
-        try run("objcopy", ["--compress-debug-sections=zlib", fixture.executable, path])
+        try runTool("objcopy", ["--compress-debug-sections=zlib", fixture.executable, path])
         var bytes = try readBytes(path)
         let file = try ELFFile(bytes: bytes)
         let info = try #require(file.section(named: ".debug_info"))

@@ -3,33 +3,6 @@ import Testing
 import TestSupport
 @testable import ELF
 
-/// Runs a tool and returns its stdout; throws with stderr if it fails.
-@discardableResult
-func run(_ tool: String, _ arguments: [String]) throws -> String {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    process.arguments = [tool] + arguments
-    let out = Pipe(), err = Pipe()
-    process.standardOutput = out
-    process.standardError = err
-    try process.run()
-    let output = out.fileHandleForReading.readDataToEndOfFile()
-    let errors = err.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    guard process.terminationStatus == 0 else {
-        throw ToolFailure(message: "\(tool) \(arguments.joined(separator: " ")): \(String(decoding: errors, as: UTF8.self))")
-    }
-    return String(decoding: output, as: UTF8.self)
-}
-
-struct ToolFailure: Error, CustomStringConvertible { let message: String; var description: String { message } }
-
-func makeTempDirectory(_ tag: String) throws -> String {
-    let path = NSTemporaryDirectory() + "elftests-\(tag)-\(getpid())-\(UInt32.random(in: 0 ... .max))"
-    try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-    return path
-}
-
 func readBytes(_ path: String) throws -> [UInt8] {
     [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
 }
@@ -78,8 +51,8 @@ struct CFixture: Sendable {
         try CFixture.source.write(toFile: source, atomically: true, encoding: .utf8)
         let executable = dir + "/fixture"
         let library = dir + "/libfixture.so"
-        try run("gcc", ["-O2", "-g", "-DWITH_MAIN", "-o", executable, source])
-        try run("gcc", ["-O2", "-g", "-shared", "-fPIC", "-o", library, source])
+        try runTool("gcc", ["-O2", "-g", "-DWITH_MAIN", "-o", executable, source])
+        try runTool("gcc", ["-O2", "-g", "-shared", "-fPIC", "-o", library, source])
         return CFixture(directory: dir, executable: executable, library: library)
     }
 }
@@ -91,7 +64,7 @@ struct ReadelfSymbol: Hashable {
 }
 
 func readelfSymbols(_ path: String) throws -> [ReadelfSymbol] {
-    try run("readelf", ["-sW", path]).split(separator: "\n").compactMap { line in
+    try runTool("readelf", ["-sW", path]).split(separator: "\n").compactMap { line in
         let f = line.split(separator: " ", omittingEmptySubsequences: true)
         guard f.count >= 8, f[0].hasSuffix(":"), let value = UInt64(f[1], radix: 16) else { return nil }
         let size: UInt64? = f[2].hasPrefix("0x") ? UInt64(f[2].dropFirst(2), radix: 16) : UInt64(f[2])

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import ELF
 
 @Suite struct SymbolTests {
@@ -116,7 +117,7 @@ import Testing
     @Test func strippedLibraryKeepsDynamicSymbolsOnly() throws {
         let fixture = try CFixture.get()
         let stripped = fixture.directory + "/libfixture-stripped.so"
-        try run("strip", ["-o", stripped, fixture.library])
+        try runTool("strip", ["-o", stripped, fixture.library])
         let full = try ELFFile.open(path: fixture.library).symbols
         let file = try ELFFile.open(path: stripped)
         #expect(file.section(named: ".symtab") == nil)
