@@ -31,12 +31,17 @@ public struct ThreadDetails: OptionSet, Sendable {
 extension ProcFS {
     /// One thread's details; nil when it exited before we could read it.
     public func thread(_ pid: Int32, _ tid: Int32, details: ThreadDetails = .all) -> ThreadInfo? {
-        guard let stat = stat(pid, thread: tid) else { return nil }
+        Self.thread(tid, details: details) { file in ProcFile.readText("\(root)/\(pid)/task/\(tid)/\(file)") }
+    }
+
+    /// A ThreadInfo from the thread's own files, read by `read` ("stat", "wchan", "syscall").
+    static func thread(_ tid: Int32, details: ThreadDetails, read: (String) -> String?) -> ThreadInfo? {
+        guard let stat = read("stat").flatMap(TaskStatParser.parse) else { return nil }
         return ThreadInfo(
             id: tid, name: stat.name, state: stat.state, lastCPU: stat.lastCPU,
             userTicks: stat.userTicks, systemTicks: stat.systemTicks,
-            waitChannel: details.contains(.waitChannel) ? waitChannel(pid, thread: tid) : nil,
-            syscall: details.contains(.syscall) ? syscall(pid, thread: tid) : nil)
+            waitChannel: details.contains(.waitChannel) ? read("wchan").flatMap(waitChannel(from:)) : nil,
+            syscall: details.contains(.syscall) ? read("syscall").flatMap(ThreadSyscall.parse) : nil)
     }
 
     /// Every thread of a process; threads that exit mid-listing are left out.
@@ -61,8 +66,9 @@ extension ProcFS {
             var local: [(Int32, ThreadInfo)] = []
             local.reserveCapacity(slice.count)
             for tid in slice {
+                // Opened relative to /proc/PID/task: no path walk from / per file.
                 let info = taskDirectory >= 0
-                    ? thread(tid, inTaskDirectory: taskDirectory, details: details)
+                    ? Self.thread(tid, details: details) { ProcFile.readText(in: taskDirectory, "\(tid)/\($0)") }
                     : thread(pid, tid, details: details)
                 if let info { local.append((tid, info)) }
             }
@@ -71,17 +77,5 @@ extension ProcFS {
             }
         }
         return found.withLock { $0 }
-    }
-
-    /// `thread(_:_:details:)`, with its files opened relative to /proc/PID/task.
-    private func thread(_ tid: Int32, inTaskDirectory directory: Int32, details: ThreadDetails) -> ThreadInfo? {
-        guard let stat = ProcFile.readText(in: directory, "\(tid)/stat").flatMap(TaskStatParser.parse) else { return nil }
-        return ThreadInfo(
-            id: tid, name: stat.name, state: stat.state, lastCPU: stat.lastCPU,
-            userTicks: stat.userTicks, systemTicks: stat.systemTicks,
-            waitChannel: details.contains(.waitChannel)
-                ? ProcFile.readText(in: directory, "\(tid)/wchan").flatMap(Self.waitChannel(from:)) : nil,
-            syscall: details.contains(.syscall)
-                ? ProcFile.readText(in: directory, "\(tid)/syscall").flatMap(ThreadSyscall.parse) : nil)
     }
 }
