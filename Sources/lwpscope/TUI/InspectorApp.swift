@@ -164,16 +164,9 @@ final class InspectorApp: @unchecked Sendable {
 
     /// A number per distinct stack: equal numbers, identical stacks.
     private static func stackGroupNumbers(_ threads: [ThreadBacktrace]) -> [Int32: Int] {
-        var numbers: [[FrameKey]: Int] = [:]
         var result: [Int32: Int] = [:]
-        for thread in threads {
-            let key = StackGroups.key(of: thread)
-            if let number = numbers[key] {
-                result[thread.tid] = number
-            } else {
-                numbers[key] = numbers.count
-                result[thread.tid] = numbers.count - 1
-            }
+        for (number, group) in StackGroups.group(threads).enumerated() {
+            for thread in group.threads { result[thread.tid] = number }
         }
         return result
     }
