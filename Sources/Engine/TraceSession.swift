@@ -136,7 +136,7 @@ final class TraceSession: @unchecked Sendable {
                 // Now and then, everyone's events: a killed process's leader
                 // reports its exit only once all its other threads are reaped,
                 // so waiting on it alone would wait for ever.
-                if idleRounds % 32 == 0, collectEvents() { progressed = true }
+                if idleRounds % Self.roundsBetweenGeneralLooks == 0, collectEvents() { progressed = true }
             }
             if progressed {
                 idleRounds = 0
@@ -152,7 +152,7 @@ final class TraceSession: @unchecked Sendable {
                 continue
             }
             if MonotonicClock.microseconds() > deadline { break }
-            if idleRounds > 50 { MonotonicClock.sleep(microseconds: 20) } else { sched_yield() }
+            Self.pause(afterIdleRounds: idleRounds)
         }
         // Past the deadline: one last look at each thread still missing.
         for tid in waiting[next...] where tracees[tid]?.isStopped == false {
@@ -186,6 +186,15 @@ final class TraceSession: @unchecked Sendable {
         }
     }
 
+    /// While waiting on one thread, how often to look at everyone's events
+    /// (waitpid(-1), which scans every tracee).
+    private static let roundsBetweenGeneralLooks = 32
+
+    /// Yields for the first idle rounds of a wait, then sleeps briefly.
+    private static func pause(afterIdleRounds rounds: Int) {
+        if rounds > 50 { MonotonicClock.sleep(microseconds: 20) } else { sched_yield() }
+    }
+
     /// Stops one thread and waits for it; the others run on. False if it did
     /// not stop before the deadline (or exited).
     func stopOne(_ tid: Int32) -> Bool {
@@ -212,8 +221,8 @@ final class TraceSession: @unchecked Sendable {
             idleRounds += 1
             // Others' events (a signal caught while running) must not wait
             // long for us, but a general look costs a scan of every tracee.
-            if idleRounds % 64 == 0 { collectEvents() }
-            if idleRounds > 50 { MonotonicClock.sleep(microseconds: 20) } else { sched_yield() }
+            if idleRounds % Self.roundsBetweenGeneralLooks == 0 { collectEvents() }
+            Self.pause(afterIdleRounds: idleRounds)
         }
         return tracees[tid]?.isStopped == true
     }
