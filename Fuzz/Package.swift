@@ -10,6 +10,16 @@ import PackageDescription
 // `--defsym main=<module>_main` (an internal error in its diagnostics).
 let fuzzerLinker: [LinkerSetting] = [.unsafeFlags(["-use-ld=lld"])]
 
+/// fuzz-NAME in Sources/fuzz-NAME, over the lwpscope libraries it reads with.
+func fuzzer(_ name: String, reading products: [String]) -> Target {
+    .executableTarget(
+        name: "fuzz-\(name)",
+        dependencies: ["FuzzSupport"] + products.map { .product(name: $0, package: "lwpscope") },
+        path: "Sources/fuzz-\(name)",
+        linkerSettings: fuzzerLinker
+    )
+}
+
 let package = Package(
     name: "lwpscope-fuzz",
     dependencies: [
@@ -17,26 +27,9 @@ let package = Package(
     ],
     targets: [
         .target(name: "FuzzSupport", path: "Sources/FuzzSupport"),
-        .executableTarget(
-            name: "fuzz-elf",
-            dependencies: ["FuzzSupport", .product(name: "ELF", package: "lwpscope"),
-                           .product(name: "Unwind", package: "lwpscope")],
-            path: "Sources/fuzz-elf",
-            linkerSettings: fuzzerLinker
-        ),
-        .executableTarget(
-            name: "fuzz-cfi",
-            dependencies: ["FuzzSupport", .product(name: "Unwind", package: "lwpscope")],
-            path: "Sources/fuzz-cfi",
-            linkerSettings: fuzzerLinker
-        ),
-        .executableTarget(
-            name: "fuzz-dwarf",
-            dependencies: ["FuzzSupport", .product(name: "ELF", package: "lwpscope"),
-                           .product(name: "DWARF", package: "lwpscope")],
-            path: "Sources/fuzz-dwarf",
-            linkerSettings: fuzzerLinker
-        ),
+        fuzzer("elf", reading: ["ELF", "Unwind"]),
+        fuzzer("cfi", reading: ["Unwind"]),
+        fuzzer("dwarf", reading: ["ELF", "DWARF"]),
     ],
     swiftLanguageModes: [.v6]
 )
