@@ -44,6 +44,9 @@ enum Ptrace {
     static func singleStep(_ tid: pid_t) throws(SystemError) {
         try check(lwp_ptrace_singlestep(tid, 0), "PTRACE_SINGLESTEP")
     }
+    static func setOptions(_ tid: pid_t, _ options: UInt) throws(SystemError) {
+        try check(lwp_ptrace_setoptions(tid, options), "PTRACE_SETOPTIONS")
+    }
     static func eventMessage(_ tid: pid_t) throws(SystemError) -> UInt {
         var message: UInt = 0
         try check(lwp_ptrace_geteventmsg(tid, &message), "PTRACE_GETEVENTMSG")

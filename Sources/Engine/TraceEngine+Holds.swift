@@ -72,35 +72,35 @@ extension TraceEngine {
     public func releaseThread(pid: Int32, tid: Int32, flagAddress: UInt64, flagSize: Int) throws(HoldError) -> ThreadRelease {
         guard session.processes[pid] != nil else { throw .engine(notAttachedError(pid)) }
         let original = try readValue(pid: pid, address: flagAddress, size: flagSize)
-        let stragglers = session.stopAll(pid)
-        defer {
-            session.resumeAll(pid)
-            updateIdlePolling()
-        }
-        guard !stragglers.contains(tid), let start = session.registers(of: tid)?.pc else {
-            throw .threadNotStopped(tid: tid)
-        }
-        // The loop: every pc the thread visits until it comes back to the start.
-        var loop: Set<UInt64> = [start]
-        var pc = start
-        for _ in 0..<64 {
-            guard let next = session.singleStep(tid) else { throw .threadNotStopped(tid: tid) }
-            pc = next
-            if pc == start { break }
-            loop.insert(pc)
-        }
-        guard pc == start else { throw .notSpinning(tid: tid) }
+        defer { updateIdlePolling() }
+        return try session.whileStopped(.process(pid)) { stop throws(HoldError) in
+            guard stop.didStop(tid), let start = session.registers(of: tid)?.pc else {
+                throw .threadNotStopped(tid: tid)
+            }
+            // Held at birth, it has not reached any loop yet, and stays held.
+            guard !session.isHeld(tid) else { throw .notSpinning(tid: tid) }
+            // The loop: every pc the thread visits until it comes back to the start.
+            var loop: Set<UInt64> = [start]
+            var pc = start
+            for _ in 0..<64 {
+                guard let next = session.singleStep(tid) else { throw .threadNotStopped(tid: tid) }
+                pc = next
+                if pc == start { break }
+                loop.insert(pc)
+            }
+            guard pc == start else { throw .notSpinning(tid: tid) }
 
-        try writeValue(pid: pid, address: flagAddress, size: flagSize, value: 0)
-        var steps = 0
-        while loop.contains(pc), steps < 256 {
-            guard let next = session.singleStep(tid) else { break }
-            pc = next
-            steps += 1
+            try writeValue(pid: pid, address: flagAddress, size: flagSize, value: 0)
+            var steps = 0
+            while loop.contains(pc), steps < 256 {
+                guard let next = session.singleStep(tid) else { break }
+                pc = next
+                steps += 1
+            }
+            try writeValue(pid: pid, address: flagAddress, size: flagSize, value: original)
+            guard !loop.contains(pc) else { throw .stillInLoop(tid: tid, steps: steps) }
+            return ThreadRelease(tid: tid, steps: steps, pc: pc, flagValueAfter: try readValue(pid: pid, address: flagAddress, size: flagSize))
         }
-        try writeValue(pid: pid, address: flagAddress, size: flagSize, value: original)
-        guard !loop.contains(pc) else { throw .stillInLoop(tid: tid, steps: steps) }
-        return ThreadRelease(tid: tid, steps: steps, pc: pc, flagValueAfter: try readValue(pid: pid, address: flagAddress, size: flagSize))
     }
 
     // MARK: Hold at birth

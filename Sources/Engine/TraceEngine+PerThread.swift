@@ -16,46 +16,41 @@ extension TraceEngine {
         var threads: [ThreadSnapshot] = []
         var longestStop = 0
         let mappings = stackBytes > 0 ? (procfs.mappedRanges(pid) ?? []) : []
+        let traced = session.tids(of: pid)
+        let copier = StoppedThreadCopier(
+            pid: pid, stackBytes: stackBytes, mappings: mappings, expectedThreads: traced.count
+        ) { [session] in
+            session.registers(of: $0)
+        }
+        let ending: StopEnding = detachAfter ? .detach : .resume
         beforeStopping?()
-        for (position, tid) in session.tids(of: pid).enumerated() {
+        for (position, tid) in traced.enumerated() {
             // Events of the threads left running (a signal caught) are looked
             // at now and then; each general look scans every tracee.
             if position % 64 == 63 { session.collectEvents() }
             guard let info = procfs.thread(pid, tid, details: details) else { continue }
-            var state = info.state
-            if state == .tracingStop, session.tracees[tid]?.isGroupStopped == true { state = .stopped }
-            var thread = ThreadSnapshot(
-                tid: tid, name: info.name, state: state, lastCPU: info.lastCPU,
-                cpuTicks: info.userTicks + info.systemTicks, waitChannel: info.waitChannel,
-                syscall: info.syscall, registers: nil, stack: nil, unavailableReason: nil)
-            if session.stopOne(tid) {
-                // Stopped from the moment we saw it stop: the wait before that
-                // is the thread still running its way to the trap. Real-time
-                // until it runs again, so nothing preempts us in between.
-                let raised = RealtimePriority.raise()
-                let start = MonotonicClock.microseconds()
-                thread.registers = session.registers(of: tid)
-                if let registers = thread.registers {
-                    thread.stack = StackCopier.copy(
-                        pid: pid, stackPointers: [(tid, registers.sp, registers.threadPointer)], size: stackBytes,
-                        mappings: mappings)[tid]
-                }
-                if detachAfter { session.detachOne(tid) } else { session.resumeOne(tid) }
-                longestStop = max(longestStop, MonotonicClock.microseconds() - start)
-                RealtimePriority.lower(raised)
-            } else {
-                if detachAfter { session.detachOne(tid) } else { session.resumeOne(tid) }
-                thread.unavailableReason = session.tracees[tid] == nil
-                    ? "exited during the snapshot" : "did not stop within \(session.stopDeadlineMicroseconds / 1000) ms"
+            let groupStopped = session.isGroupStopped(tid)
+            // Stopped from the moment we saw it stop: the wait before that is
+            // the thread still running its way to the trap. Real-time until it
+            // runs again, so nothing preempts us in between.
+            let (stopped, timing) = session.timedStop(.thread(tid), ending: ending, realtimeWhileStopped: true) { stop in
+                guard stop.didStop(tid) else { return false }
+                copier.threadStopped(tid)
+                copier.copyStacks()
+                return true
             }
-            if thread.registers == nil, thread.unavailableReason == nil { thread.unavailableReason = "registers unavailable" }
-            threads.append(thread)
+            if stopped { longestStop = max(longestStop, timing.ended - timing.allStopped) }
+            let unavailable: RegistersUnavailable = stopped ? .unreadable
+                : session.isTraced(tid) ? .didNotStop(withinMilliseconds: session.stopDeadlineMicroseconds / 1000)
+                : .exitedDuringSnapshot
+            threads.append(ThreadSnapshotAssembler.thread(
+                tid: tid, info: info, name: info.name, registers: copier.registers[tid], stack: copier.stacks[tid],
+                groupStopped: groupStopped, unavailable: unavailable))
         }
         if detachAfter {
             // Threads born meanwhile (traced through TRACECLONE) go the same way.
             for tid in session.tids(of: pid) {
-                _ = session.stopOne(tid)
-                session.detachOne(tid)
+                session.whileStopped(.thread(tid), ending: .detach) { _ in }
             }
             session.forgetProcess(pid)
         }

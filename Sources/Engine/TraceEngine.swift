@@ -57,67 +57,43 @@ public actor TraceEngine {
         beforeStopping: (@Sendable () -> Void)? = nil
     ) throws(EngineError) -> ProcessSnapshot {
         guard let process = session.processes[pid] else { throw notAttachedError(pid) }
-        let threadInfo = procfs.threads(pid, session.tids(of: pid), details: details)
+        let traced = session.tids(of: pid)
+        let threadInfo = procfs.threads(pid, traced, details: details)
         EngineLog.write("snapshot \(pid): /proc details read")
         // Read before the stop, so the stop stays short; thread stacks do not move.
         let mappings = stackBytes > 0 ? (procfs.mappedRanges(pid) ?? []) : []
         beforeStopping?()
-        let start = MonotonicClock.microseconds()
-        // Each thread's registers and stack are read as soon as it stops,
-        // while the others are still on their way: its registers stay as they
-        // are until it is resumed, after every thread has stopped, and its
-        // frames (return addresses, saved registers) are written only by
-        // itself, so the backtraces are those of the one instant all stopped.
-        var registers: [Int32: ThreadRegisters] = [:]
-        var stacks: [Int32: StackCopy] = [:]
-        var toCopy: [(tid: Int32, sp: UInt64, threadPointer: UInt64)] = []
-        func copyStacks() {
-            stacks.merge(StackCopier.copy(pid: pid, stackPointers: toCopy, size: stackBytes, mappings: mappings)) { a, _ in a }
-            toCopy.removeAll(keepingCapacity: true)
+        let copier = StoppedThreadCopier(
+            pid: pid, stackBytes: stackBytes, mappings: mappings, expectedThreads: traced.count
+        ) { [session] in
+            session.registers(of: $0)
         }
-        func read(_ tid: Int32) {
-            guard registers[tid] == nil, let regs = session.registers(of: tid) else { return }
-            registers[tid] = regs
-            toCopy.append((tid, regs.sp, regs.threadPointer))
-            if toCopy.count >= 128 { copyStacks() }
+        // Everything stopped: the rest is read, copied and let go at
+        // real-time priority, not preempted by the threads each resume wakes.
+        let ((stragglers, groupStopped, registersRead, stacksCopied), timing) = session.timedStop(
+            .process(pid), ending: detachAfter ? .detach : .resume, realtimeWhileStopped: true,
+            onStop: { copier.threadStopped($0) }
+        ) { stop in
+            let current = Set(session.tids(of: pid))
+            for tid in current.sorted() where stop.didStop(tid) { copier.threadStopped(tid) }
+            let registersRead = MonotonicClock.microseconds()
+            copier.copyStacks()
+            copier.keepOnly(current)
+            let stacksCopied = MonotonicClock.microseconds()
+            return (Set(stop.stragglers), current.filter(session.isGroupStopped), registersRead, stacksCopied)
         }
-        let stragglers = Set(session.stopAll(pid, onStop: read))
-        // Everything stopped: read the rest, copy and let go without being
-        // preempted by the threads each resume wakes.
-        let raised = RealtimePriority.raise()
-        let current = Set(session.tids(of: pid))
-        registers = registers.filter { current.contains($0.key) }
-        for tid in current.sorted() where !stragglers.contains(tid) { read(tid) }
-        let registersRead = MonotonicClock.microseconds()
-        copyStacks()
-        stacks = stacks.filter { current.contains($0.key) }
-        let stacksCopied = MonotonicClock.microseconds()
-        let groupStopped = Set(session.tids(of: pid).filter { session.tracees[$0]?.isGroupStopped == true })
-        if detachAfter { session.detachStopped(pid) } else { session.resumeAll(pid) }
-        RealtimePriority.lower(raised)
-        let stopped = MonotonicClock.microseconds() - start
-        EngineLog.write("snapshot \(pid): stop+registers \(registersRead - start) µs, stacks \(stacksCopied - registersRead) µs, resume \(stopped - (stacksCopied - start)) µs")
+        EngineLog.write("snapshot \(pid): stop+registers \(registersRead - timing.started) µs, stacks \(stacksCopied - registersRead) µs, resume \(timing.ended - stacksCopied) µs")
         updateIdlePolling()
         guard detachAfter || session.processes[pid] != nil else { throw notAttachedError(pid) }
 
-        var threads: [ThreadSnapshot] = []
-        for tid in Set(session.tids(of: pid)).union(threadInfo.keys).sorted() {
-            let info = threadInfo[tid] ?? procfs.thread(pid, tid, details: details)
-            guard info != nil || registers[tid] != nil else { continue }
-            let reason: String? = registers[tid] != nil ? nil
-                : stragglers.contains(tid) ? "did not stop within \(session.stopDeadlineMicroseconds / 1000) ms"
-                : session.tracees[tid] == nil && !detachAfter ? "exited during the snapshot" : "registers unavailable"
-            // While we trace it, a thread the user stopped reads "t"; show what it is to them.
-            var state = info?.state ?? .other("?")
-            if state == .tracingStop, groupStopped.contains(tid) { state = .stopped }
-            threads.append(ThreadSnapshot(
-                tid: tid, name: info?.name ?? procfs.comm(pid, thread: tid) ?? "",
-                state: state, lastCPU: info?.lastCPU ?? 0,
-                cpuTicks: (info?.userTicks ?? 0) + (info?.systemTicks ?? 0),
-                waitChannel: info?.waitChannel, syscall: info?.syscall,
-                registers: registers[tid], stack: stacks[tid], unavailableReason: reason))
-        }
-        return ProcessSnapshot(pid: pid, command: process.command, stoppedMicroseconds: stopped, threads: threads)
+        let gathered = StopGathering(
+            threadInfo: threadInfo, registers: copier.registers, stacks: copier.stacks, stragglers: stragglers,
+            groupStopped: groupStopped, stillTraced: Set(session.tids(of: pid)), detached: detachAfter,
+            deadlineMilliseconds: session.stopDeadlineMicroseconds / 1000)
+        let threads = ThreadSnapshotAssembler.threads(
+            gathered, lateInfo: { procfs.thread(pid, $0, details: details) }, comm: { procfs.comm(pid, thread: $0) })
+        return ProcessSnapshot(
+            pid: pid, command: process.command, stoppedMicroseconds: timing.ended - timing.started, threads: threads)
     }
 
     /// Runs `body` on the engine thread while every thread of `pid` is stopped,
@@ -126,16 +102,14 @@ public actor TraceEngine {
         _ pid: Int32, _ body: (StoppedProcess) throws -> T
     ) throws -> T {
         guard session.processes[pid] != nil else { throw notAttachedError(pid) }
-        let stragglers = session.stopAll(pid)
-        defer {
-            session.resumeAll(pid)
-            updateIdlePolling()
+        defer { updateIdlePolling() }
+        return try session.whileStopped(.process(pid)) { stop throws in
+            var registers: [Int32: ThreadRegisters] = [:]
+            for tid in session.tids(of: pid) {
+                if let regs = session.registers(of: tid) { registers[tid] = regs }
+            }
+            return try body(StoppedProcess(pid: pid, threads: registers, unstoppable: stop.stragglers))
         }
-        var registers: [Int32: ThreadRegisters] = [:]
-        for tid in session.tids(of: pid) {
-            if let regs = session.registers(of: tid) { registers[tid] = regs }
-        }
-        return try body(StoppedProcess(pid: pid, threads: registers, unstoppable: stragglers))
     }
 
     /// Lets go of the process; a process the user had stopped stays stopped.

@@ -1,8 +1,3 @@
-import CPtrace
-#if canImport(Glibc)
-import Glibc
-#endif
-
 extension TraceSession {
     // MARK: Hold new threads and children at birth
 
@@ -10,26 +5,28 @@ extension TraceSession {
     /// Options can only be changed on a stopped tracee, so the process is
     /// stopped briefly.
     func setHoldNew(_ pid: Int32, _ on: Bool) throws(EngineError) {
-        guard processes[pid] != nil else { throw .notAttached(pid: pid) }
-        let stragglers = Set(stopAll(pid))
+        guard store.processes[pid] != nil else { throw .notAttached(pid: pid) }
         let options = on ? PtraceOptions.threads | PtraceOptions.forks : PtraceOptions.threads
-        for tid in tids(of: pid) where !stragglers.contains(tid) {
-            _ = lwp_ptrace_setoptions(tid, options)
+        whileStopped(.process(pid)) { stop in
+            for tid in store.tids(of: pid) where stop.didStop(tid) {
+                try? Ptrace.setOptions(tid, options)
+            }
+            store.processes[pid]?.holdNew = on
         }
-        setHoldNewFlag(pid, on)
-        resumeAll(pid)
     }
 
     /// Held-at-birth tasks, with the process each belongs to.
     func heldAtBirth() -> [(tid: Int32, pid: Int32)] {
-        tracees.values.filter(\.heldAtBirth).map { ($0.tid, $0.processID) }.sorted { $0.tid < $1.tid }
+        store.tracees.values.filter { $0.state.isHeld(for: .birth) }.map { ($0.tid, $0.processID) }.sorted { $0.tid < $1.tid }
     }
 
+    func isHeld(_ tid: Int32) -> Bool { store.tracees[tid]?.state.isHeld == true }
+
     /// Lets a held-at-birth thread (or a child's main thread) run.
+    /// False if it was not held.
     func releaseHeld(_ tid: Int32) -> Bool {
-        guard tracees[tid]?.heldAtBirth == true else { return false }
-        tracees[tid]?.heldAtBirth = false
-        if tracees[tid]?.isStopped == true, tracees[tid]?.keepStopped == false { resume(tid) }
+        guard store.tracees[tid]?.state.isHeld(for: .birth) == true else { return false }
+        store.apply(.release, to: tid)
         return true
     }
 
@@ -38,16 +35,7 @@ extension TraceSession {
     /// Executes one instruction of a stopped thread; returns its new pc, or nil
     /// if it vanished or did not stop again in time.
     func singleStep(_ tid: Int32) -> UInt64? {
-        guard let tracee = tracees[tid], tracee.isStopped else { return nil }
-        tracees[tid]?.isStepping = true
-        do {
-            try Ptrace.singleStep(tid)
-        } catch {
-            tracees[tid]?.isStepping = false
-            return nil
-        }
-        tracees[tid]?.isStopped = false
-        guard waitUntilStopped(tid) else { return nil }
-        return registers(of: tid)?.pc
+        guard store.apply(.singleStep, to: tid), stopper.waitUntilStopped(tid) else { return nil }
+        return stopper.registers(of: tid)?.pc
     }
 }

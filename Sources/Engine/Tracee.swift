@@ -1,21 +1,13 @@
-/// What the engine knows about one traced thread.
-struct Tracee {
+/// What the engine knows about one traced thread: what it is doing and
+/// what we want of it next. Changed only by `TraceeTransitions`.
+struct Tracee: Equatable, Sendable {
     let tid: Int32
-    var processID: Int32
-    /// In a ptrace-stop that we have collected with waitpid.
-    var isStopped = false
-    /// A signal caught in signal-delivery-stop, passed on when we resume.
-    var pendingSignal: Int32 = 0
-    /// Stopped by SIGSTOP and friends: resumed with PTRACE_LISTEN so it stays stopped.
-    var isGroupStopped = false
-    /// Kept stopped on purpose (a snapshot in progress): events do not resume it.
-    var keepStopped = false
-    /// Detach as soon as it stops (it could not be stopped when we detached).
-    var detachWhenStopped = false
-    /// Born (clone, fork, vfork) while hold-new was on: kept stopped until released.
-    var heldAtBirth = false
-    /// Single-stepping: the next SIGTRAP is ours, not a signal to pass on.
-    var isStepping = false
+    let processID: Int32
+    var state: TraceeState = .running
+    var intent: TraceeIntent = .letRun
+
+    /// In a ptrace-stop we collected with waitpid: its registers can be read.
+    var isStopped: Bool { state.stop != nil }
 }
 
 /// A process with at least one traced thread.
