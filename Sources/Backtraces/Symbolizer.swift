@@ -73,9 +73,5 @@ enum Symbolizer {
 /// The name users know: demangled, without the symbol-version suffix that
 /// .symtab spells into some names (`clock_nanosleep@@GLIBC_2.17`).
 func displayName(_ raw: String) -> String {
-    var name = Substring(raw)
-    if let at = name.firstIndex(of: "@"), !name[at...].hasPrefix("@plt") {
-        name = name[..<at]
-    }
-    return Demangler.demangle(String(name))
+    Demangler.demangle(LinkerDecoration.strippingVersion(raw))
 }
