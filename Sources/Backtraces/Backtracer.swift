@@ -1,4 +1,5 @@
 import Dispatch
+import ELF
 import Engine
 import ProcFS
 import Unwind
@@ -77,7 +78,8 @@ public struct Backtracer: Sendable {
         }
         if space.isForeignArchitecture {
             result.error = "unsupported: pid \(pid) runs 32-bit or non-x86_64 code; lwpscope unwinds x86_64 processes"
-            result.frames = Symbolizer.symbolize(index: 0, pc: registers.pc, pcIsExact: true, method: "registers", in: space)
+            result.frames = Symbolizer.symbolize(
+                index: 0, pc: RuntimeAddress(registers.pc), pcIsExact: true, method: "registers", in: space)
             return result
         }
         var unwindRegisters = UnwindRegisters(architecture: .x86_64)

@@ -1,3 +1,4 @@
+import ELF
 import Engine
 import Unwind
 
@@ -8,7 +9,8 @@ struct StackMemory: MemoryReader {
     let pid: Int32
     let copy: StackCopy?
 
-    func read(_ address: UInt64, into buffer: UnsafeMutableRawBufferPointer) -> Bool {
+    func read(_ runtimeAddress: RuntimeAddress, into buffer: UnsafeMutableRawBufferPointer) -> Bool {
+        let address = runtimeAddress.rawValue
         if let copy, copy.contains(address, count: buffer.count) {
             let start = Int(address - copy.address)
             copy.bytes.withUnsafeBytes { source in

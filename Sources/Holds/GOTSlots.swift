@@ -14,8 +14,8 @@ enum GOTSlots {
     /// (slot link address, index into `ranges`) for each dynamic relocation
     /// that stores an address inside one of `ranges`. Corrupt tables give
     /// fewer slots, never a trap.
-    static func slots(in elf: ELFFile, pointingInto ranges: [Range<UInt64>]) -> [(slot: UInt64, owner: Int)] {
-        var found: [(slot: UInt64, owner: Int)] = []
+    static func slots(in elf: ELFFile, pointingInto ranges: [Range<FileAddress>]) -> [(slot: FileAddress, owner: Int)] {
+        var found: [(slot: FileAddress, owner: Int)] = []
         for table in elf.sections where table.type == .rela && table.flags.contains(.alloc) {
             guard table.entsize == UInt64(relaEntrySize), let entries = try? elf.data(of: table) else { continue }
             let symbols = symbolTable(linkedFrom: table, in: elf)
@@ -35,8 +35,8 @@ enum GOTSlots {
                 default:
                     continue
                 }
-                for (index, range) in ranges.enumerated() where range.contains(target) {
-                    found.append((offset, index))
+                for (index, range) in ranges.enumerated() where range.contains(FileAddress(target)) {
+                    found.append((FileAddress(offset), index))
                 }
             }
         }

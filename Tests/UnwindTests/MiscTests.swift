@@ -1,3 +1,4 @@
+import ELF
 import Testing
 @testable import Unwind
 
@@ -49,7 +50,7 @@ import Testing
         #expect(s.readUnsigned(0x1000, size: 9) == nil)
         #expect(s.readU64(0x5000) == 0xeeee_eeee_eeee_eeee)
         #expect(s.readU64(0xfff) == nil)
-        #expect(s.readU64(UInt64.max - 2) == nil)
+        #expect(s.readU64(RuntimeAddress(UInt64.max - 2)) == nil)
     }
 }
 
