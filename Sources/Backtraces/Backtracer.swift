@@ -86,7 +86,7 @@ public struct Backtracer: Sendable {
         for number in 0..<ThreadRegisters.dwarfRegisterCount {
             unwindRegisters[number] = registers.dwarf(number)
         }
-        let memory = StackMemory(pid: pid, copy: thread.stack)
+        let memory = TargetMemory(pid: pid, stack: thread.stack)
         let trace = unwinder.unwind(registers: unwindRegisters, memory: memory, modules: space)
         for frame in trace.frames {
             result.frames += Symbolizer.symbolize(

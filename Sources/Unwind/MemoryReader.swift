@@ -34,29 +34,32 @@ extension MemoryReader {
     }
 }
 
-/// Memory made of one contiguous copy (a stack snapshot) plus an optional
-/// fallback for addresses outside it (live reads of the target).
-public struct SnapshotMemory: MemoryReader {
+/// Bytes copied from the target at one address: a thread's stack, taken
+/// while it was stopped. Reads that do not lie inside the copy fail; the
+/// reader Backtraces unwinds with puts live reads behind it.
+public struct SnapshotMemory: MemoryReader, Sendable {
     public let base: RuntimeAddress
     public let bytes: [UInt8]
-    public let fallback: ((RuntimeAddress, UnsafeMutableRawBufferPointer) -> Bool)?
 
-    public init(base: RuntimeAddress, bytes: [UInt8], fallback: ((RuntimeAddress, UnsafeMutableRawBufferPointer) -> Bool)? = nil) {
+    public init(base: RuntimeAddress, bytes: [UInt8]) {
         self.base = base
         self.bytes = bytes
-        self.fallback = fallback
     }
 
-    public func read(_ runtimeAddress: RuntimeAddress, into buffer: UnsafeMutableRawBufferPointer) -> Bool {
-        let address = runtimeAddress.rawValue, base = self.base.rawValue
-        let n = UInt64(buffer.count)
-        if address >= base, address &- base <= UInt64(bytes.count), UInt64(bytes.count) - (address &- base) >= n {
-            let start = Int(address - base)
-            bytes.withUnsafeBytes { src in
-                buffer.copyMemory(from: UnsafeRawBufferPointer(rebasing: src[start..<(start + buffer.count)]))
-            }
-            return true
+    /// Fills the front of `buffer` with what the copy has from `address` on;
+    /// returns how many bytes that was (0 when `address` is outside it).
+    @inline(__always)
+    public func readPrefix(_ address: RuntimeAddress, into buffer: UnsafeMutableRawBufferPointer) -> Int {
+        guard address >= base, address.offset(from: base) < UInt64(bytes.count) else { return 0 }
+        let start = Int(address.offset(from: base))
+        let count = min(buffer.count, bytes.count - start)
+        bytes.withUnsafeBytes { source in
+            buffer.copyMemory(from: UnsafeRawBufferPointer(rebasing: source[start ..< start + count]))
         }
-        return fallback?(runtimeAddress, buffer) ?? false
+        return count
+    }
+
+    public func read(_ address: RuntimeAddress, into buffer: UnsafeMutableRawBufferPointer) -> Bool {
+        buffer.isEmpty || readPrefix(address, into: buffer) == buffer.count
     }
 }
