@@ -9,11 +9,11 @@ public struct AddressSpace: ModuleLookup, Sendable {
     /// One executable mapping; `module` is nil for anonymous code (a JIT) or a
     /// file that is not ELF.
     public struct Region: Sendable {
-        public var range: Range<UInt64>
+        public var range: Range<RuntimeAddress>
         public var path: String
         public var module: ModuleFile?
-        /// Runtime address minus link-time address.
-        public var loadBias: UInt64
+        /// Turns the region's runtime addresses into the module's file addresses.
+        public var loadBias: LoadBias
         /// Why there is no module, when there is none.
         public var problem: String?
         /// The file is ELF for another architecture or class (a 32-bit program).
@@ -36,17 +36,18 @@ public struct AddressSpace: ModuleLookup, Sendable {
         guard let maps = procfs.memoryMap(pid) else { return nil }
         var regions: [Region] = []
         for mapping in maps where mapping.isExecutable {
-            var region = Region(range: mapping.start..<mapping.end, path: mapping.path, module: nil, loadBias: 0)
+            let start = RuntimeAddress(mapping.start)
+            var region = Region(range: start ..< RuntimeAddress(mapping.end), path: mapping.path, module: nil, loadBias: .zero)
             if mapping.path == "[vdso]" {
                 region.module = VDSO.module(pid: pid, mapping: mapping)
-                region.loadBias = region.module?.elf.loadBias(mappingStart: mapping.start, fileOffset: 0) ?? 0
+                region.loadBias = region.module?.elf.loadBias(mappingStart: start, fileOffset: 0) ?? .zero
             } else if mapping.inode != 0 {
                 let openPath = ModulePaths.openPath(pid: pid, mapping: mapping, procRoot: procfs.root)
                 switch cache.module(openPath: openPath, displayPath: ModulePaths.displayPath(mapping.path)) {
                 case .success(let module):
                     region.module = module
                     region.loadBias = module.elf.loadBias(
-                        mappingStart: mapping.start, fileOffset: mapping.fileOffset, executable: true) ?? 0
+                        mappingStart: start, fileOffset: mapping.fileOffset, executable: true) ?? .zero
                 case .failure(let error):
                     region.problem = "\(error)"
                     if case .unsupportedClass = error { region.isForeignArchitecture = true }
@@ -64,7 +65,7 @@ public struct AddressSpace: ModuleLookup, Sendable {
         regions.contains { $0.isForeignArchitecture }
     }
 
-    public func region(containing address: UInt64) -> Region? {
+    public func region(containing address: RuntimeAddress) -> Region? {
         var low = 0
         var high = regions.count
         while low < high {
@@ -77,12 +78,12 @@ public struct AddressSpace: ModuleLookup, Sendable {
 
     // MARK: ModuleLookup
 
-    public func unwindInfo(for pc: UInt64) -> ModuleUnwindInfo? {
+    public func unwindInfo(for pc: RuntimeAddress) -> ModuleUnwindInfo? {
         guard let region = region(containing: pc), let table = region.module?.unwindTable else { return nil }
         return ModuleUnwindInfo(table: table, loadBias: region.loadBias)
     }
 
-    public func isExecutable(_ address: UInt64) -> Bool {
+    public func isExecutable(_ address: RuntimeAddress) -> Bool {
         region(containing: address) != nil
     }
 }

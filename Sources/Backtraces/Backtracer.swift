@@ -1,4 +1,5 @@
 import Dispatch
+import ELF
 import Engine
 import ProcFS
 import Unwind
@@ -77,14 +78,15 @@ public struct Backtracer: Sendable {
         }
         if space.isForeignArchitecture {
             result.error = "unsupported: pid \(pid) runs 32-bit or non-x86_64 code; lwpscope unwinds x86_64 processes"
-            result.frames = Symbolizer.symbolize(index: 0, pc: registers.pc, pcIsExact: true, method: "registers", in: space)
+            result.frames = Symbolizer.symbolize(
+                index: 0, pc: RuntimeAddress(registers.pc), pcIsExact: true, method: "registers", in: space)
             return result
         }
         var unwindRegisters = UnwindRegisters(architecture: .x86_64)
         for number in 0..<ThreadRegisters.dwarfRegisterCount {
             unwindRegisters[number] = registers.dwarf(number)
         }
-        let memory = StackMemory(pid: pid, copy: thread.stack)
+        let memory = TargetMemory(pid: pid, stack: thread.stack)
         let trace = unwinder.unwind(registers: unwindRegisters, memory: memory, modules: space)
         for frame in trace.frames {
             result.frames += Symbolizer.symbolize(

@@ -1,4 +1,5 @@
 import DWARF
+import ELF
 
 /// Source lines and inline frames: what DWARF adds to a module's symbols.
 extension ModuleFile {
@@ -16,11 +17,11 @@ extension ModuleFile {
         }
     }
 
-    /// The frames at a link-time address, innermost first: functions inlined
+    /// The frames at a file address, innermost first: functions inlined
     /// there (from DWARF), then the function whose symbol contains it, each
     /// with its source line where the debug information has one. Empty when
     /// nothing names the address.
-    func resolvedFrames(at linkAddress: UInt64) -> [ResolvedFrame] {
+    func resolvedFrames(at linkAddress: FileAddress) -> [ResolvedFrame] {
         if let cached = resolvedCache.withLock({ $0[linkAddress] }) { return cached }
         let resolved = resolve(linkAddress)
         resolvedCache.withLock { cache in
@@ -30,7 +31,7 @@ extension ModuleFile {
         return resolved
     }
 
-    private func resolve(_ linkAddress: UInt64) -> [ResolvedFrame] {
+    private func resolve(_ linkAddress: FileAddress) -> [ResolvedFrame] {
         let symbol = symbol(containing: linkAddress)
         let source = debugInfo?.frames(at: linkAddress) ?? []
         var frames: [ResolvedFrame] = []

@@ -16,9 +16,9 @@ public final class ModuleFile: @unchecked Sendable {
     private let symbolTables: [SymbolTable]
     /// DWARF, read on first use (ModuleFile+Source.swift).
     let debugInfoCache = Mutex<DebugInfo??>(nil)
-    /// What `resolvedFrames(at:)` found, by link-time address: a thousand
+    /// What `resolvedFrames(at:)` found, by file address: a thousand
     /// threads parked in one place ask for the same few addresses.
-    let resolvedCache = Mutex<[UInt64: [ResolvedFrame]]>([:])
+    let resolvedCache = Mutex<[FileAddress: [ResolvedFrame]]>([:])
     static let resolvedCacheLimit = 1 << 16
 
     init(path: String, elf: ELFFile, debugFile: ELFFile?) {
@@ -34,8 +34,8 @@ public final class ModuleFile: @unchecked Sendable {
         unwindTable = Self.makeUnwindTable(elf: elf, debugFile: debugFile)
     }
 
-    /// The function symbol containing a link-time address, if any table has one.
-    public func symbol(containing linkAddress: UInt64) -> ELFSymbol? {
+    /// The function symbol containing a file address, if any table has one.
+    public func symbol(containing linkAddress: FileAddress) -> ELFSymbol? {
         for table in symbolTables {
             if let symbol = table.symbol(containing: linkAddress) { return symbol }
         }

@@ -29,13 +29,13 @@ public struct SymbolizedFrame: Sendable, Equatable {
     public var isInline: Bool = false
 }
 
-/// A name and place for one link-time address of a module, before the
-/// module's load address is applied: what ModuleFile caches.
+/// A name and place for one file address of a module, before the module's
+/// load bias is applied: what ModuleFile caches.
 struct ResolvedFrame: Sendable {
     var function: String?
     var rawFunction: String?
-    /// The containing symbol's link-time start, for `function+offset`.
-    var symbolStart: UInt64?
+    /// The containing symbol's start, for `function+offset`.
+    var symbolStart: FileAddress?
     var location: SourceLocation?
     var isInline: Bool
 }
@@ -48,22 +48,26 @@ enum Symbolizer {
     /// For a caller frame, `pc` is a return address: the call it returns from
     /// is at `pc - 1`, which can belong to another function (a call that
     /// never returns at the end of one) or another line.
-    static func symbolize(index: Int, pc: UInt64, pcIsExact: Bool, method: String, in space: AddressSpace) -> [SymbolizedFrame] {
+    ///
+    /// `SymbolizedFrame` is for display: its pc and offset are plain numbers.
+    static func symbolize(index: Int, pc: RuntimeAddress, pcIsExact: Bool, method: String, in space: AddressSpace) -> [SymbolizedFrame] {
         let lookup = pcIsExact || pc == 0 ? pc : pc - 1
         guard let region = space.region(containing: lookup) else {
-            return [SymbolizedFrame(index: index, pc: pc, module: nil, function: nil, rawFunction: nil, offset: pc, method: method)]
+            return [SymbolizedFrame(
+                index: index, pc: pc.rawValue, module: nil, function: nil, rawFunction: nil, offset: pc.rawValue, method: method)]
         }
-        let linkAddress = lookup &- region.loadBias
-        let resolved = region.module?.resolvedFrames(at: linkAddress) ?? []
+        // addr2line's module-relative address of the pc itself.
+        let modulePC = region.loadBias.fileAddress(of: pc)
+        let resolved = region.module?.resolvedFrames(at: region.loadBias.fileAddress(of: lookup)) ?? []
         guard !resolved.isEmpty else {
             return [SymbolizedFrame(
-                index: index, pc: pc, module: region.path, function: nil, rawFunction: nil,
-                offset: pc &- region.loadBias, method: method)]
+                index: index, pc: pc.rawValue, module: region.path, function: nil, rawFunction: nil,
+                offset: modulePC.rawValue, method: method)]
         }
         return resolved.enumerated().map { position, frame in
-            let offset = frame.symbolStart.map { pc &- ($0 &+ region.loadBias) } ?? (pc &- region.loadBias)
+            let offset = frame.symbolStart.map { modulePC.offset(from: $0) } ?? modulePC.rawValue
             return SymbolizedFrame(
-                index: index + position, pc: pc, module: region.path, function: frame.function,
+                index: index + position, pc: pc.rawValue, module: region.path, function: frame.function,
                 rawFunction: frame.rawFunction, offset: offset, method: method,
                 file: frame.location?.file, line: frame.location?.line, isInline: frame.isInline)
         }
@@ -73,9 +77,5 @@ enum Symbolizer {
 /// The name users know: demangled, without the symbol-version suffix that
 /// .symtab spells into some names (`clock_nanosleep@@GLIBC_2.17`).
 func displayName(_ raw: String) -> String {
-    var name = Substring(raw)
-    if let at = name.firstIndex(of: "@"), !name[at...].hasPrefix("@plt") {
-        name = name[..<at]
-    }
-    return Demangler.demangle(String(name))
+    Demangler.demangle(LinkerDecoration.strippingVersion(raw))
 }

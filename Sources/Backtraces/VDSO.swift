@@ -9,7 +9,7 @@ enum VDSO {
     static func module(pid: Int32, mapping: MemoryMapping) -> ModuleFile? {
         let size = Int(mapping.end - mapping.start)
         guard size > 0, size <= 64 * 1024,
-              let bytes = ProcessMemory.read(pid: pid, address: mapping.start, count: size),
+              let bytes = TargetMemory(pid: pid).bytes(at: RuntimeAddress(mapping.start), count: size),
               let elf = try? ELFFile(bytes: bytes)
         else { return nil }
         return ModuleFile(path: "[vdso]", elf: elf, debugFile: nil)

@@ -1,7 +1,7 @@
 import ELF
 import Synchronization
 
-/// Source lines and inlined call chains for link-time addresses of one ELF file.
+/// Source lines and inlined call chains for file addresses of one ELF file.
 ///
 /// Everything is read lazily: the first lookup finds its unit through
 /// .debug_aranges (or the units' own ranges), then reads only that unit's DIEs
@@ -32,7 +32,9 @@ public final class DebugInfo: Sendable {
     /// subprogram that contains them (isInline false). With only a line table,
     /// one frame without a function. Empty when nothing covers the address.
     /// Callers pass `pc - 1` for return addresses.
-    public func frames(at address: UInt64) -> [SourceFrame] {
+    public func frames(at fileAddress: FileAddress) -> [SourceFrame] {
+        // Line tables, ranges and indexes below hold file addresses as plain integers.
+        let address = fileAddress.rawValue
         guard let unit = unit(covering: address) else {
             return lineOnlyLocation(at: address).map { [SourceFrame(function: nil, location: $0, isInline: false)] } ?? []
         }
@@ -60,7 +62,8 @@ public final class DebugInfo: Sendable {
     }
 
     /// Just the line table row, nil when none.
-    public func location(at address: UInt64) -> SourceLocation? {
+    public func location(at fileAddress: FileAddress) -> SourceLocation? {
+        let address = fileAddress.rawValue
         guard let unit = unit(covering: address) else { return lineOnlyLocation(at: address) }
         return lineTable(for: unit)?.location(at: address)
     }

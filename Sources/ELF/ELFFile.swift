@@ -48,7 +48,7 @@ public final class ELFFile: Sendable {
     // MARK: Header fields
 
     public var type: ELFFileType { header.type }
-    public var entry: UInt64 { header.entry }
+    public var entry: FileAddress { FileAddress(header.entry) }
     public var machine: UInt16 { header.machine }
 
     /// The whole file image (mapping or copy), valid while `self` is alive.

@@ -49,7 +49,8 @@ public struct ProgramHeader: Sendable, Equatable {
     public let type: SegmentType
     public let flags: SegmentFlags
     public let offset: UInt64
-    public let vaddr: UInt64
+    /// Where the segment is linked to load.
+    public let vaddr: FileAddress
     public let paddr: UInt64
     public let filesz: UInt64
     public let memsz: UInt64
@@ -59,7 +60,7 @@ public struct ProgramHeader: Sendable, Equatable {
         type = SegmentType(rawValue: try r.u32())
         flags = SegmentFlags(rawValue: try r.u32())
         offset = try r.u64()
-        vaddr = try r.u64()
+        vaddr = FileAddress(try r.u64())
         paddr = try r.u64()
         filesz = try r.u64()
         memsz = try r.u64()
@@ -68,10 +69,10 @@ public struct ProgramHeader: Sendable, Equatable {
 
     /// File offset where the kernel's mapping of this segment starts: the
     /// loader maps whole pages, so it rounds p_offset down to a page.
-    var mappedFileStart: UInt64 { offset & ~(LoadBias.pageSize - 1) }
+    var mappedFileStart: UInt64 { offset & ~(SegmentPage.size - 1) }
 }
 
-enum LoadBias {
+enum SegmentPage {
     /// x86_64 Linux maps ELF segments with 4 KiB pages.
-    static let pageSize: UInt64 = 4096
+    static let size: UInt64 = 4096
 }

@@ -62,7 +62,8 @@ public struct Section: Sendable, Equatable {
     public let name: String
     public let type: SectionType
     public let flags: SectionFlags
-    public let addr: UInt64
+    /// Where the section is linked to load (0 for one that is not loaded).
+    public let addr: FileAddress
     public let offset: UInt64
     public let size: UInt64
     public let link: UInt32
@@ -102,7 +103,7 @@ public struct Section: Sendable, Equatable {
         self.name = name
         type = SectionType(rawValue: raw.type)
         flags = SectionFlags(rawValue: raw.flags)
-        addr = raw.addr
+        addr = FileAddress(raw.addr)
         offset = raw.offset
         size = raw.size
         link = raw.link

@@ -17,22 +17,22 @@ extension ELFFile {
         }
         if let exact = candidates.first(where: { $0.mappedFileStart == fileOffset }) { return exact }
         if let inside = candidates.first(where: { $0.offset <= fileOffset && fileOffset - $0.offset < $0.filesz }) { return inside }
-        return candidates.first { $0.mappedFileStart <= fileOffset && fileOffset < $0.offset && $0.offset - fileOffset < LoadBias.pageSize }
+        return candidates.first { $0.mappedFileStart <= fileOffset && fileOffset < $0.offset && $0.offset - fileOffset < SegmentPage.size }
     }
 
     /// The link-time virtual address that file offset `fileOffset` is loaded at.
-    public func linkAddress(forFileOffset fileOffset: UInt64, executable: Bool? = nil) -> UInt64? {
+    public func linkAddress(forFileOffset fileOffset: UInt64, executable: Bool? = nil) -> FileAddress? {
         guard let segment = loadSegment(forFileOffset: fileOffset, executable: executable) else { return nil }
         // Wrapping: p_vaddr - p_offset is the segment's constant displacement.
-        return segment.vaddr &- segment.offset &+ fileOffset
+        return segment.vaddr - segment.offset + fileOffset
     }
 
-    /// runtime address − link address for a mapping of this file, e.g. a line
-    /// of /proc/PID/maps with start `mappingStart` and offset `fileOffset`.
-    /// Two's-complement: add it to a link address with `&+`. Zero for a
-    /// non-PIE executable.
-    public func loadBias(mappingStart: UInt64, fileOffset: UInt64, executable: Bool? = nil) -> UInt64? {
-        linkAddress(forFileOffset: fileOffset, executable: executable).map { mappingStart &- $0 }
+    /// The load bias of a mapping of this file, e.g. a line of /proc/PID/maps
+    /// with start `mappingStart` and offset `fileOffset`: the file address
+    /// that offset is linked at lands on `mappingStart`. Zero for a non-PIE
+    /// executable.
+    public func loadBias(mappingStart: RuntimeAddress, fileOffset: UInt64, executable: Bool? = nil) -> LoadBias? {
+        linkAddress(forFileOffset: fileOffset, executable: executable).map { LoadBias(runtime: mappingStart, file: $0) }
     }
 
     /// True for a position-independent executable: ET_DYN with DF_1_PIE in

@@ -17,7 +17,7 @@ public struct ELFSymbol: Sendable, Hashable, CustomStringConvertible {
     /// The raw (mangled) name from the string table.
     public let name: String
     /// The link-time address (section-relative in relocatable files).
-    public let value: UInt64
+    public let value: FileAddress
     public let size: UInt64
     public let kind: Kind
     public let binding: Binding
@@ -25,15 +25,17 @@ public struct ELFSymbol: Sendable, Hashable, CustomStringConvertible {
     public let sectionIndex: UInt16
 
     /// One past the last byte (saturating).
-    public var end: UInt64 { value.addingReportingOverflow(size).overflow ? .max : value + size }
+    public var end: FileAddress {
+        value.rawValue.addingReportingOverflow(size).overflow ? FileAddress(.max) : value + size
+    }
 
     /// `value <= address < value + size`; a size-0 symbol only covers its own address.
-    public func contains(_ address: UInt64) -> Bool {
-        size == 0 ? address == value : (address >= value && address - value < size)
+    public func contains(_ address: FileAddress) -> Bool {
+        size == 0 ? address == value : (address >= value && address.offset(from: value) < size)
     }
 
     public var description: String {
-        "\(name) @0x\(String(value, radix: 16)) size \(size) \(kind) \(binding)"
+        "\(name) @\(value) size \(size) \(kind) \(binding)"
     }
 }
 
@@ -116,12 +118,13 @@ public struct SymbolTable: Sendable, RandomAccessCollection {
     /// unless another symbol starts or encloses it there. Among symbols that
     /// contain it, the one starting closest below wins; ties follow the alias
     /// order in the type documentation.
-    public func symbol(containing address: UInt64) -> ELFSymbol? {
+    public func symbol(containing address: FileAddress) -> ELFSymbol? {
         index(containing: address).map { symbol(records[$0]) }
     }
 
     /// The position of `symbol(containing:)`'s answer in this collection.
-    public func index(containing address: UInt64) -> Int? {
+    public func index(containing fileAddress: FileAddress) -> Int? {
+        let address = fileAddress.rawValue
         // First record starting above the address.
         var low = 0, high = records.count
         while low < high {
@@ -165,7 +168,7 @@ public struct SymbolTable: Sendable, RandomAccessCollection {
     func symbol(_ record: Record) -> ELFSymbol {
         ELFSymbol(
             name: strings[Int(record.stringTable)].string(at: record.nameOffset),
-            value: record.value,
+            value: FileAddress(record.value),
             size: record.size,
             kind: record.isObject ? .object : .function,
             binding: record.bindingRank == 0 ? .global : record.bindingRank == 1 ? .weak : .local,

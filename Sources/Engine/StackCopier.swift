@@ -94,15 +94,6 @@ enum StackCopier {
 
     /// Reads up to the first unreadable page.
     private static func readPartially(pid: Int32, address: UInt64, into buffer: UnsafeMutableRawPointer, size: Int) -> Int {
-        let pageSize = 4096
-        var done = 0
-        while done < size {
-            let chunk = min(size - done, pageSize - Int((address + UInt64(done)) % UInt64(pageSize)))
-            let n = lwp_read_memory(pid, address + UInt64(done), buffer + done, chunk)
-            if n <= 0 { break }
-            done += n
-            if n < chunk { break }
-        }
-        return done
+        ProcessMemory.readPrefix(pid: pid, address: address, into: UnsafeMutableRawBufferPointer(start: buffer, count: size))
     }
 }

@@ -1,8 +1,8 @@
 import ELF
 
-/// Machine code of a file, at its link address.
+/// Machine code of a file, at its file address.
 struct CodeBlock {
-    var address: UInt64
+    var address: FileAddress
     var bytes: UnsafeRawBufferPointer
 }
 

@@ -13,7 +13,7 @@ public final class FlagReferenceScanner: Sendable {
 
     private struct ModuleEntry {
         let module: ModuleFile
-        var functions: [Range<UInt64>: [ELFSymbol]]
+        var functions: [Range<FileAddress>: [ELFSymbol]]
     }
 
     private let cache = Mutex<[ObjectIdentifier: ModuleEntry]>([:])
@@ -33,10 +33,9 @@ public final class FlagReferenceScanner: Sendable {
             for (index, symbols) in zip(mine, functions) {
                 answers[index].moduleCode = instance.codeRanges
                 answers[index].functions = symbols.map { symbol in
-                    ReferencingFunction(
-                        name: symbol.name,
-                        range: symbol.value &+ instance.loadBias ..< symbol.end &+ instance.loadBias,
-                        linkRange: symbol.value ..< symbol.end)
+                    let linkRange = symbol.value ..< symbol.end
+                    return ReferencingFunction(
+                        name: symbol.name, range: instance.loadBias.runtimeRange(of: linkRange), linkRange: linkRange)
                 }
             }
         }
@@ -47,14 +46,14 @@ public final class FlagReferenceScanner: Sendable {
         references(to: [flag], in: space)[0]
     }
 
-    /// For each link-time range, the function symbols of `module` whose code
-    /// has a RIP-relative operand inside it (directly or through a GOT slot),
-    /// in address order.
-    public func functions(referencing ranges: [Range<UInt64>], in module: ModuleFile) -> [[ELFSymbol]] {
+    /// For each range of file addresses, the function symbols of `module`
+    /// whose code has a RIP-relative operand inside it (directly or through a
+    /// GOT slot), in address order.
+    public func functions(referencing ranges: [Range<FileAddress>], in module: ModuleFile) -> [[ELFSymbol]] {
         let key = ObjectIdentifier(module)
         let known = cache.withLock { $0[key]?.functions ?? [:] }
         let missing = Array(Set(ranges.filter { known[$0] == nil }))
-        var fresh: [Range<UInt64>: [ELFSymbol]] = [:]
+        var fresh: [Range<FileAddress>: [ELFSymbol]] = [:]
         if !missing.isEmpty {
             // Scanned outside the lock: another thread may scan the same
             // module meanwhile, which costs time, not correctness.
@@ -74,13 +73,13 @@ public final class FlagReferenceScanner: Sendable {
         cache.withLock { $0.removeAll() }
     }
 
-    private static func scan(_ module: ModuleFile, for ranges: [Range<UInt64>]) -> [[ELFSymbol]] {
+    private static func scan(_ module: ModuleFile, for ranges: [Range<FileAddress>]) -> [[ELFSymbol]] {
         var targets = ranges.enumerated().map { (range: $0.element, owner: $0.offset) }
         for (slot, owner) in GOTSlots.slots(in: module.elf, pointingInto: ranges) {
-            targets.append((slot ..< slot &+ 8, owner))
+            targets.append((slot ..< slot + 8, owner))
         }
         let scanner = RIPRelativeScan(targets: targets)
-        var sites = Array(repeating: Set<UInt64>(), count: ranges.count)
+        var sites = Array(repeating: Set<FileAddress>(), count: ranges.count)
         for block in module.elf.codeBlocks {
             scanner.scan(block) { address, owner in sites[owner].insert(address) }
         }

@@ -1,3 +1,5 @@
+import ELF
+
 /// Decides which threads are parked on which flag, from their innermost frames.
 ///
 /// The rule, per flag F in module M:
@@ -23,7 +25,7 @@ public struct HeldThreadMatcher: Sendable {
     }
 
     /// tid → the flag it is held on; threads held on nothing are absent.
-    public func heldThreads(_ framesByThread: [Int32: [UInt64]]) -> [Int32: HoldFlag] {
+    public func heldThreads(_ framesByThread: [Int32: [RuntimeAddress]]) -> [Int32: HoldFlag] {
         var held: [Int32: HoldFlag] = [:]
         for (tid, pcs) in framesByThread {
             if let flag = flag(holding: pcs) { held[tid] = flag }
@@ -32,11 +34,11 @@ public struct HeldThreadMatcher: Sendable {
     }
 
     /// The flag a thread with these frame pcs (innermost first) is held on.
-    public func flag(holding pcs: [UInt64]) -> HoldFlag? {
+    public func flag(holding pcs: [RuntimeAddress]) -> HoldFlag? {
         flags.first { isHeld(pcs, on: $0) }?.flag
     }
 
-    private func isHeld(_ pcs: [UInt64], on flag: HoldFlagReferences) -> Bool {
+    private func isHeld(_ pcs: [RuntimeAddress], on flag: HoldFlagReferences) -> Bool {
         for (index, pc) in pcs.prefix(helperFrames + 1).enumerated() {
             let address = index == 0 || pc == 0 ? pc : pc - 1
             if flag.functions.contains(where: { $0.range.contains(address) }) { return true }

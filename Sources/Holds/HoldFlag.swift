@@ -1,3 +1,5 @@
+import ELF
+
 /// A variable threads are parked on (`while (hold);`), found in one loaded
 /// instance of a module.
 public struct HoldFlag: Sendable, Hashable, CustomStringConvertible {
@@ -21,15 +23,16 @@ public struct HoldFlag: Sendable, Hashable, CustomStringConvertible {
     public var scope: Scope
     /// The module's path as /proc/PID/maps names it.
     public var modulePath: String
-    /// Where the variable is in the process.
+    /// Where the variable is in the process, as a number for display and
+    /// for the engine's reads and writes (`runtimeAddress` is the same).
     public var address: UInt64
     /// Where the variable is in the file (st_value).
-    public var linkAddress: UInt64
+    public var linkAddress: FileAddress
     /// 1, 2, 4 or 8 bytes.
     public var size: Int
 
     public init(name: String, variableName: String, owners: [String], scope: Scope, modulePath: String,
-                address: UInt64, linkAddress: UInt64, size: Int) {
+                address: UInt64, linkAddress: FileAddress, size: Int) {
         self.name = name
         self.variableName = variableName
         self.owners = owners
@@ -40,8 +43,10 @@ public struct HoldFlag: Sendable, Hashable, CustomStringConvertible {
         self.size = size
     }
 
-    /// Runtime minus link-time address of the module instance the flag is in.
-    public var loadBias: UInt64 { address &- linkAddress }
+    public var runtimeAddress: RuntimeAddress { RuntimeAddress(address) }
+
+    /// The load bias of the module instance the flag is in.
+    public var loadBias: LoadBias { LoadBias(runtime: runtimeAddress, file: linkAddress) }
 
     /// The module's file name, for short listings.
     public var moduleName: String {
@@ -61,9 +66,9 @@ public struct HoldFlag: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// The bytes the variable occupies in the process.
-    public var addressRange: Range<UInt64> { address ..< address &+ UInt64(size) }
+    public var addressRange: Range<RuntimeAddress> { runtimeAddress ..< runtimeAddress + UInt64(size) }
     /// The bytes the variable occupies in the file's address space.
-    public var linkRange: Range<UInt64> { linkAddress ..< linkAddress &+ UInt64(size) }
+    public var linkRange: Range<FileAddress> { linkAddress ..< linkAddress + UInt64(size) }
 
     /// Sizes a flag read/written as one integer can have.
     static func isSupportedSize(_ size: UInt64) -> Bool {

@@ -30,7 +30,7 @@ public struct HoldFlagFinder: Sendable {
 
     /// The automatically recognized flags of one module instance, owners of
     /// gcc's function-statics filled in from the code that uses them.
-    public func recognizedFlags(in module: ModuleFile, loadBias: UInt64) -> [HoldFlag] {
+    public func recognizedFlags(in module: ModuleFile, loadBias: LoadBias) -> [HoldFlag] {
         let flags = symbols.recognizedFlags(in: module).compactMap { flag(for: $0, in: module, loadBias: loadBias) }
         return withOwners(flags, in: module)
     }
@@ -58,7 +58,7 @@ public struct HoldFlagFinder: Sendable {
         return flags
     }
 
-    private func flag(for symbol: ELFSymbol, in module: ModuleFile, loadBias: UInt64) -> HoldFlag? {
+    private func flag(for symbol: ELFSymbol, in module: ModuleFile, loadBias: LoadBias) -> HoldFlag? {
         guard HoldFlag.isSupportedSize(symbol.size) else { return nil }
         let parsed = FlagSymbolName.recognize(symbol.name) ?? FlagSymbolName.describe(symbol.name)
         let scope: HoldFlag.Scope
@@ -68,7 +68,7 @@ public struct HoldFlagFinder: Sendable {
         }
         return HoldFlag(
             name: symbol.name, variableName: parsed.variableName, owners: parsed.owner.map { [$0] } ?? [],
-            scope: scope, modulePath: module.path, address: symbol.value &+ loadBias,
+            scope: scope, modulePath: module.path, address: loadBias.runtimeAddress(of: symbol.value).rawValue,
             linkAddress: symbol.value, size: Int(symbol.size))
     }
 

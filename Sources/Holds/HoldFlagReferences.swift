@@ -1,13 +1,15 @@
+import ELF
+
 /// A function whose code reads or writes a flag: where threads spin on it.
 public struct ReferencingFunction: Sendable, Hashable, CustomStringConvertible {
     /// The raw (mangled) symbol name.
     public var name: String
     /// The function's bytes in the process.
-    public var range: Range<UInt64>
+    public var range: Range<RuntimeAddress>
     /// The function's bytes in the file's address space.
-    public var linkRange: Range<UInt64>
+    public var linkRange: Range<FileAddress>
 
-    public init(name: String, range: Range<UInt64>, linkRange: Range<UInt64>) {
+    public init(name: String, range: Range<RuntimeAddress>, linkRange: Range<FileAddress>) {
         self.name = name
         self.range = range
         self.linkRange = linkRange
@@ -21,7 +23,7 @@ public struct ReferencingFunction: Sendable, Hashable, CustomStringConvertible {
     }
 
     public var description: String {
-        "\(name) 0x\(String(range.lowerBound, radix: 16))-0x\(String(range.upperBound, radix: 16))"
+        "\(name) \(range.lowerBound)-\(range.upperBound)"
     }
 }
 
@@ -32,9 +34,9 @@ public struct HoldFlagReferences: Sendable, Hashable {
     public var functions: [ReferencingFunction]
     /// The executable regions of the flag's module instance: a frame outside
     /// them is in a helper (libc, vDSO) the spinning code may have called.
-    public var moduleCode: [Range<UInt64>]
+    public var moduleCode: [Range<RuntimeAddress>]
 
-    public init(flag: HoldFlag, functions: [ReferencingFunction], moduleCode: [Range<UInt64>]) {
+    public init(flag: HoldFlag, functions: [ReferencingFunction], moduleCode: [Range<RuntimeAddress>]) {
         self.flag = flag
         self.functions = functions
         self.moduleCode = moduleCode

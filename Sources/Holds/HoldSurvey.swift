@@ -1,4 +1,5 @@
 import Backtraces
+import ELF
 
 /// Every hold flag of a process with its value and the threads parked on it:
 /// what `lwpscope hold` lists and the hold-flag pane shows.
@@ -24,10 +25,10 @@ public struct HoldSurvey: Sendable {
         let flags = try finder.find(in: space, extraNames: extraNames)
         let references = finder.scanner.references(to: flags, in: space)
         let matcher = HeldThreadMatcher(flags: references)
-        var framesByThread: [Int32: [UInt64]] = [:]
+        var framesByThread: [Int32: [RuntimeAddress]] = [:]
         for thread in backtraces.threads {
             // Machine frames only: an inlined function shares its caller's pc.
-            framesByThread[thread.tid] = thread.frames.lazy.filter { !$0.isInline }.prefix(4).map(\.pc)
+            framesByThread[thread.tid] = thread.frames.lazy.filter { !$0.isInline }.prefix(4).map { RuntimeAddress($0.pc) }
         }
         let heldBy = matcher.heldThreads(framesByThread)
         let entries = references.map { reference in

@@ -1,4 +1,5 @@
 import Backtraces
+import ELF
 
 /// One loaded instance of a module: a file mapped at one load bias. A library
 /// mapped twice (dlmopen) is two instances with two sets of flags.
@@ -8,9 +9,9 @@ import Backtraces
 /// address, so the code's bias is the data's bias too.
 public struct LoadedModule: Sendable {
     public var module: ModuleFile
-    public var loadBias: UInt64
+    public var loadBias: LoadBias
     /// The instance's executable regions in the process.
-    public var codeRanges: [Range<UInt64>]
+    public var codeRanges: [Range<RuntimeAddress>]
 
     public var path: String { module.path }
 
@@ -30,7 +31,7 @@ public struct LoadedModule: Sendable {
         return instances
     }
 
-    public init(module: ModuleFile, loadBias: UInt64, codeRanges: [Range<UInt64>] = []) {
+    public init(module: ModuleFile, loadBias: LoadBias, codeRanges: [Range<RuntimeAddress>] = []) {
         self.module = module
         self.loadBias = loadBias
         self.codeRanges = codeRanges

@@ -1,3 +1,5 @@
+import ELF
+
 /// Finds x86_64 instructions whose memory operand is RIP-relative and points
 /// into given ranges, without decoding instructions.
 ///
@@ -10,11 +12,11 @@
 /// negligible.
 struct RIPRelativeScan {
     /// Each carries the index of what it stands for; ranges may overlap.
-    let targets: [(range: Range<UInt64>, owner: Int)]
-    private let low: UInt64
-    private let high: UInt64
+    let targets: [(range: Range<FileAddress>, owner: Int)]
+    private let low: FileAddress
+    private let high: FileAddress
 
-    init(targets: [(range: Range<UInt64>, owner: Int)]) {
+    init(targets: [(range: Range<FileAddress>, owner: Int)]) {
         self.targets = targets.filter { !$0.range.isEmpty }
         low = self.targets.map(\.range.lowerBound).min() ?? 0
         high = self.targets.map(\.range.upperBound).max() ?? 0
@@ -23,7 +25,7 @@ struct RIPRelativeScan {
     private static let immediateSizes = [0, 1, 2, 4]
 
     /// Calls `hit(modrmAddress, owner)` for each operand that lands in a target.
-    func scan(_ block: CodeBlock, hit: (UInt64, Int) -> Void) {
+    func scan(_ block: CodeBlock, hit: (FileAddress, Int) -> Void) {
         let bytes = block.bytes
         guard !targets.isEmpty, bytes.count >= 5 else { return }
         var i = 0
@@ -31,16 +33,16 @@ struct RIPRelativeScan {
         while i <= last {
             if bytes[i] & 0xC7 == 0x05 {
                 let disp = Int32(littleEndian: bytes.loadUnaligned(fromByteOffset: i + 1, as: Int32.self))
-                let afterDisplacement = block.address &+ UInt64(i + 5) &+ UInt64(bitPattern: Int64(disp))
+                let afterDisplacement = block.address + UInt64(i + 5) + UInt64(bitPattern: Int64(disp))
                 // Cheap reject first: most candidates point nowhere near a flag.
-                if afterDisplacement < high, afterDisplacement &+ 4 >= low {
+                if afterDisplacement < high, afterDisplacement + 4 >= low {
                     if let size = ImmediateSize.at(i, in: bytes) {
                         // A known opcode: its immediate size, any byte of the flag.
-                        report(afterDisplacement &+ UInt64(size), at: block.address &+ UInt64(i), exactStart: false, hit)
+                        report(afterDisplacement + UInt64(size), at: block.address + UInt64(i), exactStart: false, hit)
                     } else {
                         // Unknown encoding (VEX, ...): every size, but only the flag's first byte.
                         for size in Self.immediateSizes where i + 5 + size <= bytes.count {
-                            report(afterDisplacement &+ UInt64(size), at: block.address &+ UInt64(i), exactStart: true, hit)
+                            report(afterDisplacement + UInt64(size), at: block.address + UInt64(i), exactStart: true, hit)
                         }
                     }
                 }
@@ -51,7 +53,7 @@ struct RIPRelativeScan {
 
     // Few targets (a module's flags and their GOT slots): a linear pass is enough.
     @inline(__always)
-    private func report(_ target: UInt64, at address: UInt64, exactStart: Bool, _ hit: (UInt64, Int) -> Void) {
+    private func report(_ target: FileAddress, at address: FileAddress, exactStart: Bool, _ hit: (FileAddress, Int) -> Void) {
         for entry in targets where exactStart ? entry.range.lowerBound == target : entry.range.contains(target) {
             hit(address, entry.owner)
         }

@@ -1,3 +1,5 @@
+import ELF
+
 /// Runs DW_CFA instructions (the CIE's initial ones, then the FDE's) up to a
 /// target pc and yields the row in force there.
 struct CFAInterpreter {
@@ -15,24 +17,26 @@ struct CFAInterpreter {
     }
 
     /// The row covering `pc` in `fde` (pc outside the FDE yields its last or first row).
-    func row(for pc: UInt64, fde: FrameDescriptionEntry) throws(CFIError) -> UnwindRow {
+    func row(for fileAddress: FileAddress, fde: FrameDescriptionEntry) throws(CFIError) -> UnwindRow {
+        // The instructions advance a plain location; all of it is in file addresses.
+        let pc = fileAddress.rawValue
         let ra = cie.returnAddressRegister
         guard ra < UInt64(architecture.registerCount) else {
             throw CFIError(.registerOutOfRange(ra), section: section.kind, offset: cie.offset)
         }
         var state = State(cfa: .undefined,
                           rules: [RegisterRule](repeating: .unspecified, count: architecture.registerCount))
-        var loc = fde.pcBegin
-        var end = fde.pcEnd
+        var loc = fde.pcBegin.rawValue
+        var end = fde.pcEnd.rawValue
         // The CIE's instructions set the initial rules; restore goes back to them.
         _ = try run(cie.instructions, state: &state, initial: nil, loc: &loc, target: pc, end: &end, argsSize: nil)
         let initial = state.rules
-        loc = fde.pcBegin
-        end = fde.pcEnd
+        loc = fde.pcBegin.rawValue
+        end = fde.pcEnd.rawValue
         var argsSize: UInt64 = 0
         let start = try run(fde.instructions, state: &state, initial: initial, loc: &loc, target: pc,
                             end: &end, argsSize: &argsSize)
-        return UnwindRow(pcRange: start..<max(start, end), cfa: state.cfa, rules: state.rules,
+        return UnwindRow(pcRange: FileAddress(start) ..< FileAddress(max(start, end)), cfa: state.cfa, rules: state.rules,
                          returnAddressRegister: Int(ra), isSignalFrame: cie.isSignalFrame, argsSize: argsSize)
     }
 
@@ -89,7 +93,7 @@ struct CFAInterpreter {
                 break
             case 0x01:  // set_loc
                 var ctx = bases
-                ctx.sectionAddress = section.address
+                ctx.sectionAddress = section.address.rawValue
                 ctx.addressSize = cie.addressSize
                 let newLoc = try c.pointer(cie.fdeEncoding, ctx)
                 if !advance(to: newLoc) { return loc }

@@ -1,12 +1,14 @@
-/// Raw bytes of one CFI section and the link-time address of its first byte.
+import ELF
+
+/// Raw bytes of one CFI section and the file address of its first byte.
 /// The bytes are borrowed: whoever builds an `UnwindTable` keeps them alive
 /// (it can hand the table an owner object to retain).
 public struct CFISection: @unchecked Sendable {
     public let bytes: UnsafeRawBufferPointer
-    public let address: UInt64
+    public let address: FileAddress
     public let kind: CFISectionKind
 
-    public init(bytes: UnsafeRawBufferPointer, address: UInt64, kind: CFISectionKind) {
+    public init(bytes: UnsafeRawBufferPointer, address: FileAddress, kind: CFISectionKind) {
         self.bytes = bytes
         self.address = address
         self.kind = kind

@@ -1,10 +1,12 @@
+import ELF
+
 /// Applies one unwind row to a callee's registers to produce its caller's.
 enum CFIStep {
     enum Outcome {
         case ok(cfa: UInt64)
         /// The return address is undefined: this is the outermost frame.
         case outermost
-        case readFailed(UInt64)
+        case readFailed(RuntimeAddress)
         case registerUnavailable(Int)
         case expressionFailed(CFIError)
     }
@@ -43,7 +45,7 @@ enum CFIStep {
             case .sameValue:
                 value = callee[i]
             case .offset(let n):
-                let address = cfa &+ UInt64(bitPattern: n)
+                let address = RuntimeAddress(cfa &+ UInt64(bitPattern: n))
                 value = memory.readU64(address)
                 if value == nil && i == ra { return .readFailed(address) }
             case .valOffset(let n):
@@ -52,7 +54,7 @@ enum CFIStep {
                 value = callee[r]
             case .expression(let bytes):
                 do {
-                    let address = try DwarfExpression.evaluate(bytes, registers: callee, memory: memory, initial: cfa)
+                    let address = RuntimeAddress(try DwarfExpression.evaluate(bytes, registers: callee, memory: memory, initial: cfa))
                     value = memory.readU64(address)
                     if value == nil && i == ra { return .readFailed(address) }
                 } catch {

@@ -56,7 +56,7 @@ public struct CommonInformationEntry: Sendable, Equatable {
         if hasZ {
             let length = try c.blockLength()
             let dataEnd = c.offset + length
-            let context = PointerContext(sectionAddress: section.address, addressSize: addressSize)
+            let context = PointerContext(sectionAddress: section.address.rawValue, addressSize: addressSize)
             scan: for ch in augmentation.utf8.dropFirst() {
                 switch ch {
                 case UInt8(ascii: "R"): fdeEncoding = PointerEncoding(try c.u8())

@@ -1,3 +1,5 @@
+import ELF
+
 /// The DWARF expression stack machine, restricted to what call-frame
 /// information may use. Corrupt expressions end in a `CFIError` (section
 /// `.expression`, offset within the block), never a trap or an endless loop.
@@ -102,7 +104,7 @@ public enum DwarfExpression {
                     guard depth >= 1 else { return fail(.stackUnderflow) }
                     guard size >= 1, size <= 8 else { return fail(.badLength(UInt64(size))) }
                     let address = stack[depth - 1]
-                    guard let memory, let v = memory.readUnsigned(address, size: size) else {
+                    guard let memory, let v = memory.readUnsigned(RuntimeAddress(address), size: size) else {
                         return fail(.memoryReadFailed(address))
                     }
                     stack[depth - 1] = v

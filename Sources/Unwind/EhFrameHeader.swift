@@ -1,9 +1,11 @@
+import ELF
+
 /// `.eh_frame_hdr`: a pointer to `.eh_frame` and a table of (initial pc, FDE
 /// address) pairs sorted by pc, so the FDE for a pc is a binary search away.
 public struct EhFrameHeader: Sendable, Equatable {
     public let version: UInt8
-    /// Link-time address of `.eh_frame`.
-    public let ehFramePointer: UInt64
+    /// File address of `.eh_frame`.
+    public let ehFramePointer: FileAddress
     public let fdeCount: Int
     public let tableEncoding: PointerEncoding
     /// Offset of the table within the header section.
@@ -18,7 +20,7 @@ public struct EhFrameHeader: Sendable, Equatable {
         let ptrEnc = PointerEncoding(try c.u8())
         let countEnc = PointerEncoding(try c.u8())
         let tableEnc = PointerEncoding(try c.u8())
-        let ctx = PointerContext(sectionAddress: section.address, dataBase: section.address, addressSize: addressSize)
+        let ctx = PointerContext(sectionAddress: section.address.rawValue, dataBase: section.address.rawValue, addressSize: addressSize)
         let ehFramePointer = try c.pointer(ptrEnc, ctx)
         var count = 0
         if !countEnc.isOmit {
@@ -35,27 +37,27 @@ public struct EhFrameHeader: Sendable, Equatable {
             entrySize = 2 * size
             guard count * entrySize <= c.remaining else { throw c.error(.badLength(UInt64(count)), at: c.offset) }
         }
-        return EhFrameHeader(version: version, ehFramePointer: ehFramePointer, fdeCount: count,
+        return EhFrameHeader(version: version, ehFramePointer: FileAddress(ehFramePointer), fdeCount: count,
                              tableEncoding: tableEnc, tableOffset: c.offset, entrySize: entrySize)
     }
 
-    /// Table entry `index`: the FDE's initial pc and its link-time address.
-    public func entry(_ index: Int, in section: CFISection) throws(CFIError) -> (pc: UInt64, fde: UInt64) {
+    /// Table entry `index`: the FDE's initial pc and its file address.
+    public func entry(_ index: Int, in section: CFISection) throws(CFIError) -> (pc: FileAddress, fde: FileAddress) {
         var c = CFICursor(section.bytes, section: .ehFrameHeader, offset: tableOffset + index * entrySize)
-        let ctx = PointerContext(sectionAddress: section.address, dataBase: section.address)
+        let ctx = PointerContext(sectionAddress: section.address.rawValue, dataBase: section.address.rawValue)
         let pc = try c.pointer(tableEncoding, ctx)
         let fde = try c.pointer(tableEncoding, ctx)
-        return (pc, fde)
+        return (FileAddress(pc), FileAddress(fde))
     }
 
     /// The address of the FDE whose initial pc is the greatest not above `pc`;
     /// the caller still checks the FDE's range.
-    public func search(_ pc: UInt64, in section: CFISection) throws(CFIError) -> UInt64? {
+    public func search(_ pc: FileAddress, in section: CFISection) throws(CFIError) -> FileAddress? {
         guard fdeCount > 0 else { return nil }
         // Fast path for the near-universal datarel|sdata4 table.
         if tableEncoding.rawValue == 0x3b {
             let base = section.bytes.baseAddress! + tableOffset
-            let target = Int64(bitPattern: pc &- section.address)
+            let target = Int64(bitPattern: pc.offset(from: section.address))
             var lo = 0, hi = fdeCount
             while lo < hi {
                 let mid = (lo + hi) / 2
@@ -64,7 +66,7 @@ public struct EhFrameHeader: Sendable, Equatable {
             }
             guard lo > 0 else { return nil }
             let fdeRel = Int32(littleEndian: base.loadUnaligned(fromByteOffset: (lo - 1) * 8 + 4, as: Int32.self))
-            return section.address &+ UInt64(bitPattern: Int64(fdeRel))
+            return section.address + UInt64(bitPattern: Int64(fdeRel))
         }
         var lo = 0, hi = fdeCount
         while lo < hi {

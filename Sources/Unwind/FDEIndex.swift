@@ -1,9 +1,11 @@
+import ELF
+
 /// A sorted list of FDE ranges built by scanning a section once, for sections
 /// without a search table (.debug_frame, or .eh_frame lacking .eh_frame_hdr).
 struct FDEIndex {
     struct Entry {
-        var pcBegin: UInt64
-        var pcEnd: UInt64
+        var pcBegin: FileAddress
+        var pcEnd: FileAddress
         var offset: Int
     }
 
@@ -12,7 +14,7 @@ struct FDEIndex {
     var scanError: CFIError?
 
     /// The FDE offset whose range covers `pc`.
-    func lookup(_ pc: UInt64) -> Int? {
+    func lookup(_ pc: FileAddress) -> Int? {
         var lo = 0, hi = entries.count
         while lo < hi {
             let mid = (lo + hi) / 2

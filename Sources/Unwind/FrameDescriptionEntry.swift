@@ -1,17 +1,19 @@
+import ELF
+
 /// An FDE: the pc range of one function and the instructions that build its
 /// unwind rows, on top of its CIE's initial instructions.
 public struct FrameDescriptionEntry: Sendable, Equatable {
     public let offset: Int
     public let cieOffset: Int
-    /// Link-time address of the first instruction covered.
-    public let pcBegin: UInt64
+    /// File address of the first instruction covered.
+    public let pcBegin: FileAddress
     public let pcRange: UInt64
     public let lsda: UInt64?
     /// Section offsets of the FDE's instructions.
     public let instructions: Range<Int>
 
-    public var pcEnd: UInt64 { pcBegin &+ pcRange }
-    public func contains(_ pc: UInt64) -> Bool { pc >= pcBegin && pc &- pcBegin < pcRange }
+    public var pcEnd: FileAddress { pcBegin + pcRange }
+    public func contains(_ pc: FileAddress) -> Bool { pc >= pcBegin && pc.offset(from: pcBegin) < pcRange }
 
     static func parse(_ section: CFISection, header h: CFIEntryHeader, cie: CommonInformationEntry,
                       bases: PointerContext) throws(CFIError) -> FrameDescriptionEntry {
@@ -19,7 +21,7 @@ public struct FrameDescriptionEntry: Sendable, Equatable {
         let limited = UnsafeRawBufferPointer(rebasing: section.bytes[0..<h.end])
         var c = CFICursor(limited, section: section.kind, offset: h.bodyOffset)
         var context = bases
-        context.sectionAddress = section.address
+        context.sectionAddress = section.address.rawValue
         context.addressSize = cie.addressSize
         if cie.segmentSelectorSize > 0 { try c.skip(cie.segmentSelectorSize) }
         let pcBegin = try c.pointer(cie.fdeEncoding, context)
@@ -36,7 +38,7 @@ public struct FrameDescriptionEntry: Sendable, Equatable {
             }
             try c.seek(to: dataEnd)
         }
-        return FrameDescriptionEntry(offset: h.offset, cieOffset: h.cieOffset, pcBegin: pcBegin,
+        return FrameDescriptionEntry(offset: h.offset, cieOffset: h.cieOffset, pcBegin: FileAddress(pcBegin),
                                      pcRange: pcRange, lsda: lsda, instructions: c.offset..<h.end)
     }
 }

@@ -1,10 +1,12 @@
+import ELF
+
 /// One step up a frame-pointer chain. On both x86_64 and aarch64 a frame
 /// record at fp holds [caller fp, return address], and the CFA is fp + 2 words.
 enum FramePointerWalker {
     enum Outcome {
         case ok(cfa: UInt64)
         case noFramePointer
-        case readFailed(UInt64)
+        case readFailed(RuntimeAddress)
     }
 
     /// Fills `caller` from `callee`'s frame pointer. Callee-saved registers
@@ -17,8 +19,9 @@ enum FramePointerWalker {
         // A frame record lies at or above the current sp.
         if let sp = callee.sp, fp < sp { return .noFramePointer }
         guard fp <= UInt64.max - 2 * word else { return .noFramePointer }
-        guard let savedFP = memory.readU64(fp) else { return .readFailed(fp) }
-        guard let ra = memory.readU64(fp + word) else { return .readFailed(fp + word) }
+        let record = RuntimeAddress(fp)
+        guard let savedFP = memory.readU64(record) else { return .readFailed(record) }
+        guard let ra = memory.readU64(record + word) else { return .readFailed(record + word) }
         caller.clear()
         caller.fp = savedFP
         caller.sp = fp + 2 * word

@@ -1,28 +1,30 @@
-/// Reads the stopped target's memory. The engine supplies one backed by a copy
-/// of the stack taken while the thread was stopped (falling back to live reads);
-/// tests supply a hand-built stack.
+import ELF
+
+/// Reads the stopped target's memory at runtime addresses. Backtraces
+/// supplies one backed by a copy of the stack taken while the thread was
+/// stopped (falling back to live reads); tests supply a hand-built stack.
 public protocol MemoryReader {
     /// Fills `buffer` with the bytes at `address`; false if any byte is unreadable.
-    func read(_ address: UInt64, into buffer: UnsafeMutableRawBufferPointer) -> Bool
+    func read(_ address: RuntimeAddress, into buffer: UnsafeMutableRawBufferPointer) -> Bool
 }
 
 extension MemoryReader {
     @inline(__always)
-    public func readU64(_ address: UInt64) -> UInt64? {
+    public func readU64(_ address: RuntimeAddress) -> UInt64? {
         var value: UInt64 = 0
         let ok = withUnsafeMutableBytes(of: &value) { read(address, into: $0) }
         return ok ? UInt64(littleEndian: value) : nil
     }
 
     @inline(__always)
-    public func readU32(_ address: UInt64) -> UInt32? {
+    public func readU32(_ address: RuntimeAddress) -> UInt32? {
         var value: UInt32 = 0
         let ok = withUnsafeMutableBytes(of: &value) { read(address, into: $0) }
         return ok ? UInt32(littleEndian: value) : nil
     }
 
     /// Reads `size` (1...8) bytes as a zero-extended little-endian value.
-    public func readUnsigned(_ address: UInt64, size: Int) -> UInt64? {
+    public func readUnsigned(_ address: RuntimeAddress, size: Int) -> UInt64? {
         guard size >= 1, size <= 8 else { return nil }
         var value: UInt64 = 0
         let ok = withUnsafeMutableBytes(of: &value) {
@@ -32,28 +34,32 @@ extension MemoryReader {
     }
 }
 
-/// Memory made of one contiguous copy (a stack snapshot) plus an optional
-/// fallback for addresses outside it (live reads of the target).
-public struct SnapshotMemory: MemoryReader {
-    public let base: UInt64
+/// Bytes copied from the target at one address: a thread's stack, taken
+/// while it was stopped. Reads that do not lie inside the copy fail; the
+/// reader Backtraces unwinds with puts live reads behind it.
+public struct SnapshotMemory: MemoryReader, Sendable {
+    public let base: RuntimeAddress
     public let bytes: [UInt8]
-    public let fallback: ((UInt64, UnsafeMutableRawBufferPointer) -> Bool)?
 
-    public init(base: UInt64, bytes: [UInt8], fallback: ((UInt64, UnsafeMutableRawBufferPointer) -> Bool)? = nil) {
+    public init(base: RuntimeAddress, bytes: [UInt8]) {
         self.base = base
         self.bytes = bytes
-        self.fallback = fallback
     }
 
-    public func read(_ address: UInt64, into buffer: UnsafeMutableRawBufferPointer) -> Bool {
-        let n = UInt64(buffer.count)
-        if address >= base, address &- base <= UInt64(bytes.count), UInt64(bytes.count) - (address &- base) >= n {
-            let start = Int(address - base)
-            bytes.withUnsafeBytes { src in
-                buffer.copyMemory(from: UnsafeRawBufferPointer(rebasing: src[start..<(start + buffer.count)]))
-            }
-            return true
+    /// Fills the front of `buffer` with what the copy has from `address` on;
+    /// returns how many bytes that was (0 when `address` is outside it).
+    @inline(__always)
+    public func readPrefix(_ address: RuntimeAddress, into buffer: UnsafeMutableRawBufferPointer) -> Int {
+        guard address >= base, address.offset(from: base) < UInt64(bytes.count) else { return 0 }
+        let start = Int(address.offset(from: base))
+        let count = min(buffer.count, bytes.count - start)
+        bytes.withUnsafeBytes { source in
+            buffer.copyMemory(from: UnsafeRawBufferPointer(rebasing: source[start ..< start + count]))
         }
-        return fallback?(address, buffer) ?? false
+        return count
+    }
+
+    public func read(_ address: RuntimeAddress, into buffer: UnsafeMutableRawBufferPointer) -> Bool {
+        buffer.isEmpty || readPrefix(address, into: buffer) == buffer.count
     }
 }

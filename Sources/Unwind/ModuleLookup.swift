@@ -1,32 +1,34 @@
+import ELF
+
 /// The unwind table covering a pc and how far its module was moved at load.
 public struct ModuleUnwindInfo {
     public let table: UnwindTable
-    /// Runtime address minus link-time address (wrapping).
-    public let loadBias: UInt64
+    /// Turns the runtime pc into the table's file addresses.
+    public let loadBias: LoadBias
 
-    public init(table: UnwindTable, loadBias: UInt64) {
+    public init(table: UnwindTable, loadBias: LoadBias) {
         self.table = table
         self.loadBias = loadBias
     }
 }
 
-/// What the unwinder needs to know about the target's address space. The
-/// engine implements it from /proc/pid/maps and its ELF cache.
+/// What the unwinder needs to know about the target's address space.
+/// Backtraces implements it from /proc/pid/maps and its ELF cache.
 public protocol ModuleLookup {
     /// The CFI for runtime address `pc`, nil if its module has none.
-    func unwindInfo(for pc: UInt64) -> ModuleUnwindInfo?
+    func unwindInfo(for pc: RuntimeAddress) -> ModuleUnwindInfo?
     /// Whether `address` lies in an executable mapping.
-    func isExecutable(_ address: UInt64) -> Bool
+    func isExecutable(_ address: RuntimeAddress) -> Bool
 }
 
 /// A fixed list of modules: enough for tests and for snapshots of a process.
 public struct StaticModuleLookup: ModuleLookup {
     public struct Module {
-        public let range: Range<UInt64>
+        public let range: Range<RuntimeAddress>
         public let isExecutable: Bool
         public let unwindInfo: ModuleUnwindInfo?
 
-        public init(range: Range<UInt64>, isExecutable: Bool = true, unwindInfo: ModuleUnwindInfo? = nil) {
+        public init(range: Range<RuntimeAddress>, isExecutable: Bool = true, unwindInfo: ModuleUnwindInfo? = nil) {
             self.range = range
             self.isExecutable = isExecutable
             self.unwindInfo = unwindInfo
@@ -37,11 +39,11 @@ public struct StaticModuleLookup: ModuleLookup {
 
     public init(_ modules: [Module]) { self.modules = modules }
 
-    public func unwindInfo(for pc: UInt64) -> ModuleUnwindInfo? {
+    public func unwindInfo(for pc: RuntimeAddress) -> ModuleUnwindInfo? {
         modules.first { $0.range.contains(pc) && $0.unwindInfo != nil }?.unwindInfo
     }
 
-    public func isExecutable(_ address: UInt64) -> Bool {
+    public func isExecutable(_ address: RuntimeAddress) -> Bool {
         modules.contains { $0.isExecutable && $0.range.contains(address) }
     }
 }

@@ -1,3 +1,5 @@
+import ELF
+
 /// How a frame's registers were recovered.
 public enum FrameMethod: Equatable, Sendable {
     /// The stopped thread's own registers.
@@ -12,11 +14,11 @@ public enum FrameMethod: Equatable, Sendable {
 public struct UnwindFrame: Equatable, Sendable {
     /// The frame's pc: exact for frame 0 and for frames interrupted by a
     /// signal, otherwise a return address (symbolize `pc - 1` for those).
-    public var pc: UInt64
+    public var pc: RuntimeAddress
     /// The frame's stack pointer (the callee's CFA for caller frames).
-    public var sp: UInt64
+    public var sp: RuntimeAddress
     /// This frame's own CFA, once it has been unwound through (nil for the last frame).
-    public var cfa: UInt64?
+    public var cfa: RuntimeAddress?
     public var method: FrameMethod
     /// This frame's code is a signal trampoline (CIE augmentation "S").
     public var isSignalFrame: Bool
@@ -24,7 +26,7 @@ public struct UnwindFrame: Equatable, Sendable {
     /// signal interrupted): symbolize it as is.
     public var pcIsExact: Bool
 
-    public init(pc: UInt64, sp: UInt64, cfa: UInt64? = nil, method: FrameMethod,
+    public init(pc: RuntimeAddress, sp: RuntimeAddress, cfa: RuntimeAddress? = nil, method: FrameMethod,
                 isSignalFrame: Bool = false, pcIsExact: Bool) {
         self.pc = pc
         self.sp = sp
@@ -40,15 +42,15 @@ public enum UnwindStopReason: Equatable, Sendable {
     /// The CFI marks the return address undefined (e.g. `_start`, thread start).
     case outermostFrame
     case pcZero
-    case pcNotExecutable(UInt64)
+    case pcNotExecutable(RuntimeAddress)
     /// The caller's stack pointer is not above the callee's.
-    case stackNotGrowing(callee: UInt64, caller: UInt64)
+    case stackNotGrowing(callee: RuntimeAddress, caller: RuntimeAddress)
     /// A (pc, sp) pair repeated.
     case cycle
-    case readFailed(UInt64)
+    case readFailed(RuntimeAddress)
     case depthLimit
     /// No CFI for the pc and no usable frame pointer.
-    case noUnwindInfo(pc: UInt64)
+    case noUnwindInfo(pc: RuntimeAddress)
     /// A register a rule needs is unknown (e.g. sp or pc missing).
     case registerUnavailable(Int)
     /// The CFI was corrupt and no frame-pointer fallback was possible.
@@ -64,5 +66,5 @@ public struct Backtrace: Equatable, Sendable {
         self.stopReason = stopReason
     }
 
-    public var pcs: [UInt64] { frames.map(\.pc) }
+    public var pcs: [RuntimeAddress] { frames.map(\.pc) }
 }

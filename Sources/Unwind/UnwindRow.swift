@@ -1,3 +1,5 @@
+import ELF
+
 /// How to compute the canonical frame address (the caller's sp at the call).
 public enum CFARule: Equatable, Sendable {
     /// Not yet defined (a CIE that never set it).
@@ -25,9 +27,9 @@ public enum RegisterRule: Equatable, Sendable {
     case valExpression([UInt8])
 }
 
-/// One row of the unwind table: the rules valid for `pcRange` (link-time).
+/// One row of the unwind table: the rules valid for `pcRange`.
 public struct UnwindRow: Equatable, Sendable {
-    public var pcRange: Range<UInt64>
+    public var pcRange: Range<FileAddress>
     public var cfa: CFARule
     /// One rule per tracked DWARF register (architecture.registerCount).
     public var rules: [RegisterRule]

@@ -1,8 +1,11 @@
+import ELF
+
 import Synchronization
 
 /// The call-frame information of one module: finds the FDE for a pc and the
-/// row in force there, caching both. Addresses are link-time addresses; the
-/// unwinder subtracts the load bias. Safe to share between threads.
+/// row in force there, caching both. Addresses are file addresses; the
+/// unwinder turns a runtime pc into one with the module's load bias. Safe to
+/// share between threads.
 public final class UnwindTable: @unchecked Sendable {
     // @unchecked: the sections are immutable borrowed bytes kept alive by
     // `owner`; every mutable field lives behind `state`'s lock.
@@ -23,8 +26,8 @@ public final class UnwindTable: @unchecked Sendable {
 
     private enum RowSlot {
         case empty
-        case row(UInt64, UnwindRow)
-        case none(UInt64)
+        case row(FileAddress, UnwindRow)
+        case none(FileAddress)
     }
 
     private struct State {
@@ -39,22 +42,23 @@ public final class UnwindTable: @unchecked Sendable {
 
     private let state: Mutex<State>
 
-    /// - textBase/dataBase: link-time bases for textrel/datarel pointers in
-    ///   .eh_frame (rare on x86_64; the header's datarel base is its own address).
+    /// - textBase/dataBase: bases for textrel/datarel pointers in .eh_frame
+    ///   (rare on x86_64; the header's datarel base is its own address).
     /// - indirectPointerReader: reads the 8-byte slot a DW_EH_PE_indirect
-    ///   pc_begin points at (link-time address); without it such FDEs are errors.
+    ///   pc_begin points at (a file address); without it such FDEs are errors.
     /// - owner: retained so the borrowed section bytes outlive the table.
     public init(ehFrameHeader: CFISection? = nil, ehFrame: CFISection? = nil, debugFrame: CFISection? = nil,
-                architecture: UnwindArchitecture = .x86_64, textBase: UInt64? = nil, dataBase: UInt64? = nil,
-                indirectPointerReader: (@Sendable (UInt64) -> UInt64?)? = nil,
+                architecture: UnwindArchitecture = .x86_64, textBase: FileAddress? = nil, dataBase: FileAddress? = nil,
+                indirectPointerReader: (@Sendable (FileAddress) -> UInt64?)? = nil,
                 owner: AnyObject? = nil) {
         self.architecture = architecture
         self.ehFrameHeader = ehFrameHeader.map { CFISection(bytes: $0.bytes, address: $0.address, kind: .ehFrameHeader) }
         self.ehFrame = ehFrame.map { CFISection(bytes: $0.bytes, address: $0.address, kind: .ehFrame) }
         self.debugFrame = debugFrame.map { CFISection(bytes: $0.bytes, address: $0.address, kind: .debugFrame) }
         self.owner = owner
-        bases = PointerContext(sectionAddress: 0, textBase: textBase, dataBase: dataBase,
-                               addressSize: architecture.addressSize, readIndirect: indirectPointerReader)
+        bases = PointerContext(sectionAddress: 0, textBase: textBase?.rawValue, dataBase: dataBase?.rawValue,
+                               addressSize: architecture.addressSize,
+                               readIndirect: indirectPointerReader.map { read in { read(FileAddress($0)) } })
         var header: EhFrameHeader? = nil
         var headerError: CFIError? = nil
         if let h = self.ehFrameHeader, self.ehFrame != nil {
@@ -66,9 +70,9 @@ public final class UnwindTable: @unchecked Sendable {
     }
 
     /// Convenience for callers holding `(bytes, address)` pairs.
-    public convenience init(ehFrameHeader: (bytes: UnsafeRawBufferPointer, address: UInt64)?,
-                            ehFrame: (bytes: UnsafeRawBufferPointer, address: UInt64)?,
-                            debugFrame: (bytes: UnsafeRawBufferPointer, address: UInt64)? = nil,
+    public convenience init(ehFrameHeader: (bytes: UnsafeRawBufferPointer, address: FileAddress)?,
+                            ehFrame: (bytes: UnsafeRawBufferPointer, address: FileAddress)?,
+                            debugFrame: (bytes: UnsafeRawBufferPointer, address: FileAddress)? = nil,
                             architecture: UnwindArchitecture = .x86_64, owner: AnyObject? = nil) {
         self.init(ehFrameHeader: ehFrameHeader.map { CFISection(bytes: $0.bytes, address: $0.address, kind: .ehFrameHeader) },
                   ehFrame: ehFrame.map { CFISection(bytes: $0.bytes, address: $0.address, kind: .ehFrame) },
@@ -85,8 +89,8 @@ public final class UnwindTable: @unchecked Sendable {
 
     // MARK: Lookup
 
-    /// The row in force at link-time `pc`, or nil when no FDE covers it.
-    public func row(for pc: UInt64) throws(CFIError) -> UnwindRow? {
+    /// The row in force at `pc`, or nil when no FDE covers it.
+    public func row(for pc: FileAddress) throws(CFIError) -> UnwindRow? {
         let slot = Self.slot(pc)
         let cached: UnwindRow?? = state.withLock { s in
             switch s.rowCache[slot] {
@@ -107,7 +111,7 @@ public final class UnwindTable: @unchecked Sendable {
     }
 
     /// The row for `pc` within a known entry (no caching; for tools and tests).
-    public func row(for pc: UInt64, in entry: Entry) throws(CFIError) -> UnwindRow {
+    public func row(for pc: FileAddress, in entry: Entry) throws(CFIError) -> UnwindRow {
         try CFAInterpreter(section: entry.section, cie: entry.cie, architecture: architecture, bases: bases)
             .row(for: pc, fde: entry.fde)
     }
@@ -117,15 +121,15 @@ public final class UnwindTable: @unchecked Sendable {
         state.withLock { ($0.hits, $0.misses) }
     }
 
-    /// The FDE covering link-time `pc`: .eh_frame (via the header when there is
-    /// one), then .debug_frame.
-    public func entry(for pc: UInt64) throws(CFIError) -> Entry? {
+    /// The FDE covering `pc`: .eh_frame (via the header when there is one),
+    /// then .debug_frame.
+    public func entry(for pc: FileAddress) throws(CFIError) -> Entry? {
         if let ehFrame {
             if let header, let hdrSection = ehFrameHeader {
                 if let address = try header.search(pc, in: hdrSection) {
-                    let offset = address &- ehFrame.address
+                    let offset = address.offset(from: ehFrame.address)
                     guard offset < UInt64(ehFrame.bytes.count) else {
-                        throw CFIError(.badCIEPointer(address), section: .ehFrameHeader, offset: header.tableOffset)
+                        throw CFIError(.badCIEPointer(address.rawValue), section: .ehFrameHeader, offset: header.tableOffset)
                     }
                     let e = try entry(at: Int(offset), in: ehFrame)
                     if e.fde.contains(pc) { return e }
@@ -203,7 +207,7 @@ public final class UnwindTable: @unchecked Sendable {
     }
 
     @inline(__always)
-    private static func slot(_ pc: UInt64) -> Int {
-        Int(truncatingIfNeeded: (pc &* 0x9E37_79B9_7F4A_7C15) >> 54) & (rowCacheSlots - 1)
+    private static func slot(_ pc: FileAddress) -> Int {
+        Int(truncatingIfNeeded: (pc.rawValue &* 0x9E37_79B9_7F4A_7C15) >> 54) & (rowCacheSlots - 1)
     }
 }

@@ -1,3 +1,5 @@
+import ELF
+
 /// Walks a stopped thread's stack: CFI first, frame pointers where there is
 /// none (or where the CFI is broken), with sanity checks that stop cleanly.
 public struct Unwinder: Sendable {
@@ -29,8 +31,8 @@ public struct Unwinder: Sendable {
         var current = registers
         var caller = UnwindRegisters(architecture: arch)
 
-        guard let pc0 = current.pc else { return Backtrace(frames: [], stopReason: .registerUnavailable(arch.programCounter)) }
-        guard let sp0 = current.sp else { return Backtrace(frames: [], stopReason: .registerUnavailable(arch.stackPointer)) }
+        guard let pc0 = current.pc.map(RuntimeAddress.init) else { return Backtrace(frames: [], stopReason: .registerUnavailable(arch.programCounter)) }
+        guard let sp0 = current.sp.map(RuntimeAddress.init) else { return Backtrace(frames: [], stopReason: .registerUnavailable(arch.stackPointer)) }
         frames.append(UnwindFrame(pc: pc0, sp: sp0, method: .initial, pcIsExact: true))
         if pc0 == 0 { return Backtrace(frames: frames, stopReason: .pcZero) }
         if !modules.isExecutable(pc0) { return Backtrace(frames: frames, stopReason: .pcNotExecutable(pc0)) }
@@ -41,21 +43,22 @@ public struct Unwinder: Sendable {
 
         while true {
             if frames.count >= options.maxDepth { return Backtrace(frames: frames, stopReason: .depthLimit) }
-            let pc = current.pc!
-            let sp = current.sp!
-            let lookupPC = pcIsExact ? pc : pc &- 1
+            // Registers hold plain values; in this loop pc and sp are addresses in the process.
+            let pc = RuntimeAddress(current.pc!)
+            let sp = RuntimeAddress(current.sp!)
+            let lookupPC = pcIsExact ? pc : pc - 1
             var method = FrameMethod.cfi
             var isSignal = false
-            var cfa: UInt64 = 0
+            var cfa: RuntimeAddress = 0
             var cfiFailure: UnwindStopReason? = nil
             var done = false
 
             if options.useCFI, let info = modules.unwindInfo(for: lookupPC) {
                 do {
-                    if let row = try info.table.row(for: lookupPC &- info.loadBias) {
+                    if let row = try info.table.row(for: info.loadBias.fileAddress(of: lookupPC)) {
                         isSignal = row.isSignalFrame
                         switch CFIStep.apply(row, callee: current, into: &caller, memory: memory) {
-                        case .ok(let c): cfa = c; done = true
+                        case .ok(let c): cfa = RuntimeAddress(c); done = true
                         case .outermost: return Backtrace(frames: frames, stopReason: .outermostFrame)
                         case .readFailed(let a): cfiFailure = .readFailed(a)
                         case .registerUnavailable(let r): cfiFailure = .registerUnavailable(r)
@@ -73,7 +76,7 @@ public struct Unwinder: Sendable {
                 method = .framePointer
                 isSignal = false
                 switch FramePointerWalker.step(from: current, into: &caller, memory: memory) {
-                case .ok(let c): cfa = c
+                case .ok(let c): cfa = RuntimeAddress(c)
                 case .noFramePointer:
                     return Backtrace(frames: frames, stopReason: cfiFailure ?? .noUnwindInfo(pc: pc))
                 case .readFailed(let a):
@@ -84,8 +87,8 @@ public struct Unwinder: Sendable {
             frames[frames.count - 1].cfa = cfa
             frames[frames.count - 1].isSignalFrame = isSignal
 
-            guard let newPC = caller.pc else { return Backtrace(frames: frames, stopReason: .registerUnavailable(arch.programCounter)) }
-            guard let newSP = caller.sp else { return Backtrace(frames: frames, stopReason: .registerUnavailable(arch.stackPointer)) }
+            guard let newPC = caller.pc.map(RuntimeAddress.init) else { return Backtrace(frames: frames, stopReason: .registerUnavailable(arch.programCounter)) }
+            guard let newSP = caller.sp.map(RuntimeAddress.init) else { return Backtrace(frames: frames, stopReason: .registerUnavailable(arch.stackPointer)) }
             if newPC == 0 { return Backtrace(frames: frames, stopReason: .pcZero) }
             if !modules.isExecutable(newPC) { return Backtrace(frames: frames, stopReason: .pcNotExecutable(newPC)) }
             // The stack grows down, so callers sit higher. The first step may

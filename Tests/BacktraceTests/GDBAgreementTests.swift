@@ -1,6 +1,7 @@
 import Backtraces
 import Engine
 import Demangle
+import ELF
 import Foundation
 import ProcFS
 import Testing
@@ -27,8 +28,8 @@ import TestSupport
             sameFunction: { ourName, gdbName, pc in
                 // gdb leaves Swift names mangled, and picks other glibc aliases.
                 if FunctionNames.same(ourName, Demangler.demangle(gdbName)) { return true }
-                guard let region = space?.region(containing: pc), let module = region.module,
-                      let symbol = module.symbol(containing: pc &- region.loadBias) else { return false }
+                guard let region = space?.region(containing: RuntimeAddress(pc)), let module = region.module,
+                      let symbol = module.symbol(containing: region.loadBias.fileAddress(of: RuntimeAddress(pc))) else { return false }
                 return module.aliases(of: symbol).contains { FunctionNames.same($0, gdbName) }
             },
             isTailCallFrame: { pc in !followsCallInstruction(pid: pid, returnAddress: pc) })

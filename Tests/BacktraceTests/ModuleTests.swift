@@ -38,7 +38,7 @@ import Glibc
             // No name, and the offset is the link-time address: the unstripped
             // binary's symbol there is the function we expect.
             #expect(frame.function == nil, "\(frame)")
-            let lookup = frame.index == 0 ? frame.offset : frame.offset - 1
+            let lookup = FileAddress(frame.index == 0 ? frame.offset : frame.offset - 1)
             let truth = try original.symbols.symbol(containing: lookup)?.name
             #expect(truth == (frame.index == 0 ? "spin_on_hold" : "thread_main"), "\(frame)")
         }
@@ -81,7 +81,7 @@ import Glibc
         let vdso = try #require(space.regions.first { $0.path == "[vdso]" })
         let module = try #require(vdso.module)
         let symbol = try #require(try module.elf.symbols.symbols(named: "__vdso_clock_gettime").first)
-        #expect(space.unwindInfo(for: symbol.value &+ vdso.loadBias) != nil)
+        #expect(space.unwindInfo(for: vdso.loadBias.runtimeAddress(of: symbol.value)) != nil)
     }
 }
 

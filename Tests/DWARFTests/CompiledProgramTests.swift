@@ -58,7 +58,7 @@ import ELF
         #expect(frames[1].location?.line == 13)
         #expect(frames[2].location?.line == 18)
         #expect(info.location(at: 0) == nil)
-        #expect(info.frames(at: .max).isEmpty)
+        #expect(info.frames(at: FileAddress(.max)).isEmpty)
     }
 
     @Test func concurrentLookupsAgreeWithSequentialOnes() throws {

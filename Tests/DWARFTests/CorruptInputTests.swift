@@ -13,7 +13,7 @@ import ELF
     struct Original {
         let bytes: [UInt8]
         let elf: ELFFile
-        let addresses: [UInt64]
+        let addresses: [FileAddress]
     }
 
     static func original(_ flags: [String]) throws -> Original {
@@ -26,14 +26,14 @@ import ELF
     }
 
     /// Looks everything up in a damaged image; reaching the end is the test.
-    static func exercise(_ bytes: [UInt8], addresses: [UInt64]) -> Int {
+    static func exercise(_ bytes: [UInt8], addresses: [FileAddress]) -> Int {
         guard let elf = try? ELFFile(bytes: bytes), let info = DebugInfo(elf: elf) else { return 0 }
         var answers = 0
         for address in addresses {
             answers += info.frames(at: address).count
             if info.location(at: address) != nil { answers += 1 }
         }
-        answers += info.frames(at: 0).count + info.frames(at: .max).count
+        answers += info.frames(at: 0).count + info.frames(at: FileAddress(.max)).count
         return answers
     }
 

@@ -50,7 +50,7 @@ import ELF
         let binary = dir + "/program"
         let elf = try ELFFile.open(path: binary)
         let info = try #require(DebugInfo(elf: elf))
-        var addresses: [UInt64] = []
+        var addresses: [FileAddress] = []
         for symbol in try elf.symbols where symbol.kind == .function && symbol.size > 0
             && (symbol.name == "main" || symbol.name.contains("shapes")) {
             addresses += try instructionAddresses(binary: binary, start: symbol.value, end: symbol.end)

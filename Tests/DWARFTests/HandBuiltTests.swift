@@ -133,7 +133,7 @@ import ELF
 
     @Test func lineTableRows() throws {
         let info = try #require(DebugInfo(elf: try ELFFile(bytes: Self.image)))
-        let expected: [(UInt64, String, Int)] = [
+        let expected: [(FileAddress, String, Int)] = [
             (0x1000, "/src/unit.c", 10), (0x101f, "/src/unit.c", 10),
             (0x1020, "/src/include/helper.h", 5), (0x1044, "/src/include/helper.h", 6),
             (0x1048, "/src/include/helper.h", 6), (0x1058, "/src/unit.c", 20), (0x10ff, "/src/unit.c", 20),

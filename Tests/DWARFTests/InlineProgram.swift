@@ -86,10 +86,10 @@ enum InlineProgram {
     }
 
     /// Every instruction address of the program's own functions (including .cold and .part clones).
-    static func addresses(binary: String) throws -> [UInt64] {
+    static func addresses(binary: String) throws -> [FileAddress] {
         let elf = try ELFFile.open(path: binary)
         let symbols = try elf.symbols
-        var result: [UInt64] = []
+        var result: [FileAddress] = []
         for symbol in symbols where symbol.kind == .function && symbol.size > 0 {
             let base = symbol.name.split(separator: ".").first.map(String.init) ?? symbol.name
             guard functionNames.contains(base) else { continue }

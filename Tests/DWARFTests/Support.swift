@@ -5,6 +5,7 @@ import TestSupport
 import ELF
 
 func hex(_ address: UInt64) -> String { "0x" + String(address, radix: 16) }
+func hex(_ address: FileAddress) -> String { hex(address.rawValue) }
 
 /// One frame as addr2line -f -i prints it: function, then file:line.
 struct ReferenceFrame: Equatable, CustomStringConvertible {
@@ -46,15 +47,15 @@ enum ReferenceSymbolizer: Sendable {
 }
 
 /// `addr2line -e BIN -f -i -a` (or its stand-in) for many addresses in one run.
-func addr2lineFrames(binary: String, addresses: [UInt64], tool: ReferenceSymbolizer = .addr2line) throws -> [UInt64: [ReferenceFrame]] {
+func addr2lineFrames(binary: String, addresses: [FileAddress], tool: ReferenceSymbolizer = .addr2line) throws -> [FileAddress: [ReferenceFrame]] {
     let command = tool.command(binary: binary)
     let output = try runTool(command.tool, command.arguments, stdin: addresses.map(hex).joined(separator: "\n") + "\n")
-    var result: [UInt64: [ReferenceFrame]] = [:]
-    var current: UInt64?
+    var result: [FileAddress: [ReferenceFrame]] = [:]
+    var current: FileAddress?
     var pending: String?
     for lineSub in output.split(separator: "\n", omittingEmptySubsequences: false) {
         let line = String(lineSub)
-        if line.hasPrefix("0x"), pending == nil, let address = UInt64(line.dropFirst(2), radix: 16) {
+        if line.hasPrefix("0x"), pending == nil, let address = UInt64(line.dropFirst(2), radix: 16).map(FileAddress.init) {
             current = address
             result[address] = []
             continue
@@ -80,16 +81,16 @@ func addr2lineFrames(binary: String, addresses: [UInt64], tool: ReferenceSymboli
 }
 
 /// gdb's `info line *ADDR` for many addresses: file basename and line, nil when gdb has none.
-func gdbLines(binary: String, addresses: [UInt64]) throws -> [UInt64: (file: String, line: Int)?] {
+func gdbLines(binary: String, addresses: [FileAddress]) throws -> [FileAddress: (file: String, line: Int)?] {
     guard !addresses.isEmpty else { return [:] }
     let commands = addresses.flatMap { ["-ex", "echo @@\(hex($0))\\n", "-ex", "info line *\(hex($0))"] }
     let output = try runTool("gdb", ["-nx", "-batch"] + commands + [binary])
-    var result: [UInt64: (file: String, line: Int)?] = [:]
-    var current: UInt64?
+    var result: [FileAddress: (file: String, line: Int)?] = [:]
+    var current: FileAddress?
     for lineSub in output.split(separator: "\n") {
         let line = String(lineSub)
         if line.hasPrefix("@@0x") {
-            current = UInt64(line.dropFirst(4), radix: 16)
+            current = UInt64(line.dropFirst(4), radix: 16).map(FileAddress.init)
             if let current { result[current] = .some(nil) }
         } else if let address = current, line.hasPrefix("Line "),
                   let quoteStart = line.firstIndex(of: "\""),
@@ -104,14 +105,14 @@ func gdbLines(binary: String, addresses: [UInt64]) throws -> [UInt64: (file: Str
 }
 
 /// Start addresses of every instruction inside [start, end), from objdump.
-func instructionAddresses(binary: String, start: UInt64, end: UInt64) throws -> [UInt64] {
+func instructionAddresses(binary: String, start: FileAddress, end: FileAddress) throws -> [FileAddress] {
     let output = try runTool("objdump", ["-d", "--no-show-raw-insn", "--start-address=\(hex(start))",
                                      "--stop-address=\(hex(end))", binary])
-    var result: [UInt64] = []
+    var result: [FileAddress] = []
     for lineSub in output.split(separator: "\n") {
         let trimmed = lineSub.drop { $0 == " " }
         guard let colon = trimmed.firstIndex(of: ":"), lineSub.first == " ",
-              let address = UInt64(trimmed[..<colon], radix: 16) else { continue }
+              let address = UInt64(trimmed[..<colon], radix: 16).map(FileAddress.init) else { continue }
         if address >= start && address < end { result.append(address) }
     }
     return result
@@ -120,10 +121,10 @@ func instructionAddresses(binary: String, start: UInt64, end: UInt64) throws -> 
 /// Compares our frames with addr2line's for every address; where they differ
 /// on the innermost line only, gdb decides (addr2line and gdb disagree there
 /// sometimes, and gdb is what we follow). Returns the differences left.
-func disagreements(_ info: DebugInfo, binary: String, addresses: [UInt64], tool: ReferenceSymbolizer = .addr2line) throws -> [String] {
+func disagreements(_ info: DebugInfo, binary: String, addresses: [FileAddress], tool: ReferenceSymbolizer = .addr2line) throws -> [String] {
     let reference = try addr2lineFrames(binary: binary, addresses: addresses, tool: tool)
     var problems: [String] = []
-    var innermostOnly: [UInt64] = []
+    var innermostOnly: [FileAddress] = []
     for address in addresses {
         let theirs = reference[address] ?? []
         let ours = info.frames(at: address).map(ReferenceFrame.init)

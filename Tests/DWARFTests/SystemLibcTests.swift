@@ -37,7 +37,7 @@ struct SystemLibcTests {
         // The first lookup inflates .debug_info and reads one unit, not all of them.
         #expect(firstLookup < .seconds(3), "first lookup took \(firstLookup)")
 
-        var addresses: [UInt64] = []
+        var addresses: [FileAddress] = []
         for name in Self.functions {
             guard let symbol = symbols.symbols(named: name).first, symbol.size > 0 else { continue }
             addresses += try instructionAddresses(binary: libcPath, start: symbol.value, end: min(symbol.end, symbol.value + 400))

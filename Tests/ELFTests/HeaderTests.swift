@@ -9,7 +9,7 @@ import TestSupport
         let readelf = try runTool("readelf", ["-hW", "/bin/ls"])
         let entryLine = try #require(readelf.split(separator: "\n").first { $0.contains("Entry point address:") })
         let entry = try #require(UInt64(entryLine.split(separator: "0x").last!.trimmingCharacters(in: .whitespaces), radix: 16))
-        #expect(file.entry == entry)
+        #expect(file.entry == FileAddress(entry))
         #expect(file.entry != 0)
         #expect(file.machine == 62)
         #expect(file.type == .sharedObject)  // Debian builds ls as a PIE
@@ -43,7 +43,7 @@ import TestSupport
             #expect(rows.count == file.programHeaders.count, "\(path)")
             for (row, ph) in zip(rows, file.programHeaders) {
                 #expect(UInt64(row[1].dropFirst(2), radix: 16) == ph.offset)
-                #expect(UInt64(row[2].dropFirst(2), radix: 16) == ph.vaddr)
+                #expect(UInt64(row[2].dropFirst(2), radix: 16) == ph.vaddr.rawValue)
                 #expect(UInt64(row[4].dropFirst(2), radix: 16) == ph.filesz)
                 #expect(UInt64(row[5].dropFirst(2), radix: 16) == ph.memsz)
                 #expect(String(row[0]) == ph.type.description)
@@ -68,7 +68,7 @@ import TestSupport
                 let section = file.sections[index]
                 #expect(section.index == index)
                 #expect(section.name == String(f[0]))
-                #expect(section.addr == UInt64(f[2], radix: 16))
+                #expect(section.addr.rawValue == UInt64(f[2], radix: 16))
                 #expect(section.offset == UInt64(f[3], radix: 16))
                 #expect(section.size == UInt64(f[4], radix: 16))
                 #expect(section.entsize == UInt64(f[5], radix: 16))

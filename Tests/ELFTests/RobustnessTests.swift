@@ -46,11 +46,11 @@ enum Stats {
             let table = try file.symbols
             Stats.symbolTables.add(1, ordering: .relaxed)
             for symbol in table.prefix(50) {
-                _ = table.symbol(containing: symbol.value &+ symbol.size / 2)
+                _ = table.symbol(containing: symbol.value + symbol.size / 2)
                 _ = table.symbol(containing: symbol.end)
             }
             _ = table.symbol(containing: 0)
-            _ = table.symbol(containing: .max)
+            _ = table.symbol(containing: FileAddress(.max))
             _ = table.symbols(named: "main")
         } catch {
             _ = error.description

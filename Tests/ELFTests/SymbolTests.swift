@@ -12,7 +12,7 @@ import TestSupport
             let row = try #require(expected.first { $0.name == name && $0.ndx != "UND" }, "\(name) in readelf")
             let ours = table.symbols(named: name)
             #expect(ours.count == 1, "\(name): \(ours)")
-            #expect(ours.first?.value == row.value)
+            #expect(ours.first?.value.rawValue == row.value)
             #expect(ours.first?.size == row.size)
             #expect(ours.first?.kind == .function)
             #expect(ours.first?.binding == .global)
@@ -42,7 +42,7 @@ import TestSupport
                 default: return false
                 }
             }.map { "\($0.name)@\($0.value)/\($0.size)" })
-            let ours = Set(try file.symbols.map { "\($0.name)@\($0.value)/\($0.size)" })
+            let ours = Set(try file.symbols.map { "\($0.name)@\($0.value.rawValue)/\($0.size)" })
             #expect(ours == rows, "\(path): only ours \(ours.subtracting(rows).prefix(5)), only readelf \(rows.subtracting(ours).prefix(5))")
             #expect(ours.count > 10)
         }
@@ -59,13 +59,13 @@ import TestSupport
         #expect(global.first?.kind == .object)
         #expect(global.first?.binding == .global)
         #expect(global.first?.size == 4)
-        #expect(global.first?.value == rows.first { $0.name == "hold" }?.value)
+        #expect(global.first?.value.rawValue == rows.first { $0.name == "hold" }?.value)
 
         let local = table.symbols(named: "hold.0")
         #expect(local.count == 1)
         #expect(local.first?.binding == .local)
         #expect(local.first?.kind == .object)
-        #expect(local.first?.value == rows.first { $0.name == "hold.0" }?.value)
+        #expect(local.first?.value.rawValue == rows.first { $0.name == "hold.0" }?.value)
         #expect(local.first?.value != global.first?.value)
 
         #expect(table.symbols(named: "hol").isEmpty)
@@ -94,7 +94,7 @@ import TestSupport
         // exported_entry is 64-byte aligned, so there is padding before it
         // that no symbol covers.
         let entry = try #require(table.symbols(named: "exported_entry").first)
-        #expect(entry.value % 64 == 0)
+        #expect(entry.value.rawValue % 64 == 0)
         let before = try #require(table.last { $0.value < entry.value && $0.kind == .function && $0.size > 0 })
         #expect(before.end < entry.value, "expected a gap before exported_entry")
         #expect(table.symbol(containing: before.end) == nil)
@@ -103,7 +103,7 @@ import TestSupport
 
         // Below everything and far above everything.
         #expect(table.symbol(containing: 0) == nil)
-        #expect(table.symbol(containing: .max) == nil)
+        #expect(table.symbol(containing: FileAddress(.max)) == nil)
     }
 
     @Test func staticFunctionIsLocal() throws {

@@ -31,7 +31,7 @@ struct SystemDebugFileTests {
         let rows = try readelfSymbols(debug.path!)
         let intMalloc = try #require(full.symbols(named: "_int_malloc").first)
         let row = try #require(rows.first { $0.name == "_int_malloc" })
-        #expect(intMalloc.value == row.value && intMalloc.size == row.size)
+        #expect(intMalloc.value.rawValue == row.value && intMalloc.size == row.size)
         #expect(intMalloc.binding == .local)
         #expect(try libc.symbols.symbol(containing: intMalloc.value + 10) == nil)  // static: not in .dynsym
         #expect(full.symbol(containing: intMalloc.value + 10)?.name == "_int_malloc")

@@ -1,3 +1,4 @@
+import ELF
 import Backtraces
 import Foundation
 import Holds
@@ -36,7 +37,7 @@ import Glibc
             #expect(!reference.moduleCode.isEmpty)
             for function in reference.functions {
                 #expect(reference.moduleCode.contains { $0.contains(function.range.lowerBound) })
-                #expect(function.range.lowerBound &- function.linkRange.lowerBound == reference.flag.loadBias)
+                #expect(LoadBias(runtime: function.range.lowerBound, file: function.linkRange.lowerBound) == reference.flag.loadBias)
             }
         }
     }

@@ -1,3 +1,4 @@
+import ELF
 @testable import Holds
 import Testing
 
@@ -43,7 +44,7 @@ import Testing
         #expect(flag.displayName == "hold.0")
         flag.owners = ["spin_on_static_hold"]
         #expect(flag.displayName == "hold (in spin_on_static_hold)")
-        #expect(flag.loadBias == 0x4000)
+        #expect(flag.loadBias == LoadBias(displacement: 0x4000))
         flag.scope = .global
         flag.name = "hold"
         #expect(flag.displayName == "hold")

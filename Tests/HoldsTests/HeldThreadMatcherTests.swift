@@ -1,3 +1,4 @@
+import ELF
 import Backtraces
 import Engine
 import Foundation
@@ -26,7 +27,7 @@ import TestSupport
         let space = try addressSpace(child.pid)
         let flags = try HoldFlagFinder().find(in: space)
         let matcher = HeldThreadMatcher(flags: FlagReferenceScanner.shared.references(to: flags, in: space))
-        let frames = Dictionary(uniqueKeysWithValues: backtraces.threads.map { ($0.tid, $0.frames.map(\.pc)) })
+        let frames = Dictionary(uniqueKeysWithValues: backtraces.threads.map { ($0.tid, $0.frames.map { RuntimeAddress($0.pc) }) })
         let held = matcher.heldThreads(frames)
 
         let names = Dictionary(uniqueKeysWithValues: backtraces.threads.map { ($0.tid, $0.name) })
@@ -51,7 +52,7 @@ import TestSupport
             HoldFlagReferences(flag: other, functions: [spin], moduleCode: [0x1000 ..< 0x3000]),
         ])
     }
-    let libc: UInt64 = 0x7000_0000
+    let libc: RuntimeAddress = 0x7000_0000
 
     @Test func frameZeroInAReferencingFunctionIsHeld() {
         #expect(matcher.flag(holding: [0x1120, 0x2000]) == flag, "first flag wins when a function uses two")

@@ -113,9 +113,9 @@ import Glibc
         let path = dir + "/corrupt"
         try Data(bytes).write(to: URL(fileURLWithPath: path))
         guard let module = try? ModuleCache().module(openPath: path, displayPath: path).get() else { return }
-        let flags = HoldFlagFinder(scanner: FlagReferenceScanner()).recognizedFlags(in: module, loadBias: 0x1000)
+        let flags = HoldFlagFinder(scanner: FlagReferenceScanner()).recognizedFlags(in: module, loadBias: LoadBias(displacement: 0x1000))
         #expect(flags.allSatisfy { [1, 2, 4, 8].contains($0.size) })
-        let ranges = [0x3000 ..< 0x3004, UInt64.max - 2 ..< UInt64.max, 0 ..< 0x100000] as [Range<UInt64>]
+        let ranges = [0x3000 ..< 0x3004, FileAddress(UInt64.max - 2) ..< FileAddress(.max), 0 ..< 0x100000] as [Range<FileAddress>]
         _ = FlagReferenceScanner().functions(referencing: ranges, in: module)
     }
 }

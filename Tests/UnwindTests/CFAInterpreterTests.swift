@@ -1,8 +1,9 @@
+import ELF
 import Testing
 @testable import Unwind
 
 @Suite struct CFAInterpreterTests {
-    func row(_ instructions: [UInt8], at pc: UInt64, cie: CFIBuilder.CIEOptions = .init()) throws -> UnwindRow {
+    func row(_ instructions: [UInt8], at pc: FileAddress, cie: CFIBuilder.CIEOptions = .init()) throws -> UnwindRow {
         let t = singleFDETable(cieOptions: cie, instructions: instructions)
         return try #require(try t.row(for: pc))
     }

@@ -1,3 +1,4 @@
+import ELF
 @testable import Unwind
 
 /// Little-endian byte assembly for hand-built CFI.
@@ -200,11 +201,11 @@ final class Owners {
 }
 
 /// An UnwindTable over hand-built .eh_frame (and optional header/debug_frame) bytes.
-func makeTable(ehFrame: [UInt8]?, ehFrameAddress: UInt64 = 0x2000,
-               header: [UInt8]? = nil, headerAddress: UInt64 = 0x1000,
+func makeTable(ehFrame: [UInt8]?, ehFrameAddress: FileAddress = 0x2000,
+               header: [UInt8]? = nil, headerAddress: FileAddress = 0x1000,
                debugFrame: [UInt8]? = nil) -> UnwindTable {
     var owners: [ByteOwner] = []
-    func section(_ b: [UInt8]?, _ address: UInt64, _ kind: CFISectionKind) -> CFISection? {
+    func section(_ b: [UInt8]?, _ address: FileAddress, _ kind: CFISectionKind) -> CFISection? {
         guard let b else { return nil }
         let o = ByteOwner(b)
         owners.append(o)
@@ -245,6 +246,6 @@ struct StackBuilder {
     var memory: SnapshotMemory {
         var bytes: [UInt8] = []
         for w in words { withUnsafeBytes(of: w.littleEndian) { bytes += $0 } }
-        return SnapshotMemory(base: base, bytes: bytes)
+        return SnapshotMemory(base: RuntimeAddress(base), bytes: bytes)
     }
 }

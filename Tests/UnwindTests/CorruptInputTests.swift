@@ -1,3 +1,4 @@
+import ELF
 import Foundation
 import Testing
 import TestSupport
@@ -111,7 +112,7 @@ typealias SeededGenerator = SplitMix64
     @Test func skipCyclesAreBoundedInCFAExpressions() throws {
         // CFA = an expression that loops forever: the unwinder stops, not hangs.
         let t = singleFDETable(instructions: CFA.defCFAExpression([0x2f, 0xfd, 0xff]))
-        let info = ModuleUnwindInfo(table: t, loadBias: 0)
+        let info = ModuleUnwindInfo(table: t, loadBias: .zero)
         let modules = StaticModuleLookup([.init(range: 0x1000..<0x2000, unwindInfo: info)])
         let s = StackBuilder(base: 0x7fff_0000, words: 4)
         let bt = Unwinder(options: .init(useFramePointers: false))
@@ -129,7 +130,7 @@ typealias SeededGenerator = SplitMix64
         let header = try #require(real.header)
         let ehBytes = Array(eh.bytes)
         let hdrBytes = Array(hdr.bytes)
-        var pcs: [UInt64] = []
+        var pcs: [FileAddress] = []
         for i in stride(from: 0, to: header.fdeCount, by: 17) { pcs.append(try header.entry(i, in: hdr).pc + 1) }
 
         var rng = SeededGenerator(seed: 0x5eed_cf1)
@@ -162,9 +163,10 @@ typealias SeededGenerator = SplitMix64
                 }
             }
             if iteration % 10 == 0 { _ = t.forEachFDE(in: t.ehFrame!) { _ in } }
-            let modules = StaticModuleLookup([.init(range: 0..<0x20_0000, unwindInfo: ModuleUnwindInfo(table: t, loadBias: 0))])
+            let modules = StaticModuleLookup([.init(range: 0..<0x20_0000, unwindInfo: ModuleUnwindInfo(table: t, loadBias: .zero))])
             for pc in pcs.prefix(40) {
-                let bt = Unwinder().unwind(registers: .x86_64(rip: pc, rsp: 0x7fff_0100, rbp: 0x7fff_0200, rbx: 0x7fff_0300),
+                // Bias zero: the file address is where the code runs.
+                let bt = Unwinder().unwind(registers: .x86_64(rip: pc.rawValue, rsp: 0x7fff_0100, rbp: 0x7fff_0200, rbx: 0x7fff_0300),
                                            memory: memory, modules: modules)
                 unwound += bt.frames.count
             }
@@ -199,14 +201,14 @@ typealias SeededGenerator = SplitMix64
                 bytes[Int.random(in: 0..<bytes.count, using: &rng)] = UInt8.random(in: 0...255, using: &rng)
             }
             let t = makeTable(ehFrame: bytes)
-            for pc: UInt64 in [0x1000, 0x1005, 0x1009, 0x2000, 0x2004, 0x2010] {
+            for pc: FileAddress in [0x1000, 0x1005, 0x1009, 0x2000, 0x2004, 0x2010] {
                 do {
                     outcomes[try t.row(for: pc) == nil ? "nil" : "row", default: 0] += 1
                 } catch {
                     outcomes["error", default: 0] += 1
                 }
             }
-            let modules = StaticModuleLookup([.init(range: 0x1000..<0x3000, unwindInfo: ModuleUnwindInfo(table: t, loadBias: 0))])
+            let modules = StaticModuleLookup([.init(range: 0x1000..<0x3000, unwindInfo: ModuleUnwindInfo(table: t, loadBias: .zero))])
             _ = Unwinder().unwind(registers: .x86_64(rip: 0x1005, rsp: 0x7fff_0000, rbp: 0x7fff_0040, rbx: 1),
                                   memory: stack.memory, modules: modules)
         }

@@ -1,3 +1,4 @@
+import ELF
 import Testing
 @testable import Unwind
 

@@ -1,3 +1,4 @@
+import ELF
 import Foundation
 @testable import Unwind
 
@@ -46,7 +47,7 @@ enum ExternalTools {
 
     struct Section {
         let name: String
-        let address: UInt64
+        let address: FileAddress
         let bytes: [UInt8]
     }
 
@@ -58,7 +59,7 @@ enum ExternalTools {
             guard let close = line.firstIndex(of: "]") else { continue }
             let fields = line[line.index(after: close)...].split(separator: " ", omittingEmptySubsequences: true)
             guard fields.count >= 5, names.contains(String(fields[0])),
-                  let address = UInt64(fields[2], radix: 16) else { continue }
+                  let address = UInt64(fields[2], radix: 16).map(FileAddress.init) else { continue }
             let name = String(fields[0])
             let out = scratch.appendingPathComponent("section\(name)")
             try run("objcopy", ["-O", "binary", "--only-section=\(name)", binary, out.path])
@@ -162,7 +163,7 @@ struct FramesInterp {
                     checked += 1
                     let row: UnwindRow
                     do {
-                        guard let found = try table.row(for: pc) else {
+                        guard let found = try table.row(for: FileAddress(pc)) else {
                             problems.append("0x\(String(pc, radix: 16)): no row")
                             continue
                         }

@@ -1,3 +1,4 @@
+import ELF
 import Testing
 @testable import Unwind
 
@@ -35,21 +36,25 @@ import Testing
         #expect(UnwindArchitecture.aarch64.returnAddress == 30)
     }
 
-    @Test func snapshotWithFallback() {
-        let s = SnapshotMemory(base: 0x1000, bytes: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]) { address, buffer in
-            guard address == 0x5000 else { return false }
-            for i in 0..<buffer.count { buffer[i] = 0xee }
-            return true
-        }
+    /// Live reads behind the copy are Backtraces' TargetMemory (tested there
+    /// against a real process); the copy alone answers only inside itself.
+    @Test func snapshotReadsInsideTheCopyOnly() {
+        let s = SnapshotMemory(base: 0x1000, bytes: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10])
         #expect(s.readU64(0x1000) == 0x0807_0605_0403_0201)
         #expect(s.readU64(0x1002) == 0x0a09_0807_0605_0403)
-        #expect(s.readU64(0x1003) == nil)          // straddles the end, fallback refuses
+        #expect(s.readU64(0x1003) == nil)          // straddles the end
         #expect(s.readU32(0x1006) == 0x0a09_0807)
         #expect(s.readUnsigned(0x1009, size: 1) == 10)
         #expect(s.readUnsigned(0x1000, size: 9) == nil)
-        #expect(s.readU64(0x5000) == 0xeeee_eeee_eeee_eeee)
+        #expect(s.readU64(0x5000) == nil)
         #expect(s.readU64(0xfff) == nil)
-        #expect(s.readU64(UInt64.max - 2) == nil)
+        #expect(s.readU64(RuntimeAddress(UInt64.max - 2)) == nil)
+        // A prefix: what the copy has from an address on, for the live read to continue.
+        var buffer = [UInt8](repeating: 0, count: 8)
+        #expect(buffer.withUnsafeMutableBytes { s.readPrefix(0x1007, into: $0) } == 3)
+        #expect(buffer.prefix(3) == [8, 9, 10])
+        #expect(buffer.withUnsafeMutableBytes { s.readPrefix(0x100a, into: $0) } == 0)
+        #expect(buffer.withUnsafeMutableBytes { s.readPrefix(0xfff, into: $0) } == 0)
     }
 }
 

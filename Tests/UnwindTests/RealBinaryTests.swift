@@ -1,3 +1,4 @@
+import ELF
 import Foundation
 import Testing
 @testable import Unwind
@@ -52,7 +53,9 @@ struct RealBinaryTests {
         #expect(leafRow[16] == .offset(-8))
         // middle allocates a buffer: somewhere in its body the CFA is rsp+N, N > 8.
         var sawFrame = false
-        for pc in middle { if case .registerOffset(7, let off)? = try table.row(for: pc)?.cfa, off > 8 { sawFrame = true } }
+        for pc in middle.lowerBound.rawValue ..< middle.upperBound.rawValue {
+            if case .registerOffset(7, let off)? = try table.row(for: FileAddress(pc))?.cfa, off > 8 { sawFrame = true }
+        }
         #expect(sawFrame)
     }
 
@@ -78,7 +81,7 @@ struct RealBinaryTests {
         let clock = ContinuousClock()
         var parsed = 0
         var rows = 0
-        var previous: UInt64 = 0
+        var previous: FileAddress = 0
         var failures: [String] = []
         let elapsed = try clock.measure {
             for i in 0..<header.fdeCount {
@@ -86,14 +89,14 @@ struct RealBinaryTests {
                 if pc < previous { failures.append("table not sorted at \(i)") }
                 previous = pc
                 do {
-                    let e = try table.entry(at: Int(address - eh.address), in: eh)
+                    let e = try table.entry(at: Int(address.offset(from: eh.address)), in: eh)
                     parsed += 1
-                    if e.fde.pcBegin != pc { failures.append("FDE \(i): pc 0x\(String(e.fde.pcBegin, radix: 16)) != table 0x\(String(pc, radix: 16))") }
+                    if e.fde.pcBegin != pc { failures.append("FDE \(i): pc \(e.fde.pcBegin) != table \(pc)") }
                     let row = try table.row(for: pc, in: e)
                     if case .undefined = row.cfa { failures.append("FDE \(i): undefined CFA") }
                     rows += 1
                 } catch {
-                    failures.append("FDE \(i) at 0x\(String(address, radix: 16)): \(error)")
+                    failures.append("FDE \(i) at \(address): \(error)")
                 }
             }
         }
@@ -126,15 +129,15 @@ struct RealBinaryTests {
 
     struct ProcessModules: ModuleLookup {
         let maps: [RealProgram.Mapping]
-        let infos: [(Range<UInt64>, ModuleUnwindInfo)]
-        func unwindInfo(for pc: UInt64) -> ModuleUnwindInfo? { infos.first { $0.0.contains(pc) }?.1 }
-        func isExecutable(_ a: UInt64) -> Bool { maps.contains { $0.executable && $0.range.contains(a) } }
+        let infos: [(Range<RuntimeAddress>, ModuleUnwindInfo)]
+        func unwindInfo(for pc: RuntimeAddress) -> ModuleUnwindInfo? { infos.first { $0.0.contains(pc) }?.1 }
+        func isExecutable(_ a: RuntimeAddress) -> Bool { maps.contains { $0.executable && $0.range.contains(a) } }
     }
 
-    func modules(for capture: RealProgram.Capture) throws -> (ProcessModules, exeBias: UInt64, libcRange: Range<UInt64>) {
-        var infos: [(Range<UInt64>, ModuleUnwindInfo)] = []
-        var exeBias: UInt64 = 0
-        var libcRange: Range<UInt64> = 0..<0
+    func modules(for capture: RealProgram.Capture) throws -> (ProcessModules, exeBias: LoadBias, libcRange: Range<RuntimeAddress>) {
+        var infos: [(Range<RuntimeAddress>, ModuleUnwindInfo)] = []
+        var exeBias = LoadBias.zero
+        var libcRange: Range<RuntimeAddress> = 0..<0
         for path in Set(capture.maps.map(\.path)) where path == capture.binary || path.hasSuffix("/libc.so.6") {
             let maps = capture.maps.filter { $0.path == path }
             guard let base = maps.first(where: { $0.offset == 0 })?.range.lowerBound else { continue }
@@ -143,8 +146,9 @@ struct RealBinaryTests {
                 : try TableCache.shared.table(for: path)
             let range = maps.map(\.range.lowerBound).min()!..<maps.map(\.range.upperBound).max()!
             // Both are PIE/DSOs whose first segment is linked at 0.
-            infos.append((range, ModuleUnwindInfo(table: table, loadBias: base)))
-            if path == capture.binary { exeBias = base } else { libcRange = range }
+            let bias = LoadBias(runtime: base, file: 0)
+            infos.append((range, ModuleUnwindInfo(table: table, loadBias: bias)))
+            if path == capture.binary { exeBias = bias } else { libcRange = range }
         }
         return (ProcessModules(maps: capture.maps, infos: infos), exeBias, libcRange)
     }
@@ -158,15 +162,16 @@ struct RealBinaryTests {
         let r = capture.registers
         #expect(r.count == 8)
         let regs = UnwindRegisters.x86_64(rip: r[0], rsp: r[1], rbp: r[2], rbx: r[3], r12: r[4], r13: r[5], r14: r[6], r15: r[7])
-        let memory = SnapshotMemory(base: r[1], bytes: capture.stack)
+        let memory = SnapshotMemory(base: RuntimeAddress(r[1]), bytes: capture.stack)
         let clock = ContinuousClock()
         var bt = Backtrace(frames: [], stopReason: .depthLimit)
         let elapsed = clock.measure { bt = Unwinder().unwind(registers: regs, memory: memory, modules: mods) }
         print("real unwind: \(bt.frames.count) frames in \(elapsed), stop \(bt.stopReason)")
 
-        func inside(_ name: String, _ pc: UInt64) -> Bool {
+        func inside(_ name: String, _ pc: RuntimeAddress) -> Bool {
             guard let s = syms[name] else { return false }
-            return s.contains(pc &- bias) || (s.lowerBound < pc &- bias && pc &- bias == s.upperBound)
+            let file = bias.fileAddress(of: pc)
+            return s.contains(file) || (s.lowerBound < file && file == s.upperBound)
         }
         try #require(bt.frames.count >= 5, "\(bt)")
         #expect(inside("leaf", bt.frames[0].pc))
@@ -199,9 +204,9 @@ struct RealBinaryTests {
         let syms = try RealProgram.symbols(of: capture.binary)
         let r = capture.registers
         let regs = UnwindRegisters.x86_64(rip: r[0], rsp: r[1], rbp: r[2])
-        let memory = SnapshotMemory(base: r[1], bytes: capture.stack)
+        let memory = SnapshotMemory(base: RuntimeAddress(r[1]), bytes: capture.stack)
         let bt = Unwinder(options: .init(useCFI: false)).unwind(registers: regs, memory: memory, modules: mods)
-        func inside(_ name: String, _ pc: UInt64) -> Bool { syms[name]?.contains(pc &- bias) ?? false }
+        func inside(_ name: String, _ pc: RuntimeAddress) -> Bool { syms[name]?.contains(bias.fileAddress(of: pc)) ?? false }
         try #require(bt.frames.count >= 4, "\(bt)")
         #expect(inside("leaf", bt.frames[0].pc))
         #expect(inside("middle", bt.frames[1].pc))

@@ -1,3 +1,4 @@
+import ELF
 import Foundation
 
 /// A small C program, built at test time, that captures its own registers and
@@ -72,7 +73,7 @@ enum RealProgram {
     """#
 
     struct Mapping {
-        let range: Range<UInt64>
+        let range: Range<RuntimeAddress>
         let executable: Bool
         let offset: UInt64
         let path: String
@@ -104,7 +105,7 @@ enum RealProgram {
             } else if f.count >= 5 {
                 let bounds = f[0].split(separator: "-")
                 guard bounds.count == 2, let lo = UInt64(bounds[0], radix: 16), let hi = UInt64(bounds[1], radix: 16) else { continue }
-                maps.append(Mapping(range: lo..<hi, executable: f[1].contains("x"),
+                maps.append(Mapping(range: RuntimeAddress(lo) ..< RuntimeAddress(hi), executable: f[1].contains("x"),
                                     offset: UInt64(f[2], radix: 16) ?? 0,
                                     path: f.count >= 6 ? String(f[5]) : ""))
             }
@@ -114,12 +115,12 @@ enum RealProgram {
     }
 
     /// Function ranges (link-time) from `nm -S`.
-    static func symbols(of binary: String) throws -> [String: Range<UInt64>] {
-        var result: [String: Range<UInt64>] = [:]
+    static func symbols(of binary: String) throws -> [String: Range<FileAddress>] {
+        var result: [String: Range<FileAddress>] = [:]
         for line in try ExternalTools.run("nm", ["-S", "--defined-only", binary]).split(separator: "\n") {
             let f = line.split(separator: " ")
             guard f.count == 4, let a = UInt64(f[0], radix: 16), let s = UInt64(f[1], radix: 16) else { continue }
-            result[String(f[3])] = a..<(a + s)
+            result[String(f[3])] = FileAddress(a) ..< FileAddress(a + s)
         }
         return result
     }

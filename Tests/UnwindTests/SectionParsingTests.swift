@@ -1,3 +1,4 @@
+import ELF
 import Testing
 @testable import Unwind
 
@@ -321,7 +322,7 @@ func buildHeader(address: UInt64, ehFrameAddress: UInt64, entries: [(pc: UInt64,
             #expect(h.fdeCount == 50)
             #expect(h.ehFramePointer == 0x2000)
             for i in 0..<50 {
-                let pc = UInt64(0x10000 + i * 0x100)
+                let pc = FileAddress(UInt64(0x10000 + i * 0x100))
                 #expect(try t.row(for: pc + 0x7f)?.cfa == .registerOffset(register: 7, offset: Int64(8 + i * 8)))
                 #expect(try t.row(for: pc + 0x80) == nil)  // gap between FDEs
             }

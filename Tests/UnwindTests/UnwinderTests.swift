@@ -1,3 +1,4 @@
+import ELF
 import Testing
 @testable import Unwind
 
@@ -49,7 +50,7 @@ struct SyntheticProcess {
         b.fde(cie: sc, pc: Self.restorer - 1, range: 0x10, instructions: sigIns)
         b.terminate()
         table = makeTable(ehFrame: b.bytes, ehFrameAddress: 0x20000)
-        let info = ModuleUnwindInfo(table: table, loadBias: Self.bias)
+        let info = ModuleUnwindInfo(table: table, loadBias: LoadBias(displacement: Self.bias))
         modules = StaticModuleLookup([
             .init(range: 0x40_0000..<0x41_0000, unwindInfo: info),
             .init(range: 0x60_0000..<0x61_0000),                        // B: no CFI
@@ -87,13 +88,13 @@ struct SyntheticProcess {
 
         let bt = Unwinder().unwind(registers: regs, memory: s.memory, modules: p.modules)
         #expect(bt.stopReason == .outermostFrame)
-        #expect(bt.pcs == [S.rt(S.leaf + 0x10), S.rt(S.mid + 0x20), S.rt(S.outer + 0x40),
+        #expect(bt.pcs.map(\.rawValue) == [S.rt(S.leaf + 0x10), S.rt(S.mid + 0x20), S.rt(S.outer + 0x40),
                            0x60_0100, 0x60_0200, S.rt(S.start + 0x10)])
         #expect(bt.frames.map(\.method) == [.initial, .cfi, .cfi, .cfi, .framePointer, .framePointer])
-        #expect(bt.frames.map(\.sp) == [sp0, sp1, sp2, rbp2 + 16, fpB1 + 16, fpB2 + 16])
-        #expect(bt.frames[0].cfa == sp0 + 8)
-        #expect(bt.frames[1].cfa == cfa1)
-        #expect(bt.frames[2].cfa == rbp2 + 16)
+        #expect(bt.frames.map(\.sp.rawValue) == [sp0, sp1, sp2, rbp2 + 16, fpB1 + 16, fpB2 + 16])
+        #expect(bt.frames[0].cfa?.rawValue == sp0 + 8)
+        #expect(bt.frames[1].cfa?.rawValue == cfa1)
+        #expect(bt.frames[2].cfa?.rawValue == rbp2 + 16)
         #expect(bt.frames[0].pcIsExact && !bt.frames[1].pcIsExact)
         #expect(bt.frames.allSatisfy { !$0.isSignalFrame })
         #expect(bt.frames.last?.cfa == nil)
@@ -103,7 +104,7 @@ struct SyntheticProcess {
         var s = StackBuilder(base: 0x7fff_1000, words: 16)
         s[0x7fff_1000 + 16] = 0xb0b     // rbx at cfa-16 (cfa = sp+32)
         s[0x7fff_1000 + 24] = 0x1234    // ra
-        let row = try #require(try p.table.row(for: S.mid + 0x10))
+        let row = try #require(try p.table.row(for: FileAddress(S.mid + 0x10)))
         let callee = UnwindRegisters.x86_64(rip: S.rt(S.mid + 0x10), rsp: 0x7fff_1000, rbp: 0x99, rbx: 0x1111, r12: 0x12)
         var caller = UnwindRegisters()
         guard case .ok(let cfa) = CFIStep.apply(row, callee: callee, into: &caller, memory: s.memory) else {
@@ -137,11 +138,11 @@ struct SyntheticProcess {
 
         let bt = Unwinder().unwind(registers: regs, memory: s.memory, modules: p.modules)
         #expect(bt.stopReason == .outermostFrame)
-        #expect(bt.pcs == [S.rt(S.leaf + 4), S.rt(S.restorer), S.rt(S.victim), S.rt(S.start + 0x20)])
+        #expect(bt.pcs.map(\.rawValue) == [S.rt(S.leaf + 4), S.rt(S.restorer), S.rt(S.victim), S.rt(S.start + 0x20)])
         #expect(bt.frames.map(\.isSignalFrame) == [false, true, false, false])
         #expect(bt.frames.map(\.pcIsExact) == [true, false, true, false])
-        #expect(bt.frames[1].cfa == interruptedSP)
-        #expect(bt.frames[2].sp == interruptedSP)
+        #expect(bt.frames[1].cfa?.rawValue == interruptedSP)
+        #expect(bt.frames[2].sp.rawValue == interruptedSP)
     }
 
     @Test func stopsAtPCZero() {
@@ -153,7 +154,7 @@ struct SyntheticProcess {
         #expect(bt.frames.count == 1)
         let bt0 = Unwinder().unwind(registers: .x86_64(rip: 0, rsp: 0x7fff_1000), memory: s.memory, modules: p.modules)
         #expect(bt0.stopReason == .pcZero)
-        #expect(bt0.pcs == [0])
+        #expect(bt0.pcs.map(\.rawValue) == [0])
     }
 
     @Test func stopsAtNonExecutablePC() {
@@ -172,7 +173,7 @@ struct SyntheticProcess {
         let bt = Unwinder().unwind(registers: .x86_64(rip: S.rt(S.sameSP + 0x10), rsp: 0x7fff_1000),
                                    memory: s.memory, modules: p.modules)
         // ...but the second step (same rule again) may not.
-        #expect(bt.pcs == [S.rt(S.sameSP + 0x10), S.rt(S.sameSP + 0x11)])
+        #expect(bt.pcs.map(\.rawValue) == [S.rt(S.sameSP + 0x10), S.rt(S.sameSP + 0x11)])
         #expect(bt.stopReason == .stackNotGrowing(callee: 0x7fff_1000, caller: 0x7fff_1000))
         // Frame pointers pointing down the stack stop too.
         var s2 = StackBuilder(base: 0x7fff_1000, words: 64)
@@ -182,7 +183,7 @@ struct SyntheticProcess {
         s2[0x7fff_1048] = 0x60_0020
         let bt2 = Unwinder().unwind(registers: .x86_64(rip: 0x60_0000, rsp: 0x7fff_1000, rbp: 0x7fff_1080),
                                     memory: s2.memory, modules: p.modules)
-        #expect(bt2.pcs == [0x60_0000, 0x60_0010])
+        #expect(bt2.pcs.map(\.rawValue) == [0x60_0000, 0x60_0010])
         #expect(bt2.stopReason == .noUnwindInfo(pc: 0x60_0010))  // fp below sp is refused
     }
 
@@ -195,7 +196,7 @@ struct SyntheticProcess {
         let regs = UnwindRegisters.x86_64(rip: S.rt(S.restorer), rsp: sp)
         let bt = Unwinder().unwind(registers: regs, memory: s.memory, modules: p.modules)
         #expect(bt.stopReason == .cycle)
-        #expect(bt.pcs == [S.rt(S.restorer)])
+        #expect(bt.pcs.map(\.rawValue) == [S.rt(S.restorer)])
     }
 
     @Test func stopsOnReadFailure() {
@@ -221,7 +222,7 @@ struct SyntheticProcess {
         let bt = Unwinder(options: .init(maxDepth: 3))
             .unwind(registers: .x86_64(rip: 0x60_0500, rsp: 0x7fff_1000, rbp: 0x7fff_1010), memory: s.memory, modules: p.modules)
         #expect(bt.stopReason == .depthLimit)
-        #expect(bt.pcs == [0x60_0500, 0x60_0000, 0x60_0010])
+        #expect(bt.pcs.map(\.rawValue) == [0x60_0500, 0x60_0000, 0x60_0010])
         #expect(bt.frames.map(\.method) == [.initial, .framePointer, .framePointer])
     }
 
@@ -256,7 +257,7 @@ struct SyntheticProcess {
         s[0x7fff_1018] = S.rt(S.start + 1)
         let bt = Unwinder().unwind(registers: .x86_64(rip: S.rt(S.broken), rsp: 0x7fff_1000, rbp: 0x7fff_1010),
                                    memory: s.memory, modules: p.modules)
-        #expect(bt.pcs == [S.rt(S.broken), S.rt(S.start + 1)])
+        #expect(bt.pcs.map(\.rawValue) == [S.rt(S.broken), S.rt(S.start + 1)])
         #expect(bt.frames[1].method == .framePointer)
         #expect(bt.stopReason == .outermostFrame)
     }
@@ -269,9 +270,9 @@ struct SyntheticProcess {
         s[0x7fff_1000] = S.rt(S.outer + 8)
         let regs = UnwindRegisters.x86_64(rip: S.rt(S.leaf), rsp: 0x7fff_1000, rbp: 0x7fff_1010)
         let fpOnly = Unwinder(options: .init(maxDepth: 2, useCFI: false)).unwind(registers: regs, memory: s.memory, modules: p.modules)
-        #expect(fpOnly.pcs == [S.rt(S.leaf), S.rt(S.mid + 8)])
+        #expect(fpOnly.pcs.map(\.rawValue) == [S.rt(S.leaf), S.rt(S.mid + 8)])
         let cfi = Unwinder(options: .init(maxDepth: 2)).unwind(registers: regs, memory: s.memory, modules: p.modules)
-        #expect(cfi.pcs == [S.rt(S.leaf), S.rt(S.outer + 8)])
+        #expect(cfi.pcs.map(\.rawValue) == [S.rt(S.leaf), S.rt(S.outer + 8)])
     }
 
     /// A PLT stub: the CFA expression depends on where in the 16-byte entry rip is.
@@ -285,7 +286,7 @@ struct SyntheticProcess {
               + CFA.defCFAExpression(plt))
         b.terminate()
         let t = makeTable(ehFrame: b.bytes)
-        let modules = StaticModuleLookup([.init(range: 0xa000..<0xb000, unwindInfo: ModuleUnwindInfo(table: t, loadBias: 0))])
+        let modules = StaticModuleLookup([.init(range: 0xa000..<0xb000, unwindInfo: ModuleUnwindInfo(table: t, loadBias: .zero))])
         var s = StackBuilder(base: 0x7fff_0000, words: 8)
         s[0x7fff_0000] = 0xa800   // ret if CFA = rsp+8
         s[0x7fff_0008] = 0xa900   // ret if CFA = rsp+16
@@ -293,13 +294,13 @@ struct SyntheticProcess {
         for (pc, ret) in [(UInt64(0xa010), UInt64(0xa800)), (0xa01a, 0xa800), (0xa01b, 0xa900), (0xa01f, 0xa900)] {
             let bt = Unwinder(options: .init(maxDepth: 2))
                 .unwind(registers: .x86_64(rip: pc, rsp: 0x7fff_0000), memory: s.memory, modules: modules)
-            #expect(bt.pcs == [pc, ret], "pc 0x\(String(pc, radix: 16))")
+            #expect(bt.pcs.map(\.rawValue) == [pc, ret], "pc 0x\(String(pc, radix: 16))")
         }
     }
 
     @Test func rowCacheIsUsed() throws {
         let t = SyntheticProcess().table
-        for _ in 0..<100 { _ = try t.row(for: S.mid + 0x10) }
+        for _ in 0..<100 { _ = try t.row(for: FileAddress(S.mid + 0x10)) }
         let stats = t.cacheStatistics
         #expect(stats.misses == 1)
         #expect(stats.hits == 99)

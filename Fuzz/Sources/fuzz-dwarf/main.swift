@@ -12,7 +12,7 @@ import FuzzSupport
 /// Lookups per input: each may parse a unit, so this bounds the time per run.
 let maxLookups = 256
 
-func lookUp(_ info: DebugInfo, _ address: UInt64) -> Int {
+func lookUp(_ info: DebugInfo, _ address: FileAddress) -> Int {
     var answers = 0
     for frame in info.frames(at: address) {
         answers &+= (frame.function?.utf8.count ?? 0) &+ (frame.location?.line ?? 0)
@@ -26,19 +26,19 @@ runFuzzer { data, size in
     let bytes = Array(UnsafeBufferPointer(start: data, count: size))
     guard let file = try? ELFFile(bytes: bytes), let info = DebugInfo(elf: file) else { return 0 }
 
-    var addresses: [UInt64] = [0, file.entry, .max]
+    var addresses: [FileAddress] = [0, file.entry, FileAddress(.max)]
     if let symbols = try? file.symbols {
         for symbol in symbols.prefix(64) {
-            addresses += [symbol.value, symbol.value &+ symbol.size / 2]
+            addresses += [symbol.value, symbol.value + symbol.size / 2]
         }
     }
     for section in file.sections.prefix(64) where section.flags.contains(.execInstr) {
-        addresses += [section.addr, section.addr &+ section.size / 2, section.addr &+ section.size &- 1]
+        addresses += [section.addr, section.addr + section.size / 2, section.addr + section.size - 1]
     }
     // A few words of the input: after a mutation, an address in a table may be one.
     var input = InputCursor(UnsafeRawBufferPointer(start: data, count: size))
     _ = input.take(0x18)  // e_entry is already in
-    for _ in 0..<4 where input.remaining >= 8 { addresses.append(input.u64()) }
+    for _ in 0..<4 where input.remaining >= 8 { addresses.append(FileAddress(input.u64())) }
 
     var answers = 0
     for address in addresses.prefix(maxLookups) {

@@ -41,18 +41,18 @@ runFuzzer { data, size in
         for offset in [segment.offset, segment.offset &+ segment.filesz / 2, segment.offset &+ segment.filesz] {
             _ = file.loadSegment(forFileOffset: offset)
             _ = file.linkAddress(forFileOffset: offset, executable: true)
-            _ = file.loadBias(mappingStart: 0x5555_5555_4000, fileOffset: offset)
+            _ = file.loadBias(mappingStart: RuntimeAddress(0x5555_5555_4000), fileOffset: offset)
         }
     }
 
     if let symbols = try? file.symbols {
         var checksum: UInt64 = 0
         for symbol in symbols.prefix(512) {
-            checksum &+= symbol.value &+ UInt64(symbol.name.utf8.count)
-            _ = symbols.symbol(containing: symbol.value &+ symbol.size / 2)
+            checksum &+= symbol.value.rawValue &+ UInt64(symbol.name.utf8.count)
+            _ = symbols.symbol(containing: symbol.value + symbol.size / 2)
         }
         _ = symbols.symbol(containing: file.entry)
-        _ = symbols.symbol(containing: .max)
+        _ = symbols.symbol(containing: FileAddress(.max))
         _ = symbols.symbols(named: "main")
         _ = checksum
     }
@@ -62,7 +62,7 @@ runFuzzer { data, size in
     if ehFrame != nil || debugFrame != nil {
         let table = UnwindTable(ehFrameHeader: cfiSection(file, ".eh_frame_hdr", .ehFrameHeader),
                                 ehFrame: ehFrame, debugFrame: debugFrame, owner: file)
-        var pcs: [UInt64] = [file.entry]
+        var pcs: [FileAddress] = [file.entry]
         if let ehFrame {
             _ = table.forEachFDE(in: ehFrame) { e in
                 if pcs.count < 32 { pcs.append(e.fde.pcBegin) }
