@@ -1,8 +1,4 @@
-import Backtraces
-import Engine
-import Demangle
 import Foundation
-import ProcFS
 import Testing
 import TestSupport
 
@@ -14,24 +10,18 @@ import TestSupport
     static let packageRoot = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
 
-    /// Our dump and gdb's backtraces of the same, parked process.
+    /// Our dump and gdb's backtraces of the same, parked process, scored
+    /// with evidence from nm, readelf and the demanglers: never from our own
+    /// symbolizer.
     func compare(_ pid: Int32) throws -> AgreementReport {
         let result = try run(lwpscope, ["dump", String(pid), "--json"])
         try #require(result.exitCode == 0, "\(result.stderr)")
         let ours = try DumpOutput.decode(result.stdout)
         let gdb = try GDBReference.backtraces(of: pid)
         #expect(TaskStates.untraced(pid))
-        let space = AddressSpace.load(pid: pid)
-        return BacktraceAgreement.compare(
-            ours: ours, gdb: gdb,
-            sameFunction: { ourName, gdbName, pc in
-                // gdb leaves Swift names mangled, and picks other glibc aliases.
-                if FunctionNames.same(ourName, Demangler.demangle(gdbName)) { return true }
-                guard let region = space?.region(containing: pc), let module = region.module,
-                      let symbol = module.symbol(containing: pc &- region.loadBias) else { return false }
-                return module.aliases(of: symbol).contains { FunctionNames.same($0, gdbName) }
-            },
-            isTailCallFrame: { pc in !followsCallInstruction(pid: pid, returnAddress: pc) })
+        let report = BacktraceAgreement.compare(ours: ours, gdb: gdb, evidence: .live(pid: pid))
+        print("lwpscope against gdb on pid \(pid): \(report)")
+        return report
     }
 
     @Test func gccO2CProgramAgreesOn98Percent() throws {
@@ -78,28 +68,4 @@ import TestSupport
         #expect(report.frames.percentage >= 95, "\(report)")
         #expect(report.names.percentage >= 95, "\(report)")
     }
-}
-
-/// A real return address comes right after a call: `e8 rel32`, or `ff /2`
-/// with any of its operand forms (2 to 7 bytes, with or without REX).
-func followsCallInstruction(pid: Int32, returnAddress pc: UInt64) -> Bool {
-    guard pc >= 8, let bytes = ProcessMemory.read(pid: pid, address: pc - 8, count: 8), bytes.count == 8 else {
-        return true  // unreadable: do not exclude it
-    }
-    if bytes[3] == 0xE8 { return true }  // call rel32 (5 bytes)
-    for length in 2...7 {
-        let start = 8 - length
-        var i = start
-        if bytes[i] & 0xF0 == 0x40, length > 2 { i += 1 }  // REX prefix
-        guard i < 7, bytes[i] == 0xFF else { continue }
-        let modrm = bytes[i + 1]
-        guard (modrm >> 3) & 7 == 2 else { continue }  // /2: call near indirect
-        let mod = modrm >> 6, rm = modrm & 7
-        var size = 2 + (i - start)
-        if mod != 3, rm == 4 { size += 1 }  // SIB
-        if mod == 1 { size += 1 } else if mod == 2 || (mod == 0 && rm == 5) { size += 4 }
-        if mod == 0, rm == 4, bytes[i + 2] & 7 == 5 { size += 4 }  // SIB with no base: disp32
-        if size == length { return true }
-    }
-    return false
 }
