@@ -37,12 +37,13 @@ struct ThreadComparison {
                 }
                 cursor = 0
                 if frame.function != nil, !ownerNameAgrees(first, frame, exact: true) {
-                    // Our innermost frame under another name: a wrong frame, and a wrong name.
+                    // Our innermost frame under another name: a wrong frame, and a wrong name
+                    // (reported once, as the frame); its inline names are scored all the same.
                     frames.disagree()
-                    names.disagree()
                     disagreements.append(FrameDisagreement(
                         tid: gdb.tid, gdbIndex: gdbIndex, kind: .frame,
                         ours: Self.describe(first.last!), gdb: Self.describe(frame)))
+                    compareNames(first, frame, gdbIndex: gdbIndex, exact: true, reportOwner: false)
                     continue
                 }
                 if frame.function == nil {
@@ -89,12 +90,14 @@ struct ThreadComparison {
     // ---- Names ------------------------------------------------------------
 
     /// Scores every name we print for a matched machine frame.
-    private mutating func compareNames(_ group: [DumpFrame], _ frame: GDBPhysicalFrame, gdbIndex: Int, exact: Bool) {
+    private mutating func compareNames(
+        _ group: [DumpFrame], _ frame: GDBPhysicalFrame, gdbIndex: Int, exact: Bool, reportOwner: Bool = true
+    ) {
         let owner = group.last!
         if owner.function != nil || frame.function != nil {
             let agrees = ownerNameAgrees(group, frame, exact: exact)
             names.count(agrees)
-            if !agrees {
+            if !agrees, reportOwner {
                 disagreements.append(FrameDisagreement(
                     tid: gdb.tid, gdbIndex: frame.indices.last ?? gdbIndex, kind: .name,
                     ours: Self.describe(owner), gdb: Self.describe(frame)))
