@@ -1,49 +1,74 @@
 #!/usr/bin/env python3
 """The benchmark behind scripts/bench: lwpscope dump against gdb and eu-stack.
 
-For each thread count it starts fixture-bench, then for several rounds runs,
-in an order that rotates every round:
+For each thread count, first with the fixture's hold spinners at normal
+priority (SCHED_OTHER: the headline tables and the targets), then, unless
+--idle-table 0, again with them under SCHED_IDLE, it starts fixture-bench and
+for several rounds runs, in an order that rotates every round:
 
     lwpscope dump PID --json                  (all-stop)
     lwpscope dump PID --json --mode per-thread
-    gdb -batch -nx -p PID -ex 'set pagination off' -ex 'thread apply all bt'
+    gdb -batch -nx -p PID <GDB_SETTINGS> -ex 'thread apply all bt'
     eu-stack -p PID
 
 and records each command's wall time, peak RSS (GNU time's %M), the
 stall the fixture's 1 ms ticker saw while it ran, lwpscope's own
 stoppedMicroseconds, and whether the fixture was left stopped or traced.
-It writes a Markdown report. Run it through scripts/bench, which builds the
-binaries and installs the peers.
+It writes a Markdown report, and the same run's headline figures into the
+README between its bench markers (bench_report.py). Run it through
+scripts/bench, which builds the binaries and installs the peers.
 """
 
 from __future__ import annotations
 
 import argparse
-import datetime
 import json
 import mmap
 import os
-import platform
 import re
 import select
+import shlex
 import shutil
 import signal
-import statistics
 import struct
 import subprocess
 import sys
 import tempfile
 import threading
 import time
-from dataclasses import dataclass, field
 from pathlib import Path
 
-# Tools, in the order of the first round; later rounds rotate it.
-TOOLS = ["lwpscope", "lwpscope per-thread", "gdb", "eu-stack"]
+from bench_report import (
+    TOOLS, InspectorResult, Run, SizeResult, evaluate_targets, fmt_mb, fmt_s, fmt_us, readme_figures, report,
+    rewrite_readme,
+)
 
 # The function every parked and spinning fixture thread calls through; a
 # backtrace that reaches it unwound past glibc and the fixture's own frames.
 DEEP_FRAME = "bench_level1"
+
+# gdb's settings before `thread apply all bt`: the same as the agreement
+# tests' (Tests/TestSupport/GDBReference.swift, GDBReference.settings; a test
+# checks the two lists are equal).
+GDB_SETTINGS = [
+    "set pagination off",
+    "set width 0",
+    "set print frame-arguments none",
+    "set backtrace past-main on",
+]
+
+
+def gdb_command(pid: str) -> list[str]:
+    command = ["gdb", "-batch", "-nx", "-iex", "set debuginfod enabled off", "-p", pid]
+    for setting in GDB_SETTINGS:
+        command += ["-ex", setting]
+    return command + ["-ex", "thread apply all bt"]
+
+
+def spinners_for(threads: int, most: int) -> int:
+    """1% of the threads spin, at least one and at most `most`: on a small
+    machine a few spinners at normal priority already take every core."""
+    return max(1, min(most, threads // 100))
 
 
 # ---- The fixture ------------------------------------------------------------
@@ -52,7 +77,7 @@ DEEP_FRAME = "bench_level1"
 class StallPage:
     """The fixture's shared stall page (see fixture-bench/main.c)."""
 
-    RESET_REQUEST, RESET_ACK, MAX_STALL_US, TICKS, FIFO, SPINNERS = range(6)
+    RESET_REQUEST, RESET_ACK, MAX_STALL_US, TICKS, FIFO, SPINNERS, SPINNER_IDLE = range(7)
 
     def __init__(self, path: str):
         with open(path, "r+b") as f:
@@ -88,12 +113,13 @@ class StallPage:
 
 
 class Fixture:
-    """fixture-bench --threads N, running until close()."""
+    """fixture-bench --threads N --spinners S --spinner-policy P, running until close()."""
 
-    def __init__(self, path: str, threads: int, timeout: float = 60.0):
+    def __init__(self, path: str, threads: int, spinners: int, policy: str, timeout: float = 120.0):
         self.stall_path = tempfile.mktemp(prefix="fixture-bench-", suffix=".stall")
         self.process = subprocess.Popen(
-            [path, "--threads", str(threads), "--stall-file", self.stall_path],
+            [path, "--threads", str(threads), "--spinners", str(spinners), "--spinner-policy", policy,
+             "--stall-file", self.stall_path],
             stdout=subprocess.PIPE, stdin=subprocess.DEVNULL, text=True)
         self.pid = self.process.pid
         ready, _, _ = select.select([self.process.stdout], [], [], timeout)
@@ -103,6 +129,9 @@ class Fixture:
             raise RuntimeError(f"fixture-bench --threads {threads} did not print ready")
         self.stall = StallPage(self.stall_path)
         self.tasks = len(os.listdir(f"/proc/{self.pid}/task"))
+        if self.stall.get(StallPage.SPINNER_IDLE) != (policy == "idle") or self.stall.get(StallPage.SPINNERS) != spinners:
+            self.close()
+            raise RuntimeError(f"fixture-bench did not start {spinners} spinners at the {policy} policy")
 
     def problems(self) -> list[str]:
         """Threads left stopped or traced, as 'TID: State, TracerPid'."""
@@ -127,20 +156,6 @@ class Fixture:
 
 
 # ---- Running one command ----------------------------------------------------
-
-
-@dataclass
-class Run:
-    tool: str
-    wall: float                  # seconds
-    rss_kb: int                  # peak RSS of the tool, KiB
-    returncode: int
-    stall_us: int | None         # the ticker's max lateness during the run
-    deep_threads: int            # threads whose backtrace reached DEEP_FRAME
-    stopped_us: int | None = None  # lwpscope's stoppedMicroseconds
-    threads_reported: int | None = None
-    thread_errors: int | None = None
-    problems: list[str] = field(default_factory=list)
 
 
 current_child: subprocess.Popen | None = None
@@ -204,7 +219,7 @@ def command_for(tool: str, lwpscope: str, pid: int) -> list[str]:
     if tool == "lwpscope per-thread":
         return [lwpscope, "dump", str(pid), "--json", "--mode", "per-thread"]
     if tool == "gdb":
-        return ["gdb", "-batch", "-nx", "-p", str(pid), "-ex", "set pagination off", "-ex", "thread apply all bt"]
+        return gdb_command(str(pid))
     if tool == "eu-stack":
         return ["eu-stack", "-p", str(pid)]
     raise ValueError(tool)
@@ -254,266 +269,12 @@ def deep_threads_in_text(text: str, tool: str) -> int:
     return count
 
 
-# ---- Summaries and the report -------------------------------------------------
-
-
 def loadavg() -> str:
     """The 1, 5 and 15 minute load averages: other work on the machine."""
     return " ".join(Path("/proc/loadavg").read_text().split()[:3])
 
 
-def median(values):
-    values = [v for v in values if v is not None]
-    return statistics.median(values) if values else None
-
-
-def fmt_s(seconds):
-    if seconds is None:
-        return "–"
-    return f"{seconds * 1000:.1f} ms" if seconds < 1 else f"{seconds:.2f} s"
-
-
-def fmt_us(us):
-    if us is None:
-        return "–"
-    return f"{us} µs" if us < 1000 else f"{us / 1000:.1f} ms"
-
-
-def fmt_ratio(x):
-    return "–" if x is None else f"{x:.1f}x"
-
-
-def fmt_mb(kb):
-    return "–" if kb is None else f"{kb / 1024:.1f} MB"
-
-
-def command_output(argv: list[str]) -> str:
-    try:
-        return subprocess.run(argv, capture_output=True, text=True, timeout=60).stdout.strip()
-    except (OSError, subprocess.SubprocessError):
-        return "unavailable"
-
-
-def machine() -> list[tuple[str, str]]:
-    cpuinfo = Path("/proc/cpuinfo").read_text()
-    model = re.search(r"^model name\s*:\s*(.*)$", cpuinfo, re.M)
-    mem_kb = int(re.search(r"^MemTotal:\s+(\d+)", Path("/proc/meminfo").read_text(), re.M).group(1))
-    return [
-        ("CPU", model.group(1) if model else platform.processor()),
-        ("Cores", f"{len(os.sched_getaffinity(0))} usable ({os.cpu_count()} online)"),
-        ("Memory", f"{mem_kb / 1024 / 1024:.1f} GiB"),
-        ("Kernel", f"{platform.system()} {platform.release()} {platform.machine()}"),
-        ("OS", command_output(["sh", "-c", ". /etc/os-release && echo $PRETTY_NAME"])),
-        ("Swift", command_output(["swift", "--version"]).splitlines()[0] if command_output(["swift", "--version"]) else "unavailable"),
-        ("gdb", command_output(["gdb", "--version"]).splitlines()[0]),
-        ("eu-stack", command_output(["eu-stack", "--version"]).splitlines()[0]),
-        ("Date", datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")),
-    ]
-
-
-@dataclass
-class SizeResult:
-    threads: int
-    tasks: int
-    spinners: int
-    ticker_fifo: bool
-    runs: list[Run]
-    idle_stalls: list[int]
-    load: tuple[str, str]  # /proc/loadavg before and after
-
-    def of(self, tool: str) -> list[Run]:
-        return [r for r in self.runs if r.tool == tool]
-
-    def median_wall(self, tool: str):
-        return median([r.wall for r in self.of(tool)])
-
-    def ratio(self, peer: str):
-        ours, theirs = self.median_wall("lwpscope"), self.median_wall(peer)
-        return theirs / ours if ours and theirs else None
-
-    def max_of(self, tool: str, attr: str):
-        values = [getattr(r, attr) for r in self.of(tool) if getattr(r, attr) is not None]
-        return max(values) if values else None
-
-    def median_of(self, tool: str, attr: str):
-        return median([getattr(r, attr) for r in self.of(tool)])
-
-
-def size_table(size: SizeResult) -> list[str]:
-    lines = [
-        f"### {size.threads} thread{'s' if size.threads != 1 else ''}",
-        "",
-        f"{size.tasks} tasks: {size.threads} parked ({size.spinners} spinning on `hold`), main, ticker "
-        f"(ticker {'SCHED_FIFO' if size.ticker_fifo else 'SCHED_OTHER'}). "
-        f"Ticker stall with no tool attached: median {fmt_us(median(size.idle_stalls))}, "
-        f"max {fmt_us(max(size.idle_stalls) if size.idle_stalls else None)}. "
-        f"Load average before / after: {size.load[0]} / {size.load[1]} "
-        f"(the {size.spinners} spinner(s) add about {min(size.spinners, len(os.sched_getaffinity(0)))}).",
-        "",
-        "| tool | median wall | ratio to lwpscope | ticker stall median / max | stoppedMicroseconds median / max "
-        "| peak RSS | threads reaching `bench_level1` | failures |",
-        "|---|---:|---:|---:|---:|---:|---:|---|",
-    ]
-    for tool in TOOLS:
-        runs = size.of(tool)
-        if not runs:
-            continue
-        ratio = "1.0x" if tool == "lwpscope" else (
-            fmt_ratio(size.ratio(tool)) if tool in ("gdb", "eu-stack") else "–")
-        stopped = "–"
-        if tool.startswith("lwpscope"):
-            stopped = f"{fmt_us(size.median_of(tool, 'stopped_us'))} / {fmt_us(size.max_of(tool, 'stopped_us'))}"
-        deep = sorted({r.deep_threads for r in runs})
-        failures = sum(1 for r in runs if r.returncode != 0 or r.problems)
-        lines.append(
-            f"| {tool} | {fmt_s(size.median_wall(tool))} | {ratio} "
-            f"| {fmt_us(size.median_of(tool, 'stall_us'))} / {fmt_us(size.max_of(tool, 'stall_us'))} "
-            f"| {stopped} | {fmt_mb(size.max_of(tool, 'rss_kb'))} "
-            f"| {'–'.join(map(str, deep)) if len(deep) <= 2 else f'{deep[0]}…{deep[-1]}'} of {size.threads} "
-            f"| {failures} of {len(runs)} |")
-    lines.append("")
-    for tool in ("lwpscope", "lwpscope per-thread"):
-        reported = sorted({r.threads_reported for r in size.of(tool) if r.threads_reported is not None})
-        errors = size.max_of(tool, "thread_errors")
-        if reported:
-            lines.append(f"`{tool}` reported {'/'.join(map(str, reported))} threads of {size.tasks} tasks; "
-                         f"at most {errors or 0} with an unwinding error.  ")
-    lines.append("")
-    return lines
-
-
-def targets(sizes: dict[int, SizeResult]) -> list[str]:
-    def mark(ok):
-        return "**met**" if ok else "**not met**"
-
-    lines = []
-    for n in (1000, 4000):
-        if n not in sizes:
-            lines.append(f"- dump at {n} threads vs gdb / eu-stack: not measured in this run")
-            continue
-        gdb, eu = sizes[n].ratio("gdb"), sizes[n].ratio("eu-stack")
-        lines.append(f"- dump at {n} threads ≥10x faster than gdb: {fmt_ratio(gdb)} — {mark(gdb is not None and gdb >= 10)}")
-        lines.append(f"- dump at {n} threads ≥5x faster than eu-stack: {fmt_ratio(eu)} — {mark(eu is not None and eu >= 5)}")
-    if 1000 in sizes:
-        s = sizes[1000]
-        stopped, ticker = s.max_of("lwpscope", "stopped_us"), s.max_of("lwpscope", "stall_us")
-        worst = max(v for v in (stopped, ticker, 0) if v is not None)
-        lines.append(
-            f"- all-stop stall ≤30 ms at 1,000 threads: worst run stoppedMicroseconds {fmt_us(stopped)}, "
-            f"ticker {fmt_us(ticker)} — {mark(stopped is not None and worst <= 30000)}")
-    else:
-        lines.append("- all-stop stall ≤30 ms at 1,000 threads: not measured in this run")
-    per_thread = [(n, s.max_of("lwpscope per-thread", "stopped_us")) for n, s in sizes.items()]
-    per_thread = [(n, v) for n, v in per_thread if v is not None]
-    if per_thread:
-        worst_n, worst = max(per_thread, key=lambda p: p[1])
-        ticker = max((s.max_of("lwpscope per-thread", "stall_us") or 0) for s in sizes.values())
-        lines.append(
-            f"- per-thread mode stops no thread >1 ms: longest stoppedMicroseconds {fmt_us(worst)} "
-            f"(at {worst_n} threads; the ticker saw at most {fmt_us(ticker)}) — {mark(worst <= 1000)}")
-    if 4000 in sizes:
-        rss = max(v for v in (sizes[4000].max_of("lwpscope", "rss_kb"),
-                              sizes[4000].max_of("lwpscope per-thread", "rss_kb"), 0) if v is not None)
-        lines.append(f"- peak RSS ≤64 MB at 4,000 threads: {fmt_mb(rss)} — {mark(rss <= 64 * 1024)}")
-    else:
-        lines.append("- peak RSS ≤64 MB at 4,000 threads: not measured in this run")
-    return lines
-
-
-def report(sizes: dict[int, SizeResult], inspector: InspectorResult | None, args, elapsed: float) -> str:
-    lines = [
-        "# Benchmarks",
-        "",
-        "`lwpscope dump` against `gdb` and `eu-stack` on `fixture-bench` "
-        "(`Tests/Fixtures/fixture-bench`, `-O2 -g -fomit-frame-pointer`): parked threads that block in glibc "
-        "(nanosleep, pthread_cond_wait, read on a pipe) under three noinline calls, 1% of them (at least one) "
-        "spinning on `volatile int hold` at SCHED_IDLE, and a ticker thread that wakes every 1 ms and records "
-        "its largest lateness: the stall the target saw.",
-        "",
-        f"Generated by `{args.command}` in {elapsed / 60:.1f} min: {args.rounds} round(s) per size, the tools "
-        "in an order rotated every round. All numbers are from that one run.",
-        "",
-        "## Machine",
-        "",
-    ]
-    cores = len(os.sched_getaffinity(0))
-    busiest = max(float(load.split()[0]) for s in sizes.values() for load in s.load) if sizes else 0.0
-    if busiest > cores:
-        lines += [
-            f"**The machine was busy**: the 1-minute load average reached {busiest:.0f} on {cores} cores "
-            "(other work, plus the fixture's own threads while stopped and resumed). Wall times and stalls "
-            "include that contention, and vary from round to round; compare medians, and rerun on a quiet "
-            "machine before reading much into a single number.",
-            "",
-        ]
-    lines += [
-        "| | |",
-        "|---|---|",
-    ]
-    lines += [f"| {k} | {v} |" for k, v in machine()]
-    lines += [
-        "",
-        "## Commands",
-        "",
-        "- `lwpscope dump PID --json` (release build, `--static-swift-stdlib`; all-stop) and `lwpscope dump PID --json --mode per-thread`",
-        "- `gdb -batch -nx -p PID -ex 'set pagination off' -ex 'thread apply all bt'`",
-        "- `eu-stack -p PID`",
-        "",
-        "Output goes to a file (read afterwards to count threads that reach `bench_level1`), "
-        "`DEBUGINFOD_URLS` is unset. Wall time is from spawn to exit; peak RSS is the tool's "
-        "own, from GNU time (`%M`: the tool runs as its child, so the benchmark script's own memory does not count); the ticker stall is the fixture's largest 1 ms-tick lateness between a reset "
-        "just before the command and three ticks after it exits; `stoppedMicroseconds` is lwpscope's own "
-        "measure (all-stop: how long the process was stopped; per-thread: the longest any one thread was). "
-        "Ratios are median over median.",
-        "",
-        "## Results",
-        "",
-    ]
-    for n in sorted(sizes):
-        lines += size_table(sizes[n])
-    problems = [(n, r) for n, s in sizes.items() for r in s.runs if r.problems or r.returncode != 0]
-    if problems:
-        lines += ["### Failures", ""]
-        for n, r in problems:
-            lines.append(f"- {n} threads, {r.tool}: exit status {r.returncode}; {'; '.join(r.problems[:5]) or 'no problems with the fixture'}")
-        lines.append("")
-    else:
-        lines += ["After every command the fixture was running, with no thread stopped or traced "
-                  "(`/proc/PID/task/*/status`), and its ticker ticking.", ""]
-    if inspector:
-        lines += [
-            "### The full-screen inspector",
-            "",
-            f"`lwpscope PID` (the same build) attached to `fixture-bench --threads {inspector.threads}` in a "
-            "detached 160x48 tmux, refreshing every second (an all-stop snapshot with the top 4 KiB of each "
-            "stack, the innermost frames of every thread, wait channels, hold flags): its CPU time over "
-            f"{inspector.seconds:.0f} s after a 5 s warm-up was **{inspector.cpu_percent:.1f}% of one core**. "
-            + ("After `q` the fixture was running, untraced." if inspector.left_clean
-               else f"Problem: {inspector.problem}."),
-            "",
-        ]
-    lines += ["## Targets", ""] + targets(sizes) + inspector_target(inspector) + [""]
-    return "\n".join(lines)
-
-
-def inspector_target(inspector: InspectorResult | None) -> list[str]:
-    if inspector is None:
-        return ["- the inspector under 10% of a core at 1,000 threads: not measured in this run"]
-    ok = inspector.left_clean and inspector.cpu_percent < 10 and inspector.threads >= 1000
-    return [f"- the inspector under 10% of a core at {inspector.threads} threads: "
-            f"{inspector.cpu_percent:.1f}% — {'**met**' if ok else '**not met**'}"]
-
-
 # ---- The inspector ------------------------------------------------------------
-
-
-@dataclass
-class InspectorResult:
-    threads: int
-    seconds: float
-    cpu_percent: float           # of one core, while refreshing every second
-    left_clean: bool             # the fixture untraced and running after q
-    problem: str | None = None
 
 
 def task_cpu_seconds(pid: int) -> float:
@@ -531,8 +292,10 @@ def measure_inspector(args) -> InspectorResult | None:
         return None
     socket = f"lwpscope-bench-{os.getpid()}"
     tmux = ["tmux", "-L", socket, "-f", "/dev/null"]
-    fixture = Fixture(args.fixture, n)
-    print(f"bench: the inspector on {n} threads for {seconds:.0f} s", file=sys.stderr)
+    spinners = spinners_for(n, args.most_spinners)
+    fixture = Fixture(args.fixture, n, spinners, "normal")
+    print(f"bench: the inspector on {n} threads ({spinners} spinners at normal priority) for {seconds:.0f} s",
+          file=sys.stderr)
     try:
         subprocess.run(tmux + ["new-session", "-d", "-x", "160", "-y", "48",
                                "env", "TERM=xterm-256color", args.lwpscope, str(fixture.pid)], check=True)
@@ -547,9 +310,10 @@ def measure_inspector(args) -> InspectorResult | None:
         while os.path.exists(f"/proc/{inspector}") and time.monotonic() < deadline:
             time.sleep(0.1)
         problems = fixture.problems()
-        return InspectorResult(n, elapsed, used / elapsed * 100, not problems, "; ".join(problems[:3]) or None)
+        return InspectorResult(n, spinners, elapsed, used / elapsed * 100, not problems,
+                               "; ".join(problems[:3]) or None)
     except (OSError, subprocess.CalledProcessError, ValueError, IndexError) as error:
-        return InspectorResult(n, 0, 0, False, str(error))
+        return InspectorResult(n, spinners, 0, 0, False, str(error))
     finally:
         subprocess.run(tmux + ["kill-server"], stderr=subprocess.DEVNULL)
         fixture.close()
@@ -558,11 +322,12 @@ def measure_inspector(args) -> InspectorResult | None:
 # ---- Main -------------------------------------------------------------------
 
 
-def measure_size(n: int, args) -> SizeResult:
+def measure_size(n: int, policy: str, args) -> SizeResult:
     load_before = loadavg()
-    fixture = Fixture(args.fixture, n)
+    fixture = Fixture(args.fixture, n, spinners_for(n, args.most_spinners), policy)
     try:
-        print(f"bench: {n} threads ({fixture.tasks} tasks, pid {fixture.pid})", file=sys.stderr)
+        print(f"bench: {n} threads, {fixture.stall.get(StallPage.SPINNERS)} spinners at {policy} priority "
+              f"({fixture.tasks} tasks, pid {fixture.pid})", file=sys.stderr)
         if args.warmup:
             for tool in TOOLS:
                 run_tool(tool, fixture, args.lwpscope, args.timeout)  # warm caches; not recorded
@@ -585,7 +350,7 @@ def measure_size(n: int, args) -> SizeResult:
                     # Do not measure the next tool against a wedged fixture.
                     raise RuntimeError(f"fixture left in a bad state after {tool}: {run.problems[:3]}")
                 time.sleep(args.pause)
-        return SizeResult(n, fixture.tasks, fixture.stall.get(StallPage.SPINNERS),
+        return SizeResult(n, policy, fixture.tasks, fixture.stall.get(StallPage.SPINNERS),
                           bool(fixture.stall.get(StallPage.FIFO)), runs, [i for i in idle if i is not None],
                           (load_before, loadavg()))
     finally:
@@ -602,6 +367,12 @@ def main() -> int:
     parser.add_argument("--pause", type=float, default=0.2, help="seconds between commands")
     parser.add_argument("--timeout", type=float, default=900, help="seconds before a command is killed")
     parser.add_argument("--output", default="BENCHMARKS.md")
+    parser.add_argument("--readme", default="README.md",
+                        help="the README whose speed figures (between its bench markers) this run rewrites; '' for none")
+    parser.add_argument("--most-spinners", type=int, default=3,
+                        help="spinners on `hold`: 1%% of the threads, at least 1 and at most this many")
+    parser.add_argument("--idle-table", type=int, default=1,
+                        help="1: also measure every size with the spinners under SCHED_IDLE, for a second table")
     parser.add_argument("--command", default="scripts/bench", help="the command line, for the report")
     parser.add_argument("--inspector-threads", type=int, default=1000)
     parser.add_argument("--inspector-seconds", type=float, default=20,
@@ -616,10 +387,14 @@ def main() -> int:
     os.environ.pop("DEBUGINFOD_URLS", None)  # no network lookups by gdb or eu-stack
 
     started = time.monotonic()
-    sizes: dict[int, SizeResult] = {}
+    counts = [int(x) for x in args.threads.split(",") if x.strip()]
+    headline: dict[int, SizeResult] = {}
+    idle: dict[int, SizeResult] = {}
     try:
-        for n in [int(x) for x in args.threads.split(",") if x.strip()]:
-            sizes[n] = measure_size(n, args)
+        for n in counts:
+            headline[n] = measure_size(n, "normal", args)
+        for n in counts if args.idle_table else []:
+            idle[n] = measure_size(n, "idle", args)
         inspector = measure_inspector(args)
     except KeyboardInterrupt:
         print("bench: interrupted; no report written", file=sys.stderr)
@@ -628,8 +403,13 @@ def main() -> int:
         if current_child is not None and current_child.poll() is None:
             kill_group(current_child.pid)
 
-    Path(args.output).write_text(report(sizes, inspector, args, time.monotonic() - started))
+    targets = evaluate_targets(headline, inspector)
+    gdb = shlex.join(gdb_command("PID"))
+    Path(args.output).write_text(report(headline, idle, inspector, targets, args, gdb, time.monotonic() - started))
     print(f"bench: wrote {args.output}", file=sys.stderr)
+    if args.readme:
+        rewrite_readme(args.readme, readme_figures(headline, inspector, targets))
+        print(f"bench: rewrote the speed figures in {args.readme}", file=sys.stderr)
     return 0
 
 

@@ -6,8 +6,8 @@ import TestSupport
 @Suite struct BacktraceAgreementTests {
     static let gdb = GDBOutputParser.parse(GDBText.cFixture)
 
-    /// Our view of GDBText.cFixture: symbol-table names, and the main thread
-    /// unwound past main, which gdb does not show.
+    /// Our view of GDBText.cFixture: symbol-table names (glibc's public
+    /// aliases where gdb prints its internal ones), frames as gdb has them.
     static let agreeingJSON = """
     {"pid": 1235, "stoppedMicroseconds": 640, "threads": [
       {"tid": 1235, "name": "fixture-threads", "state": "S", "frames": [
@@ -24,7 +24,7 @@ import TestSupport
         {"index": 2, "pc": "0x7f8f59ea71f5", "module": "/usr/lib/x86_64-linux-gnu/libc.so.6", "function": "start_thread", "offset": 725},
         {"index": 3, "pc": "0x7f8f59f278ec", "module": "/usr/lib/x86_64-linux-gnu/libc.so.6", "function": "__clone3", "offset": 44}]},
       {"tid": 1237, "name": "reader", "state": "S", "frames": [
-        {"index": 0, "pc": "0x7f8f5a0162ec", "module": "/usr/lib/x86_64-linux-gnu/libc.so.6", "function": "read", "offset": 28},
+        {"index": 0, "pc": "0x7f8f59f162ec", "module": "/usr/lib/x86_64-linux-gnu/libc.so.6", "function": "read", "offset": 28},
         {"index": 1, "pc": "0x55b8578839a3", "module": "/b/fixture-threads-nofp", "function": "block_in_read", "offset": 35},
         {"index": 2, "pc": "0x55b857883b02", "module": "/b/fixture-threads-nofp", "function": "thread_main", "offset": 82},
         {"index": 3, "pc": "0x7f8f59ea71f5", "module": "/usr/lib/x86_64-linux-gnu/libc.so.6", "function": "start_thread", "offset": 725},
@@ -55,15 +55,31 @@ import TestSupport
     }
 
     @Test func fullAgreement() throws {
-        let report = BacktraceAgreement.compare(ours: try DumpOutput.decode(Self.agreeingJSON), gdb: Self.gdb)
-        // gdb's machine frames: worker 8, reader 5 (read.c:26 inlined into
-        // read.c:24 counts once), spinner 4, main 4 (our frames past main do
-        // not count).
-        #expect(report.frames == AgreementTally(agreeing: 21, total: 21), "\(report)")
-        #expect(report.names == AgreementTally(agreeing: 21, total: 21), "\(report)")
+        let report = BacktraceAgreement.compare(
+            ours: try DumpOutput.decode(Self.agreeingJSON), gdb: Self.gdb, evidence: RecordedSymbols.evidence)
+        // gdb's machine frames: main 7 (past main, as GDBReference asks),
+        // spinner 4, reader 5 (read.c:26 inlined into read.c:24 counts
+        // once), worker 8.
+        #expect(report.frames == AgreementTally(agreeing: 24, total: 24), "\(report)")
+        #expect(report.extraFrames == 0)
+        #expect(report.names == AgreementTally(agreeing: 24, total: 24), "\(report)")
+        #expect(report.stacks == AgreementTally(agreeing: 4, total: 4), "\(report)")
         #expect(report.frames.percentage == 100)
         #expect(report.threadsCompared == 4)
         #expect(report.disagreements.isEmpty && report.missingThreads.isEmpty && report.extraThreads.isEmpty)
+    }
+
+    @Test func glibcAliasesNeedTheSymbolTable() throws {
+        // Without the symbol table, `read` is not `__GI___libc_read`: no
+        // rule about underscores decides that two names are one function.
+        let report = BacktraceAgreement.compare(ours: try DumpOutput.decode(Self.agreeingJSON), gdb: Self.gdb)
+        // clock_nanosleep x2, __nanosleep x2, __libc_start_main, read, __clone3 x3.
+        #expect(report.names == AgreementTally(agreeing: 15, total: 24), "\(report)")
+        // Frame 0 agrees by name, so the three in glibc are wrong frames too.
+        #expect(report.frames == AgreementTally(agreeing: 21, total: 24), "\(report)")
+        #expect(report.disagreements.contains(FrameDisagreement(
+            tid: 1237, gdbIndex: 0, kind: .frame,
+            ours: "0x7f8f59f162ec read in libc.so.6", gdb: "- __GI___libc_read (inlined: __GI___libc_read)")))
     }
 
     @Test func aSkippedFrameAWrongNameAndAMissingThread() throws {
@@ -77,22 +93,62 @@ import TestSupport
         dump.threads.remove(at: 1)
         dump.threads.append(DumpThread(tid: 9999, frames: [DumpFrame(index: 0, pc: 0x1000)]))
 
-        let report = BacktraceAgreement.compare(ours: dump, gdb: Self.gdb)
-        // Frames: main 4/4, spinner 0/4, reader 5/5, worker 7/8. The frame
+        let report = BacktraceAgreement.compare(ours: dump, gdb: Self.gdb, evidence: RecordedSymbols.evidence)
+        // Frames: main 7/7, spinner 0/4, reader 5/5, worker 7/8. The frame
         // after the skipped one still matches, by searching forward.
-        #expect(report.frames == AgreementTally(agreeing: 16, total: 21), "\(report)")
-        // Names over the frames that lined up: main 4, reader 5, worker 6/7.
-        #expect(report.names == AgreementTally(agreeing: 15, total: 16), "\(report)")
+        #expect(report.frames == AgreementTally(agreeing: 19, total: 24), "\(report)")
+        // Names over the frames that lined up: main 7, reader 5, worker 6/7.
+        #expect(report.names == AgreementTally(agreeing: 18, total: 19), "\(report)")
+        // main and reader agree; worker and the missing spinner do not.
+        #expect(report.stacks == AgreementTally(agreeing: 2, total: 4), "\(report)")
         #expect(report.missingThreads == [1236])
         #expect(report.extraThreads == [9999])
         #expect(report.disagreements == [
             FrameDisagreement(tid: 1236, gdbIndex: 0, kind: .missingThread, ours: "no such thread", gdb: "4 frames"),
-            FrameDisagreement(tid: 1238, gdbIndex: 3, kind: .frame, ours: "0x55b857883a7b worker_outer", gdb: "0x55b857883a4b worker_middle"),
-            FrameDisagreement(tid: 1238, gdbIndex: 5, kind: .name, ours: "0x55b857883b02 mystery", gdb: "0x55b857883b02 thread_main"),
+            FrameDisagreement(tid: 1238, gdbIndex: 3, kind: .frame, ours: "no frame here", gdb: "0x55b857883a4b worker_middle"),
+            FrameDisagreement(tid: 1238, gdbIndex: 5, kind: .name,
+                              ours: "0x55b857883b02 mystery in fixture-threads-nofp", gdb: "0x55b857883b02 thread_main"),
         ])
         let text = report.description
-        #expect(text.hasPrefix("frames 16/21 (76.2%), names 15/16 (93.8%), 3 threads compared"))
-        #expect(text.contains("tid 1238 #3 frame: ours 0x55b857883a7b worker_outer | gdb 0x55b857883a4b worker_middle"))
+        #expect(text.hasPrefix("frames 19/24 (79.2%) (0 of ours gdb does not have), names 18/19 (94.7%), stacks 2/4 (50.0%), 3 threads compared"))
+        #expect(text.contains("tid 1238 #3 frame: ours no frame here | gdb 0x55b857883a4b worker_middle"))
+    }
+
+    /// The yardstick's own test: one frame we made up and one name we got
+    /// wrong, in an otherwise perfect dump, fail the 98% the acceptance asks.
+    @Test func anInsertedFrameAndAWrongNameFail() throws {
+        var dump = try DumpOutput.decode(Self.agreeingJSON)
+        // worker-1: a frame between worker_inner and worker_middle that gdb does not have.
+        dump.threads[3].frames.insert(
+            DumpFrame(index: 3, pc: 0x55b8_5788_3a30, module: "/b/fixture-threads-nofp", function: "worker_helper", offset: 16),
+            at: 3)
+        // reader: block_in_read printed as another function.
+        dump.threads[2].frames[1].function = "block_in_write"
+
+        let report = BacktraceAgreement.compare(ours: dump, gdb: Self.gdb, evidence: RecordedSymbols.evidence)
+        #expect(report.frames == AgreementTally(agreeing: 24, total: 25), "\(report)")
+        #expect(report.extraFrames == 1)
+        #expect(report.names == AgreementTally(agreeing: 23, total: 24), "\(report)")
+        #expect(report.stacks == AgreementTally(agreeing: 2, total: 4), "\(report)")
+        #expect(report.frames.percentage < 98 && report.names.percentage < 98)
+        #expect(report.disagreements == [
+            FrameDisagreement(tid: 1237, gdbIndex: 2, kind: .name,
+                              ours: "0x55b8578839a3 block_in_write in fixture-threads-nofp",
+                              gdb: "0x55b8578839a3 block_in_read"),
+            FrameDisagreement(tid: 1238, gdbIndex: 3, kind: .extraFrame,
+                              ours: "0x55b857883a30 worker_helper in fixture-threads-nofp", gdb: "no such frame"),
+        ])
+    }
+
+    @Test func framesAfterGDBsLastAreMisses() throws {
+        var dump = try DumpOutput.decode(Self.agreeingJSON)
+        // spinner-1: unwound on past clone3, into what gdb knows is the end.
+        dump.threads[1].frames.append(DumpFrame(index: 4, pc: 0x7f8f_59f2_7900, function: "__clone3"))
+        let report = BacktraceAgreement.compare(ours: dump, gdb: Self.gdb, evidence: RecordedSymbols.evidence)
+        #expect(report.frames == AgreementTally(agreeing: 24, total: 25), "\(report)")
+        #expect(report.disagreements == [
+            FrameDisagreement(tid: 1236, gdbIndex: 4, kind: .extraFrame, ours: "0x7f8f59f27900 __clone3", gdb: "no such frame"),
+        ])
     }
 
     @Test func frameZeroIsComparedByNameNotPC() throws {
@@ -111,64 +167,13 @@ import TestSupport
         wrong[0].frames[0].function = "thread_main"
         let report = BacktraceAgreement.compare(ours: wrong, gdb: gdb)
         #expect(report.frames == AgreementTally(agreeing: 1, total: 2))
+        #expect(report.names == AgreementTally(agreeing: 1, total: 2))
         #expect(report.disagreements.map(\.kind) == [.frame])
-    }
-
-    @Test func inlineFramesCountOnceAndLambdaSpellingsMatch() throws {
-        let gdb = GDBOutputParser.parse(GDBText.cxxFixture)
-        let libc = "/usr/lib/x86_64-linux-gnu/libc.so.6"
-        let ours = [DumpThread(tid: 27868, name: "chain", frames: [
-            DumpFrame(index: 0, pc: 0x7f8f_59ee_d545, module: libc, function: "clock_nanosleep@GLIBC_2.2.5"),
-            DumpFrame(index: 1, pc: 0x7f8f_59ef_1e53, module: libc, function: "__nanosleep"),
-            DumpFrame(index: 2, pc: 0x55b8_5788_37b7, function: "(anonymous namespace)::chain_inner(int)"),
-            DumpFrame(index: 3, pc: 0x55b8_5788_38d9, function: "lwp::demo::chain_outer(int)"),
-            DumpFrame(index: 4, pc: 0x55b8_5788_38f7, function: "std::thread::_State_impl<std::thread::_Invoker<std::tuple<main::{lambda()#5}> > >::_M_run()"),
-            DumpFrame(index: 5, pc: 0x7f8f_5a0d_44a3, module: "/usr/lib/x86_64-linux-gnu/libstdc++.so.6.0.30"),
-            DumpFrame(index: 6, pc: 0x7f8f_59ea_71f5, module: libc, function: "start_thread"),
-            DumpFrame(index: 7, pc: 0x7f8f_59f2_78ec, module: libc, function: "__clone3"),
-        ])]
-        let chain = BacktraceAgreement.compare(ours: ours, gdb: gdb.filter { $0.name == "chain" })
-        // 14 gdb frames, 8 machine frames; gdb's `??` has no name to compare.
-        #expect(chain.frames == AgreementTally(agreeing: 8, total: 8), "\(chain)")
-        #expect(chain.names == AgreementTally(agreeing: 7, total: 7), "\(chain)")
-        // With cv-waiter, which is not in our output: its 8 machine frames count against us.
-        let both = BacktraceAgreement.compare(ours: ours, gdb: gdb)
-        #expect(both.missingThreads == [27865])
-        #expect(both.frames == AgreementTally(agreeing: 8, total: 16))
-    }
-
-    @Test func signalFramesMatchByName() throws {
-        let gdb = GDBOutputParser.parse(GDBText.oddities).filter { $0.tid == 4242 }
-        let ours = [DumpThread(tid: 4242, frames: [
-            DumpFrame(index: 0, pc: 0x7f00_0000_1000, function: "raise"),
-            DumpFrame(index: 1, pc: 0x7f00_0000_2000, function: "handler"),
-            DumpFrame(index: 2, pc: 0x7f00_0000_0f00, function: "__restore_rt"),
-            DumpFrame(index: 3, pc: 0x40_1100, function: "interrupted_here"),
-            DumpFrame(index: 4, pc: 0x40_1136),
-            DumpFrame(index: 5, pc: 0x7f00_0000_3000, function: "std::function<void ()>::operator()() const"),
-        ])]
-        let report = BacktraceAgreement.compare(ours: ours, gdb: gdb)
-        #expect(report.frames == AgreementTally(agreeing: 6, total: 6), "\(report)")
-    }
-
-    @Test func theCallerSettlesWhatTheNameRulesCannot() {
-        // gdb does not demangle Swift; the integrator's demangler can.
-        let gdb = GDBOutputParser.parse("""
-        Thread 2 (Thread 0x7f (LWP 60) "spinner"):
-        #0  0x000055588023eb36 in $s13fixture_swift10spinOnHoldyyF () at Parking.swift:25
-        """)
-        let ours = [DumpThread(tid: 60, frames: [
-            DumpFrame(index: 0, pc: 0x5558_8023_eb36, function: "fixture_swift.spinOnHold() -> ()"),
-        ])]
-        #expect(BacktraceAgreement.compare(ours: ours, gdb: gdb).frames == AgreementTally(agreeing: 0, total: 1))
-        let report = BacktraceAgreement.compare(ours: ours, gdb: gdb) { ourName, gdbName, pc in
-            pc == 0x5558_8023_eb36 && gdbName == "$s13fixture_swift10spinOnHoldyyF" && ourName.hasPrefix("fixture_swift.spinOnHold()")
-        }
-        #expect(report.frames == AgreementTally(agreeing: 1, total: 1))
     }
 
     @Test func nothingComparedIsNoAgreement() {
         let report = BacktraceAgreement.compare(ours: [], gdb: [])
         #expect(report.frames.percentage == 0 && report.frames.total == 0)
+        #expect(report.stacks.total == 0)
     }
 }

@@ -26,7 +26,7 @@ struct EUStackAgainstGDBTests {
         #expect(TaskStates.untraced(child.pid))
         let euStack = try EUStackReference.backtraces(of: child.pid)
         #expect(TaskStates.untraced(child.pid))
-        let report = BacktraceAgreement.compare(ours: Self.asDump(euStack), gdb: gdb)
+        let report = BacktraceAgreement.compare(ours: Self.asDump(euStack), gdb: gdb, evidence: .live(pid: child.pid))
         #expect(report.missingThreads.isEmpty && report.extraThreads.isEmpty, "\(report)")
         // eu-stack 0.188 loses one frame per pthread_cond_wait (the return
         // into __futex_abstimed_wait_cancelable64), which is all it misses here.
@@ -41,7 +41,7 @@ struct EUStackAgainstGDBTests {
         let gdb = try GDBReference.backtraces(of: memcached.pid)
         let euStack = try EUStackReference.backtraces(of: memcached.pid)
         #expect(TaskStates.untraced(memcached.pid))
-        let report = BacktraceAgreement.compare(ours: Self.asDump(euStack), gdb: gdb)
+        let report = BacktraceAgreement.compare(ours: Self.asDump(euStack), gdb: gdb, evidence: .live(pid: memcached.pid))
         #expect(report.missingThreads.isEmpty, "\(report)")
         #expect(report.frames.percentage >= 90, "\(report)")
         print("eu-stack against gdb on memcached: \(report)")

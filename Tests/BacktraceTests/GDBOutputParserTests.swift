@@ -12,8 +12,9 @@ import TestSupport
     @Test func theAttachLineIsNoFrame() {
         // gdb prints the current frame on attach, before any "Thread" header.
         let main = GDBOutputParser.parse(GDBText.cFixture).thread(tid: 1235)
-        #expect(main?.frames.count == 4)
-        #expect(main?.frames.last?.function == "main")
+        #expect(main?.frames.count == 7)
+        #expect(main?.frames.first?.function == "__GI___clock_nanosleep")
+        #expect(main?.frames.last?.function == "_start")
     }
 
     @Test func framesWithAddressesSourcesAndArguments() throws {

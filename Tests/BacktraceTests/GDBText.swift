@@ -1,8 +1,9 @@
 /// gdb output written down from real runs (gdb 13.1, Debian 12), trimmed, for
 /// the parser and agreement tests.
 enum GDBText {
-    /// `thread apply all bt` on fixture-threads-nofp (three of its threads),
-    /// with the attach chatter gdb prints first.
+    /// `thread apply all bt` on fixture-threads-nofp (four of its threads),
+    /// with the attach chatter gdb prints first, and `backtrace past-main on`
+    /// (GDBReference.settings): the main thread goes on to `_start`.
     static let cFixture = """
     [New LWP 1235]
     [Thread debugging using libthread_db enabled]
@@ -39,6 +40,9 @@ enum GDBText {
     #1  0x00007f8f59ef1e53 in __GI___nanosleep (req=..., rem=...) at ../sysdeps/unix/sysv/linux/nanosleep.c:25
     #2  0x000055b857883c40 in park_main_thread (parent=...) at threads_fixture.inc.c:118
     #3  0x000055b8578834a2 in main (argc=..., argv=...) at threads_fixture.inc.c:148
+    #4  0x00007f8f59e4524a in __libc_start_call_main (main=..., argc=..., argv=...) at ../sysdeps/nptl/libc_start_call_main.h:58
+    #5  0x00007f8f59e45305 in __libc_start_main_impl (main=..., argc=..., argv=..., init=..., fini=..., rtld_fini=..., stack_end=...) at ../csu/libc-start.c:360
+    #6  0x000055b857883561 in _start ()
     [Inferior 1 (process 1235) detached]
     """
 

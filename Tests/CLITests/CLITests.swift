@@ -124,8 +124,8 @@ import Glibc
         let result = try run(lwpscope, ["threads", String(child.pid), "--json"])
         #expect(result.exitCode == 0)
         #expect(result.stdout.contains("\"state\" : \"T\""))
-        usleepMillis(100)
-        #expect(TaskStates.of(child.pid).allSatisfy { $0.state == .stopped && $0.tracerID == 0 }, "\(TaskStates.of(child.pid))")
+        #expect(holdsThroughout(seconds: 0.1) { TaskStates.of(child.pid).allSatisfy { $0.state == .stopped && $0.tracerID == 0 } },
+                "\(TaskStates.of(child.pid))")
         kill(child.pid, SIGCONT)
     }
 

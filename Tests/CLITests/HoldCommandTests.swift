@@ -41,10 +41,7 @@ import Glibc
     }
 
     func isSpinning(_ pid: Int32, _ tid: Int32) -> Bool {
-        guard let before = ProcFS().thread(pid, tid) else { return false }
-        usleepMillis(150)
-        guard let after = ProcFS().thread(pid, tid) else { return false }
-        return after.userTicks + after.systemTicks > before.userTicks + before.systemTicks
+        usesCPU(pid, thread: tid)
     }
 
     @Test func listReleaseOneSetAndTheStaticStaysHeld() throws {

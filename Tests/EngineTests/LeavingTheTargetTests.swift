@@ -22,8 +22,7 @@ import Glibc
         #expect(waitUntil { TaskStates.of(child.pid).allSatisfy { $0.state == .stopped && $0.tracerID == 0 } },
                 "\(TaskStates.of(child.pid))")
         // Still stopped a moment later: nothing we did resumes it behind the user's back.
-        usleepMillis(200)
-        #expect(TaskStates.of(child.pid).allSatisfy { $0.state == .stopped })
+        #expect(holdsThroughout(seconds: 0.2) { TaskStates.of(child.pid).allSatisfy { $0.state == .stopped } })
         kill(child.pid, SIGCONT)
         #expect(waitUntil { isSpinning(child.pid) })
     }
@@ -87,13 +86,10 @@ import Glibc
 }
 
 
-/// The fixture's spinner thread is burning CPU: its user time grows.
+/// The fixture's spinner thread is burning CPU: its CPU time grows within a second.
 func isSpinning(_ pid: Int32) -> Bool {
-    let procfs = ProcFS()
-    guard let spinner = procfs.threads(pid)?.first(where: { $0.name == "spinner-1" }) else { return false }
-    usleepMillis(100)
-    guard let later = procfs.thread(pid, spinner.id) else { return false }
-    return later.userTicks + later.systemTicks > spinner.userTicks + spinner.systemTicks
+    guard let spinner = ProcFS().threads(pid)?.first(where: { $0.name == "spinner-1" }) else { return false }
+    return usesCPU(pid, thread: spinner.id, timeout: 1)
 }
 
 /// TracerPid names the tracing thread; this gives its process.

@@ -69,8 +69,11 @@ import Glibc
         let tmux = try TmuxSession(width: 120, height: 40, command: lwpscope, arguments: [String(target.pid)])
         try tmux.waitFor("spinner-2")
         try tmux.resize(width: 80, height: 24)
-        usleep(1_500_000)
-        let screen = try tmux.capture()
+        // Until the redraw at the new size: the box closes at column 80, the key bar is on row 24.
+        let screen = try tmux.waitUntil { screen in
+            screen.contains { $0.hasPrefix("┌") && characters($0) == 80 && $0.hasSuffix("┐") }
+                && screen.prefix(24).last?.contains("qQuit") == true
+        }
         #expect(screen.count <= 25)
         #expect(screen.allSatisfy { characters($0) <= 80 }, "\(screen.joined(separator: "\n"))")
         // Redrawn, not left over: the box closes at column 80 and the key bar is on the last row.

@@ -41,6 +41,25 @@ public struct DumpThread: Decodable, Equatable, Sendable {
     }
 }
 
+extension DumpThread {
+    /// The frames as machine frames: each run of `inline` frames with the
+    /// frame that ends it (all at one pc), innermost first, as gdb's
+    /// GDBThread.physicalFrames group its own.
+    public var machineFrames: [[DumpFrame]] {
+        var groups: [[DumpFrame]] = []
+        var pending: [DumpFrame] = []
+        for frame in frames {
+            pending.append(frame)
+            if !frame.isInline {
+                groups.append(pending)
+                pending = []
+            }
+        }
+        if !pending.isEmpty { groups.append(pending) }
+        return groups
+    }
+}
+
 public struct DumpFrame: Decodable, Equatable, Sendable {
     public var index: Int
     public var pc: UInt64

@@ -1,16 +1,18 @@
 import Foundation
 
-/// When two tools name the same function differently.
+/// When two tools spell one function's name differently.
 ///
 /// gdb names a function from its debug information (`lwp::io::read_one<char>`,
-/// `__GI___libc_read`, an unqualified `operator()` for a lambda), while a
-/// symbol-table symbolizer demangles the ELF symbol (`long
-/// lwp::io::read_one<char>(int)`, `read`, `main::{lambda()#1}::operator()()
-/// const [clone .constprop.0]`). These rules make such pairs equal and nothing
-/// else; whatever they cannot settle goes to the caller's `sameFunction`.
+/// an unqualified `operator()` for a lambda), while a symbol-table symbolizer
+/// demangles the ELF symbol (`long lwp::io::read_one<char>(int)`,
+/// `main::{lambda()#1}::operator()() const [clone .constprop.0]`). These rules
+/// take away only what is spelling, not identity: clone suffixes, symbol
+/// versions, parameter lists, return types, how lambdas and `> >` are written.
+/// Two names of one address (glibc's `__GI___libc_read` and `read`) are not a
+/// spelling: SymbolEvidence settles those from the module's symbol table.
 public enum FunctionNames {
     /// A name with the noise both tools add taken away: clone suffixes,
-    /// symbol versions, the parameter list, and glibc's alias prefixes.
+    /// symbol versions and the parameter list.
     public static func normalized(_ name: String) -> String {
         var name = Substring(name).trimmingTrailingWhitespace()
         // `f(int) [clone .isra.0] [clone .cold]`, from the demangler.
@@ -28,7 +30,7 @@ public enum FunctionNames {
             // depends on the tool and on what was substituted above.
             name = Substring(name.replacingOccurrences(of: " >", with: ">"))
         }
-        return droppingAliasPrefixes(name)
+        return String(name)
     }
 
     /// Lambdas are spelled `main()::<lambda()>` by gdb (from DWARF) and
@@ -130,12 +132,13 @@ public enum FunctionNames {
         return name
     }
 
-    /// glibc calls one function by several names: `__GI___libc_read`,
-    /// `__libc_read`, `__read` and `read` are one address, and gdb prints
-    /// whichever the debug information says. Strip `__GI_`, then leading
-    /// underscores, then `libc_`, so they all become `read`.
-    static func droppingAliasPrefixes(_ name: Substring) -> String {
-        var name = name
+    /// glibc's public name for one of its internal spellings: `__GI___libc_read`,
+    /// `__libc_read` and `__read` become `read` (strip `__GI_`, then leading
+    /// underscores, then `libc_`). For checking what gdb itself shows a fixture
+    /// parked in; never for scoring our names, where a guess like this would
+    /// also pass `__read_nocancel` for `read_nocancel`.
+    public static func glibcPublicName(_ name: String) -> String {
+        var name = Substring(normalized(name))
         if name.hasPrefix("__GI_") { name = name.dropFirst(5) }
         name = name.drop { $0 == "_" }
         if name.hasPrefix("libc_"), name.count > 5 { name = name.dropFirst(5) }

@@ -13,18 +13,23 @@ public enum GDBReference {
 
     /// The arguments for one batch run against `pid`. `-nx` keeps the user's
     /// .gdbinit out; `-batch` detaches and exits after the last command.
-    /// debuginfod is off so no run waits on the network.
+    /// debuginfod is off so no run waits on the network. Frame arguments are
+    /// not printed (reading them is slow and no comparison uses them), and
+    /// the backtrace goes on past main, as ours does, so the frames we show
+    /// below main are checked rather than taken on trust. scripts/bench.py
+    /// runs gdb with these same settings (GDB_SETTINGS there).
     public static func arguments(pid: Int32) -> [String] {
-        [
-            "-batch", "-nx",
-            "-iex", "set debuginfod enabled off",
-            "-p", String(pid),
-            "-ex", "set pagination off",
-            "-ex", "set width 0",
-            "-ex", "set print frame-arguments none",
-            "-ex", "thread apply all bt",
-        ]
+        ["-batch", "-nx", "-iex", "set debuginfod enabled off", "-p", String(pid)]
+            + settings.flatMap { ["-ex", $0] } + ["-ex", "thread apply all bt"]
     }
+
+    /// The `set` commands before `thread apply all bt`.
+    public static let settings = [
+        "set pagination off",
+        "set width 0",
+        "set print frame-arguments none",
+        "set backtrace past-main on",
+    ]
 
     /// Every thread's backtrace of `pid`, as gdb sees it. Throws when gdb is
     /// missing, times out, or printed no thread at all.

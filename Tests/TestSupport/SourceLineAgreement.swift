@@ -34,7 +34,7 @@ public enum SourceLineAgreement {
         var report = SourceLineReport()
         let ourThreads = Dictionary(ours.threads.map { ($0.tid, $0) }, uniquingKeysWith: { first, _ in first })
         for thread in gdb {
-            let ourGroups = machineFrames(ourThreads[thread.tid]?.frames ?? [])
+            let ourGroups = ourThreads[thread.tid]?.machineFrames ?? []
             var cursor = -1
             var gdbPosition = 0
             var gdbFrames = thread.frames[...]
@@ -74,21 +74,6 @@ public enum SourceLineAgreement {
             }
         }
         return report
-    }
-
-    /// Runs of inline frames with the frame that ends them.
-    static func machineFrames(_ frames: [DumpFrame]) -> [[DumpFrame]] {
-        var groups: [[DumpFrame]] = []
-        var pending: [DumpFrame] = []
-        for frame in frames {
-            pending.append(frame)
-            if !frame.isInline {
-                groups.append(pending)
-                pending = []
-            }
-        }
-        if !pending.isEmpty { groups.append(pending) }
-        return groups
     }
 
     /// `file.c:12` split at the last colon.

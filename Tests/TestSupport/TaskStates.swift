@@ -46,3 +46,27 @@ public func waitUntil(timeout: Double = 5, _ condition: () -> Bool) -> Bool {
     }
     return condition()
 }
+
+/// True when `condition` holds on every look, every 10 ms, for `seconds`:
+/// for what must stay so (a stopped process nobody resumes), where there is
+/// no event to wait for. Returns false at the first look it fails.
+public func holdsThroughout(seconds: Double, _ condition: () -> Bool) -> Bool {
+    let rounds = max(1, Int(seconds * 100))
+    for _ in 0..<rounds {
+        guard condition() else { return false }
+        usleepMillis(10)
+    }
+    return condition()
+}
+
+/// True once thread `tid` of `pid` has used more CPU time (user + system
+/// ticks) than when this was called, looking every 10 ms for up to
+/// `timeout` seconds: the thread is burning CPU.
+public func usesCPU(_ pid: Int32, thread tid: Int32, timeout: Double = 2) -> Bool {
+    let procfs = ProcFS()
+    guard let before = procfs.thread(pid, tid) else { return false }
+    return waitUntil(timeout: timeout) {
+        guard let now = procfs.thread(pid, tid) else { return false }
+        return now.userTicks + now.systemTicks > before.userTicks + before.systemTicks
+    }
+}

@@ -40,14 +40,25 @@ public final class TmuxSession: @unchecked Sendable {
     /// Waits until the screen contains `text` (up to `timeout` seconds); returns the screen.
     @discardableResult
     public func waitFor(_ text: String, timeout: Double = 15) throws -> [String] {
-        let deadline = Date().addingTimeInterval(timeout)
-        var screen: [String] = []
-        while Date() < deadline {
-            screen = try capture()
-            if screen.contains(where: { $0.contains(text) }) { return screen }
-            usleep(100_000)
+        let screen = try waitUntil(timeout: timeout) { $0.contains { $0.contains(text) } }
+        guard screen.contains(where: { $0.contains(text) }) else {
+            throw TestFailure("screen never showed \(text):\n\(screen.joined(separator: "\n"))")
         }
-        throw TestFailure("screen never showed \(text):\n\(screen.joined(separator: "\n"))")
+        return screen
+    }
+
+    /// Captures the screen every 0.1 s until `condition` holds on it (up to
+    /// `timeout` seconds); returns the last screen captured either way, for
+    /// the caller's own assertions.
+    @discardableResult
+    public func waitUntil(timeout: Double = 15, _ condition: ([String]) -> Bool) throws -> [String] {
+        let deadline = Date().addingTimeInterval(timeout)
+        var screen = try capture()
+        while !condition(screen), Date() < deadline {
+            usleep(100_000)
+            screen = try capture()
+        }
+        return screen
     }
 
     /// tmux key names (`Down`, `Space`, `Enter`, `q`) or literal text with `literal: true`.

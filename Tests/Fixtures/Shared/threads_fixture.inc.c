@@ -1,7 +1,8 @@
 // A multi-threaded program with known thread names and function names, for
 // tests that attach to it. Each thread parks in a different way: spinning on a
 // hold flag, in nanosleep, in pthread_cond_wait, in read on a pipe, or deep in
-// a chain of worker calls. It prints "ready" once every thread is parked.
+// a chain of worker calls. It prints "ready" once every thread is parked: in
+// its blocking call, or spinning in its loop (parked_threads.h).
 //
 // Usage: NAME [--spinners N] [--static-spinners N] [--workers N] [--in-handler 1]
 // --fork-on-sigusr2 1: on SIGUSR2 the main thread forks a child that prints
@@ -11,30 +12,29 @@
 // Defaults give 12 threads: main, spinner-1, sleeper, condwait, reader and
 // 7 workers. The process exits when its parent does.
 #define _GNU_SOURCE
-#include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <time.h>
-#include <unistd.h>
+#include "parked_threads.h" // and pthread, stdio, stdlib, string, time, unistd
 
 #define NOINLINE __attribute__((noinline))
 
 // The flag users put in their code: file scope, spun on by "spinner-N".
 volatile int hold = 1;
 
+// Threads that reached their parking function: a user flag in HoldsTests.
 static atomic_int parked_threads;
 static int pipe_fds[2];
 static pthread_mutex_t never_mutex = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t never_cond = PTHREAD_COND_INITIALIZER;
 
 static void name_self(const char *name) { pthread_setname_np(pthread_self(), name); }
-static void mark_parked(void) { atomic_fetch_add(&parked_threads, 1); }
+static void mark_parked(enum park_kind kind) {
+    atomic_fetch_add(&parked_threads, 1);
+    announce_parking(kind);
+}
 
 NOINLINE void spin_on_hold(void) {
-    mark_parked();
+    mark_parked(PARK_SPIN);
     while (hold)
         ;
     // Released: park quietly instead of burning a core.
@@ -43,14 +43,14 @@ NOINLINE void spin_on_hold(void) {
 
 NOINLINE void spin_on_static_hold(void) {
     static volatile int hold = 1;
-    mark_parked();
+    mark_parked(PARK_SPIN);
     while (hold)
         ;
     for (;;) sleep(1);
 }
 
 NOINLINE void sleep_in_nanosleep(void) {
-    mark_parked();
+    mark_parked(PARK_SLEEP);
     for (;;) {
         struct timespec t = {1, 0};
         nanosleep(&t, NULL);
@@ -58,13 +58,13 @@ NOINLINE void sleep_in_nanosleep(void) {
 }
 
 NOINLINE void wait_on_condvar(void) {
-    mark_parked();
+    mark_parked(PARK_FUTEX);
     pthread_mutex_lock(&never_mutex);
     for (;;) pthread_cond_wait(&never_cond, &never_mutex);
 }
 
 NOINLINE void block_in_read(void) {
-    mark_parked();
+    mark_parked(PARK_READ);
     char byte;
     for (;;) {
         if (read(pipe_fds[0], &byte, 1) <= 0) sleep(1);
@@ -72,7 +72,7 @@ NOINLINE void block_in_read(void) {
 }
 
 NOINLINE void worker_inner(int depth) {
-    mark_parked();
+    mark_parked(PARK_SLEEP);
     for (;;) {
         struct timespec t = {0, 500 * 1000 * 1000};
         nanosleep(&t, NULL);
@@ -92,7 +92,7 @@ NOINLINE void worker_outer(int depth) {
 
 NOINLINE void sleep_in_signal_handler(int signal) {
     (void)signal;
-    mark_parked();
+    mark_parked(PARK_SLEEP);
     for (;;) {
         struct timespec t = {1, 0};
         nanosleep(&t, NULL);
@@ -188,6 +188,7 @@ int main(int argc, char **argv) {
         action.sa_handler = sleep_in_signal_handler;
         sigaction(SIGUSR1, &action, NULL);
     }
+    expect_parked_threads(spinners + static_spinners + 3 + workers + (in_handler ? 1 : 0));
     int expected = 0;
     for (int i = 1; i <= spinners; i++, expected++) start_thread("spinner", spin_on_hold, i);
     for (int i = 1; i <= static_spinners; i++, expected++) start_thread("static-spin", spin_on_static_hold, i);
@@ -196,9 +197,7 @@ int main(int argc, char **argv) {
     start_thread("reader", block_in_read, 0), expected++;
     for (int i = 1; i <= workers; i++, expected++) start_thread("worker", NULL, i);
     if (in_handler) start_thread("in-handler", interrupted_by_signal, 0), expected++;
-    while (atomic_load(&parked_threads) < expected) usleep(1000);
-    // Give the last threads time to enter their blocking calls.
-    usleep(20 * 1000);
+    wait_until_parked(expected, 30);
     printf("ready\n");
     fflush(stdout);
     park_main_thread(parent);

@@ -1,23 +1,25 @@
 // The target of scripts/bench: many threads parked the way real servers park,
 // plus a ticker thread that measures how long the process was stalled.
 //
-// Usage: fixture-bench --threads N [--stall-file PATH] [--spinner-policy idle|normal]
+// Usage: fixture-bench --threads N [--spinners S] [--spinner-policy normal|idle]
+//                      [--stall-file PATH]
 //
 // Threads (N + 2 tasks in all):
 //   - main: polls getppid() every 50 ms (in nanosleep) and exits when the
 //     parent is gone;
-//   - N parked threads, "bench-K": max(1, N/100) of them spin on the global
-//     `volatile int hold` in a noinline function; the rest block in glibc
-//     through three noinline levels, a mix of nanosleep, pthread_cond_wait
-//     and read on a pipe;
+//   - N parked threads: S of them ("spin-K"; default max(1, N/100)) spin on
+//     the global `volatile int hold` in a noinline function; the rest
+//     ("bench-K") block in glibc through three noinline levels, a mix of
+//     nanosleep, pthread_cond_wait and read on a pipe;
 //   - "ticker": wakes every 1 ms (clock_nanosleep, TIMER_ABSTIME,
 //     CLOCK_MONOTONIC) and records the largest lateness it has seen.
 //
-// Spinners run under SCHED_IDLE (--spinner-policy normal: SCHED_OTHER), so
-// that on a small machine they show up in backtraces as running threads
-// without starving the tools being measured of CPU. The ticker asks for SCHED_FIFO (priority 1; falls back to the normal
-// policy if refused), so its lateness measures the process being stopped, not
-// CPU contention from the tools.
+// Spinners run at normal priority (SCHED_OTHER), as `while (hold);` does in
+// the programs lwpscope is for, competing with the tools for the CPUs;
+// --spinner-policy idle runs them under SCHED_IDLE, so they spin only when
+// nothing else wants a CPU. The ticker asks for SCHED_FIFO (priority 1; falls
+// back to the normal policy if refused), so its lateness measures the process
+// being stopped, not CPU contention from the tools or the spinners.
 //
 // The stall page (--stall-file, default /tmp/fixture-bench-PID.stall) is a
 // 4 KiB file both sides mmap, of little-endian uint64 fields:
@@ -27,14 +29,15 @@
 //   [3] ticks          ticks since start (to see the ticker is alive)
 //   [4] fifo           1 if the ticker runs SCHED_FIFO
 //   [5] spinners       how many threads spin on `hold`
-// It prints "ready" (and the stall page's path) once every thread is parked.
+//   [6] spinner_idle   1 if the spinners run SCHED_IDLE
+// It prints "ready" (and the stall page's path) once every thread is parked:
+// blocked in its syscall, or spinning in its loop (../Shared/parked_threads.h).
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
 #include <sched.h>
 #include <signal.h>
-#include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -44,20 +47,21 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../Shared/parked_threads.h"
+
 #define NOINLINE __attribute__((noinline))
 #define STACK_SIZE (64 * 1024)
 
 // The flag spinners park on, as users write it.
 volatile int hold = 1;
 
-static atomic_int parked_threads;
 static int pipe_fds[2];
 static pthread_mutex_t never_mutex = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t never_cond = PTHREAD_COND_INITIALIZER;
 
-enum { RESET_REQUEST, RESET_ACK, MAX_STALL_US, TICKS, FIFO, SPINNERS };
+enum { RESET_REQUEST, RESET_ACK, MAX_STALL_US, TICKS, FIFO, SPINNERS, SPINNER_IDLE };
 static volatile uint64_t *stall_page;
-static int spinner_policy = SCHED_IDLE;
+static int spinner_policy = SCHED_OTHER;
 
 static void die(const char *what) {
     perror(what);
@@ -67,14 +71,14 @@ static void die(const char *what) {
 // ---- Parked threads ---------------------------------------------------------
 
 NOINLINE void bench_spin_on_hold(void) {
-    atomic_fetch_add(&parked_threads, 1);
+    announce_parking(PARK_SPIN);
     while (hold)
         ;
     for (;;) pause();
 }
 
 NOINLINE void bench_sleep(void) {
-    atomic_fetch_add(&parked_threads, 1);
+    announce_parking(PARK_SLEEP);
     for (;;) {
         struct timespec t = {3600, 0};
         nanosleep(&t, NULL);
@@ -82,13 +86,13 @@ NOINLINE void bench_sleep(void) {
 }
 
 NOINLINE void bench_condwait(void) {
-    atomic_fetch_add(&parked_threads, 1);
+    announce_parking(PARK_FUTEX);
     pthread_mutex_lock(&never_mutex);
     for (;;) pthread_cond_wait(&never_cond, &never_mutex);
 }
 
 NOINLINE void bench_read(void) {
-    atomic_fetch_add(&parked_threads, 1);
+    announce_parking(PARK_READ);
     char byte;
     for (;;) {
         if (read(pipe_fds[0], &byte, 1) <= 0) sleep(1);
@@ -135,7 +139,7 @@ static void *spinner_main(void *arg) {
     char name[16];
     snprintf(name, sizeof name, "spin-%ld", index);
     pthread_setname_np(pthread_self(), name);
-    // By default the lowest weight: spins only when nothing else wants the CPU.
+    // SCHED_OTHER by default, as users' spinners run; SCHED_IDLE on request.
     struct sched_param param = {0};
     pthread_setschedparam(pthread_self(), spinner_policy, &param);
     bench_level1(bench_spin_on_hold);
@@ -161,7 +165,7 @@ static void *ticker_main(void *arg) {
     struct timespec now;
     clock_gettime(CLOCK_MONOTONIC, &now);
     int64_t deadline = ns_of(&now) + period;
-    atomic_fetch_add(&parked_threads, 1);
+    announce_parking(PARK_SLEEP);
     for (;;) {
         struct timespec target = timespec_of(deadline);
         while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &target, NULL) == EINTR)
@@ -213,19 +217,23 @@ static volatile uint64_t *map_stall_page(const char *path) {
 }
 
 int main(int argc, char **argv) {
-    long threads = 1;
+    long threads = 1, spinners = -1;
     char stall_path[256];
     snprintf(stall_path, sizeof stall_path, "/tmp/fixture-bench-%d.stall", getpid());
     for (int i = 1; i + 1 < argc; i += 2) {
         if (strcmp(argv[i], "--threads") == 0) threads = atol(argv[i + 1]);
+        else if (strcmp(argv[i], "--spinners") == 0) spinners = atol(argv[i + 1]);
         else if (strcmp(argv[i], "--stall-file") == 0) snprintf(stall_path, sizeof stall_path, "%s", argv[i + 1]);
-        else if (strcmp(argv[i], "--spinner-policy") == 0) spinner_policy = strcmp(argv[i + 1], "normal") == 0 ? SCHED_OTHER : SCHED_IDLE;
+        else if (strcmp(argv[i], "--spinner-policy") == 0 && strcmp(argv[i + 1], "normal") == 0) spinner_policy = SCHED_OTHER;
+        else if (strcmp(argv[i], "--spinner-policy") == 0 && strcmp(argv[i + 1], "idle") == 0) spinner_policy = SCHED_IDLE;
         else {
-            fprintf(stderr, "usage: %s --threads N [--stall-file PATH] [--spinner-policy idle|normal]\n", argv[0]);
+            fprintf(stderr, "usage: %s --threads N [--spinners S] [--spinner-policy normal|idle] [--stall-file PATH]\n", argv[0]);
             return 2;
         }
     }
     if (threads < 1) threads = 1;
+    if (spinners < 0) spinners = threads / 100 > 0 ? threads / 100 : 1;
+    if (spinners > threads) spinners = threads;
 
     // Die with the benchmark even if it is SIGKILLed; main also polls below.
     pid_t parent = getppid();
@@ -235,14 +243,15 @@ int main(int argc, char **argv) {
     stall_page = map_stall_page(stall_path);
     if (pipe(pipe_fds) != 0) die("pipe");
 
-    long spinners = threads / 100 > 0 ? threads / 100 : 1;
     stall_page[SPINNERS] = (uint64_t)spinners;
+    stall_page[SPINNER_IDLE] = spinner_policy == SCHED_IDLE;
+    expect_parked_threads((int)threads + 1);
     start_thread(ticker_main, 0);
     for (long i = 0; i < threads; i++) {
         if (i < spinners) start_thread(spinner_main, i + 1);
         else start_thread(parked_main, i + 1);
     }
-    while (atomic_load(&parked_threads) < threads + 1) usleep(1000);
+    wait_until_parked((int)threads + 1, 120);
 
     printf("ready %s\n", stall_path);
     fflush(stdout);

@@ -1,6 +1,8 @@
 // Thread churn: threads are created and exit all the time (thousands a
 // second), so an attach always races with clone and exit. One long-lived
-// thread ("steady") is always there. Prints "ready" once churn is under way.
+// thread ("steady") is always there. Prints "ready" once churn is under way
+// (a thousand threads created) and steady is in its sleep
+// (../Shared/parked_threads.h).
 // Usage: fixture-churn [--alive N]   (at most N churn threads at once, default 32)
 #define _GNU_SOURCE
 #include <pthread.h>
@@ -10,6 +12,8 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+
+#include "../Shared/parked_threads.h"
 
 static atomic_int alive;
 static atomic_long created;
@@ -26,6 +30,7 @@ static void *churn_body(void *arg) {
 static void *steady_body(void *arg) {
     (void)arg;
     pthread_setname_np(pthread_self(), "steady");
+    announce_parking(PARK_SLEEP);
     for (;;) sleep(1);
     return NULL;
 }
@@ -40,6 +45,7 @@ int main(int argc, char **argv) {
     pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
     pthread_attr_setstacksize(&attr, 64 * 1024);
     pthread_t thread;
+    expect_parked_threads(1);
     pthread_create(&thread, &attr, steady_body, NULL);
     int announced = 0;
     for (;;) {
@@ -48,7 +54,7 @@ int main(int argc, char **argv) {
             if (pthread_create(&thread, &attr, churn_body, NULL) != 0) {
                 atomic_fetch_sub(&alive, 1);
                 usleep(100);
-            } else if (atomic_fetch_add(&created, 1) == 1000 && !announced) {
+            } else if (atomic_fetch_add(&created, 1) >= 1000 && !announced && all_parked(1)) {
                 announced = 1;
                 printf("ready\n");
                 fflush(stdout);

@@ -8,11 +8,11 @@
 // in read() through lwp::io::read_one<char>(int), "dozer" in nanosleep via
 // std::this_thread::sleep_for from lwp::demo::doze(), and "chain" in
 // nanosleep below (anonymous namespace)::chain_inner / lwp::demo::chain_outer.
-// Prints "ready" once all are parked; exits when its parent does.
+// Prints "ready" once all are parked, each in its blocking call or spinning
+// in its loop (../Shared/parked_threads.h); exits when its parent does.
 #include <pthread.h>
 #include <unistd.h>
 
-#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <cstdio>
@@ -20,19 +20,19 @@
 #include <mutex>
 #include <thread>
 
+#include "../Shared/parked_threads.h"
+
 #define NOINLINE __attribute__((noinline))
 // An empty asm after a call keeps it from being a tail call, so the caller's
 // frame stays on the stack.
 #define KEEP_FRAME() asm volatile("")
 
 namespace {
-std::atomic<int> parked_threads{0};
 int pipe_fds[2];
 std::mutex never_mutex;
 std::condition_variable never_cv;
 
 void name_self(const char *name) { pthread_setname_np(pthread_self(), name); }
-void mark_parked() { parked_threads.fetch_add(1); }
 } // namespace
 
 namespace lwp::demo {
@@ -43,7 +43,7 @@ volatile int hold = 1;
 template <typename T> class Parker {
   public:
     NOINLINE void spin() {
-        mark_parked();
+        announce_parking(PARK_SPIN);
         while (hold)
             ;
         for (;;) sleep(1);
@@ -53,7 +53,7 @@ template <typename T> class Parker {
 template class Parker<int>;
 
 NOINLINE void doze() {
-    mark_parked();
+    announce_parking(PARK_SLEEP);
     for (;;) {
         std::this_thread::sleep_for(std::chrono::seconds(1));
         KEEP_FRAME();
@@ -72,7 +72,7 @@ template <typename Byte> NOINLINE ssize_t read_one(int fd) {
 }
 
 NOINLINE void drain_pipe() {
-    mark_parked();
+    announce_parking(PARK_READ);
     for (;;) {
         if (read_one<char>(pipe_fds[0]) <= 0) sleep(1);
         KEEP_FRAME();
@@ -84,7 +84,7 @@ NOINLINE void drain_pipe() {
 namespace {
 
 NOINLINE void chain_inner(int depth) {
-    mark_parked();
+    announce_parking(PARK_SLEEP);
     for (;;) {
         std::this_thread::sleep_for(std::chrono::milliseconds(500));
         KEEP_FRAME();
@@ -106,6 +106,8 @@ NOINLINE void chain_outer(int depth) {
 int main() {
     pid_t parent = getppid();
     if (pipe(pipe_fds) != 0) return 1;
+    const int expected = 5;
+    expect_parked_threads(expected);
 
     std::thread([] {
         name_self("parker");
@@ -117,7 +119,7 @@ int main() {
     std::thread([]() NOINLINE {
         name_self("cv-waiter");
         std::unique_lock<std::mutex> lock(never_mutex);
-        mark_parked();
+        announce_parking(PARK_FUTEX);
         for (;;) never_cv.wait(lock);
     }).detach();
 
@@ -139,10 +141,7 @@ int main() {
         KEEP_FRAME();
     }).detach();
 
-    const int expected = 5;
-    while (parked_threads.load() < expected) usleep(1000);
-    // Give the last threads time to enter their blocking calls.
-    usleep(20 * 1000);
+    wait_until_parked(expected, 30);
     std::printf("ready\n");
     std::fflush(stdout);
 

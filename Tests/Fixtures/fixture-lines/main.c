@@ -12,20 +12,20 @@
 //   - "spinner": spins on `lines_hold` in an inlined loop (SCHED_IDLE);
 //   - "parked-K" x N (default 40): all parked in one place, one stack;
 //   - main: polls getppid() every 50 ms and exits when the parent is gone.
-// Prints "ready" once every thread is parked.
+// Prints "ready" once every thread is parked: in its blocking call, or
+// spinning in its loop (../Shared/parked_threads.h).
 #define _GNU_SOURCE
 #include "lines_inline.h"
+#include "../Shared/parked_threads.h"
 
 #include <pthread.h>
 #include <sched.h>
-#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 volatile int lines_hold = 1;
 
-static atomic_int parked;
 static int pipe_fds[2];
 static pthread_mutex_t never_mutex = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t never_cond = PTHREAD_COND_INITIALIZER;
@@ -33,7 +33,7 @@ static pthread_cond_t never_cond = PTHREAD_COND_INITIALIZER;
 enum { HOW_SLEEP, HOW_READ, HOW_CONDWAIT };
 
 NOINLINE void lines_block_forever(int how) {
-    atomic_fetch_add(&parked, 1);
+    announce_parking(how == HOW_READ ? PARK_READ : how == HOW_CONDWAIT ? PARK_FUTEX : PARK_SLEEP);
     char byte;
     for (;;) {
         if (how == HOW_READ) {
@@ -58,7 +58,7 @@ NOINLINE void recurse(int depth) {
 }
 
 NOINLINE void spin_main_loop(void) {
-    atomic_fetch_add(&parked, 1);
+    announce_parking(PARK_SPIN);
     spin_while_held();
     for (;;) pause();
 }
@@ -118,6 +118,7 @@ int main(int argc, char **argv) {
         return 1;
     }
     pid_t parent = getppid();
+    expect_parked_threads(4 + parked_count);
     start(inline_sleep_main, "inline-sleep");
     start(inline_read_main, "inline-read");
     start(deep_main, "deep");
@@ -127,7 +128,7 @@ int main(int argc, char **argv) {
         snprintf(name, sizeof name, "parked-%d", i + 1);
         start(parked_main, name);
     }
-    while (atomic_load(&parked) < 4 + parked_count) usleep(1000);
+    wait_until_parked(4 + parked_count, 30);
     printf("ready\n");
     fflush(stdout);
     while (getppid() == parent) usleep(50 * 1000);

@@ -10,29 +10,23 @@ import Glibc
 /// loop over it is deleted outright.
 let hold = Atomic<Int32>(1)
 
-/// How many threads have reached their parking function.
-let parkedThreads = Atomic<Int>(0)
 
 /// The pipe the reader blocks on; nothing is ever written to it.
 nonisolated(unsafe) var pipeFDs: [Int32] = [-1, -1]
 
-@inline(never) func markParked() {
-    parkedThreads.add(1, ordering: .sequentiallyConsistent)
-}
-
 @inline(never) func spinOnHold() {
-    markParked()
+    announceParking(.spin)
     while hold.load(ordering: .relaxed) != 0 {}
     while true { sleep(1) }
 }
 
 @inline(never) func sleepInUsleep() {
-    markParked()
+    announceParking(.sleep)
     while true { usleep(500_000) }
 }
 
 @inline(never) func blockInRead() {
-    markParked()
+    announceParking(.read)
     var byte: UInt8 = 0
     while true {
         if read(pipeFDs[0], &byte, 1) <= 0 { sleep(1) }

@@ -1,7 +1,8 @@
 // A Swift program with named threads parked in known Swift functions, for
 // backtrace tests, built with -O. Threads (4): main, "spinner" in
 // spinOnHold(), "sleeper" in usleep via sleepInUsleep(), "reader" in read via
-// blockInRead(). Prints "ready" once all are parked; exits when its parent does.
+// blockInRead(). Prints "ready" once all are parked, each in its blocking call
+// or spinning in its loop (ParkedThreads.swift); exits when its parent does.
 import Foundation
 #if canImport(Glibc)
 import Glibc
@@ -43,9 +44,7 @@ startThread("spinner") { spinOnHold() }
 startThread("sleeper") { sleepInUsleep() }
 startThread("reader") { blockInRead() }
 
-while parkedThreads.load(ordering: .sequentiallyConsistent) < 3 { usleep(1000) }
-// Give the last threads time to enter their blocking calls.
-usleep(20_000)
+waitUntilParked(expected: 3, timeout: 30)
 // Straight to the descriptor: nothing to flush, and no shared FILE* to touch.
 _ = "ready\n".utf8CString.withUnsafeBufferPointer { write(1, $0.baseAddress, $0.count - 1) }
 
