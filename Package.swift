@@ -44,6 +44,8 @@ let package = Package(
     targets: [
         // C shims for what Swift cannot call: variadic ptrace, wait-status macros.
         .target(name: "CPtrace"),
+        // The signal pipe: handlers that write a byte, so a thread can detach before we exit.
+        .target(name: "CSignals"),
         // C shims for ncursesw's macros and globals.
         .target(name: "CCurses", linkerSettings: [.linkedLibrary("ncursesw"), .linkedLibrary("tinfo")]),
         // /proc readers: pure parsers over text plus thin file readers.
@@ -74,7 +76,7 @@ let package = Package(
         .executableTarget(
             name: "lwpscope",
             dependencies: [
-                "Engine", "ProcFS", "Backtraces", "Holds", "Inspector", "Terminal",
+                "Engine", "ProcFS", "Backtraces", "Holds", "Inspector", "Terminal", "CSignals",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -129,6 +131,7 @@ let package = Package(
             dependencies: ["TestSupport", "ProcFS", "lwpscope"] + (fixtureNames + sourceFixtureNames).map { .target(name: $0) }
         ),
         .testTarget(name: "InspectorTests", dependencies: ["Inspector"], exclude: ["Snapshots"]),
+        .testTarget(name: "SignalPipeTests", dependencies: ["CSignals"]),
     ],
     swiftLanguageModes: [.v6]
 )
