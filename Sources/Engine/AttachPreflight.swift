@@ -1,4 +1,5 @@
 import CPtrace
+import Paths
 import ProcFS
 #if canImport(Glibc)
 import Glibc
@@ -55,7 +56,7 @@ struct AttachPreflight {
         let tracer = procfs.status(tracerThread)?.threadGroupID ?? tracerThread
         let tracerCommand = tracer == getpid()
             ? "lwpscope itself"
-            : procfs.commandLine(tracer)?.first.map { String($0.split(separator: "/").last ?? "") }
+            : procfs.commandLine(tracer)?.first.map(Path.basename)
                 ?? procfs.stat(tracer)?.name ?? "unknown"
         return .alreadyTraced(pid: pid, command: command, tracerPID: tracer, tracerCommand: tracerCommand)
     }

@@ -1,3 +1,5 @@
+import Paths
+
 /// Pane 3: the backtrace of the thread selected in pane 2. Backtraces arrive
 /// later than threads (the controller fetches them lazily), so they are kept
 /// per tid and the pane says when the selected one has not come yet.
@@ -69,7 +71,7 @@ struct BacktracePane: Sendable {
         let hex = String(frame.pc, radix: 16)
         let pc = "0x" + String(repeating: "0", count: max(0, pcWidth - hex.count)) + hex
         var line = StyledLine("\(index) \(pc) ", style: theme.muted)
-        let module = frame.module.map(TerminalText.basename)
+        let module = frame.module.map(Path.basename)
         if let function = frame.function, frame.isInline {
             line.append("inline ", theme.muted)
             line.append(function, theme.normal)
@@ -81,7 +83,7 @@ struct BacktracePane: Sendable {
             line.append("\(module ?? "??")+\(Formatting.hex(frame.offset))", theme.normal)
         }
         if let file = frame.file, let number = frame.line {
-            line.append(" at \(TerminalText.basename(file)):\(number)", theme.muted)
+            line.append(" at \(Path.basename(file)):\(number)", theme.muted)
         }
         return line
     }

@@ -1,4 +1,5 @@
 import Backtraces
+import Paths
 
 /// The text form of `dump`, like eu-stack and gdb:
 ///
@@ -71,14 +72,10 @@ enum DumpText {
         switch (frame.function, frame.module) {
         case let (function?, module?) where frame.isInline: text = "\(index)\(pc) inline \(function) (\(module))"
         case let (function?, module?): text = "\(index)\(pc) \(function)\(offset) (\(module))"
-        case let (nil, module?): text = "\(index)\(pc) \(basename(module))\(offset) (\(module))"
+        case let (nil, module?): text = "\(index)\(pc) \(Path.basename(module))\(offset) (\(module))"
         default: text = "\(index)\(pc) ??"
         }
         if let file = frame.file, let line = frame.line { text += " at \(file):\(line)" }
         return text
-    }
-
-    static func basename(_ path: String) -> String {
-        path.split(separator: "/").last.map(String.init) ?? path
     }
 }

@@ -3,6 +3,7 @@ import CPtrace
 import Engine
 import Holds
 import Inspector
+import Paths
 import ProcFS
 import Terminal
 #if canImport(Glibc)
@@ -172,7 +173,7 @@ final class InspectorApp: @unchecked Sendable {
     }
 
     private static func functionLabel(_ frame: SymbolizedFrame) -> String {
-        frame.function ?? frame.module.map { ($0.split(separator: "/").last.map(String.init) ?? $0) + "+0x" + String(frame.offset, radix: 16) } ?? "??"
+        frame.function ?? frame.module.map { Path.basename($0) + "+0x" + String(frame.offset, radix: 16) } ?? "??"
     }
 
     private func showBacktrace(_ tid: Int32) {
