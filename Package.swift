@@ -48,6 +48,8 @@ let package = Package(
         .target(name: "CSignals"),
         // Path text: one basename for modules, files and commands.
         .target(name: "Paths", swiftSettings: optimizedInDebug),
+        // One frame in words, for dump text, the backtrace pane and the thread table.
+        .target(name: "FrameFormatting", dependencies: ["Paths"], swiftSettings: optimizedInDebug),
         // C shims for ncursesw's macros and globals.
         .target(name: "CCurses", linkerSettings: [.linkedLibrary("ncursesw"), .linkedLibrary("tinfo")]),
         // /proc readers: pure parsers over text plus thin file readers.
@@ -72,13 +74,13 @@ let package = Package(
         // Hold flags (`while (hold);`) and the code that spins on them.
         .target(name: "Holds", dependencies: ["Backtraces", "ELF", "ProcFS", "Paths"], swiftSettings: optimizedInDebug),
         // The screen model: state, keys, panes, rendering into a cell grid; no curses.
-        .target(name: "Inspector", dependencies: ["Paths"], swiftSettings: optimizedInDebug),
+        .target(name: "Inspector", dependencies: ["Paths", "FrameFormatting"], swiftSettings: optimizedInDebug),
         // The ncurses driver: draws cell grids, reads keys and mouse.
         .target(name: "Terminal", dependencies: ["CCurses", "Inspector"], swiftSettings: optimizedInDebug),
         .executableTarget(
             name: "lwpscope",
             dependencies: [
-                "Engine", "ProcFS", "Backtraces", "Holds", "Inspector", "Terminal", "CSignals", "Paths",
+                "Engine", "ProcFS", "Backtraces", "Holds", "Inspector", "Terminal", "CSignals", "Paths", "FrameFormatting",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
