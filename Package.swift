@@ -44,6 +44,12 @@ let package = Package(
     targets: [
         // C shims for what Swift cannot call: variadic ptrace, wait-status macros.
         .target(name: "CPtrace"),
+        // The signal pipe: handlers that write a byte, so a thread can detach before we exit.
+        .target(name: "CSignals"),
+        // Path text: one basename for modules, files and commands.
+        .target(name: "Paths", swiftSettings: optimizedInDebug),
+        // One frame in words, for dump text, the backtrace pane and the thread table.
+        .target(name: "FrameFormatting", dependencies: ["Paths"], swiftSettings: optimizedInDebug),
         // C shims for ncursesw's macros and globals.
         .target(name: "CCurses", linkerSettings: [.linkedLibrary("ncursesw"), .linkedLibrary("tinfo")]),
         // /proc readers: pure parsers over text plus thin file readers.
@@ -62,19 +68,19 @@ let package = Package(
         // DWARF line tables and inline scopes: source file, line and inlined calls for an address.
         .target(name: "DWARF", dependencies: ["ELF"], swiftSettings: optimizedInDebug),
         // The ptrace engine: one actor on one dedicated OS thread.
-        .target(name: "Engine", dependencies: ["CPtrace", "ProcFS"], swiftSettings: optimizedInDebug),
+        .target(name: "Engine", dependencies: ["CPtrace", "ProcFS", "Paths"], swiftSettings: optimizedInDebug),
         // Snapshots into symbolized backtraces: modules of a process, CFI, names.
         .target(name: "Backtraces", dependencies: ["Engine", "ProcFS", "ELF", "DWARF", "Unwind", "Demangle"], swiftSettings: optimizedInDebug),
         // Hold flags (`while (hold);`) and the code that spins on them.
-        .target(name: "Holds", dependencies: ["Backtraces", "ELF", "ProcFS"], swiftSettings: optimizedInDebug),
+        .target(name: "Holds", dependencies: ["Backtraces", "ELF", "ProcFS", "Paths"], swiftSettings: optimizedInDebug),
         // The screen model: state, keys, panes, rendering into a cell grid; no curses.
-        .target(name: "Inspector", swiftSettings: optimizedInDebug),
+        .target(name: "Inspector", dependencies: ["Paths", "FrameFormatting"], swiftSettings: optimizedInDebug),
         // The ncurses driver: draws cell grids, reads keys and mouse.
         .target(name: "Terminal", dependencies: ["CCurses", "Inspector"], swiftSettings: optimizedInDebug),
         .executableTarget(
             name: "lwpscope",
             dependencies: [
-                "Engine", "ProcFS", "Backtraces", "Holds", "Inspector", "Terminal",
+                "Engine", "ProcFS", "Backtraces", "Holds", "Inspector", "Terminal", "CSignals", "Paths", "FrameFormatting",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -128,7 +134,8 @@ let package = Package(
             name: "TUITests",
             dependencies: ["TestSupport", "ProcFS", "lwpscope"] + (fixtureNames + sourceFixtureNames).map { .target(name: $0) }
         ),
-        .testTarget(name: "InspectorTests", dependencies: ["Inspector"], exclude: ["Snapshots"]),
+        .testTarget(name: "InspectorTests", dependencies: ["Inspector", "Paths"], exclude: ["Snapshots"]),
+        .testTarget(name: "SignalPipeTests", dependencies: ["CSignals"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,11 +1,12 @@
 import CPtrace
+import Paths
 import ProcFS
 #if canImport(Glibc)
 import Glibc
 #endif
 
 /// Checks made before PTRACE_SEIZE, so the common refusals get a clear reason
-/// instead of a bare EPERM.
+/// instead of a bare EPERM. The rule itself is `AttachEligibility`'s.
 struct AttachPreflight {
     let procfs: ProcFS
 
@@ -15,15 +16,13 @@ struct AttachPreflight {
             throw .noSuchProcess(pid: pid)
         }
         let processID = status.threadGroupID > 0 ? status.threadGroupID : pid
-        if processID == getpid() { throw .ownProcess(pid: processID) }
-        if stat.isKernelThread { throw .kernelThread(pid: pid, command: stat.name) }
-        if stat.state == .zombie || stat.state == .dead {
-            // A leader that called pthread_exit is a zombie while its threads run on.
-            let live = (procfs.threads(processID) ?? []).contains { $0.state != .zombie && $0.state != .dead }
-            if !live { throw .zombie(pid: processID, command: stat.name) }
-        }
-        if status.tracerID != 0, !isUntracedSoon(processID) {
-            throw tracedError(processID, stat.name, tracer: status.tracerID)
+        // Our own closing engine lets go within a second; wait for that rather than refuse.
+        let tracer = status.tracerID != 0 && isUntracedSoon(processID) ? 0 : status.tracerID
+        let target = AttachTarget(
+            pid: processID, isKernelThread: stat.isKernelThread, hasExited: hasExited(processID, stat.state),
+            ownerID: status.realUserID, tracer: tracer)
+        if let refusal = AttachEligibility.refusal(of: target, by: .current()) {
+            throw error(refusal, pid: pid, processID: processID, command: stat.name)
         }
         return processID
     }
@@ -45,9 +44,28 @@ struct AttachPreflight {
     /// Explains an EPERM from PTRACE_SEIZE after the fact.
     func explainPermissionFailure(_ pid: Int32) -> EngineError {
         guard let status = procfs.status(pid) else { return .noSuchProcess(pid: pid) }
-        if status.tracerID != 0 { return tracedError(pid, status.name, tracer: status.tracerID) }
-        if status.state == .zombie { return .zombie(pid: pid, command: status.name) }
-        return .permissionDenied(pid: pid, command: status.name, ptraceScope: Self.ptraceScope())
+        let target = AttachTarget(
+            pid: pid, isKernelThread: procfs.stat(pid)?.isKernelThread ?? false,
+            hasExited: status.state == .zombie, ownerID: status.realUserID, tracer: status.tracerID)
+        let refusal = AttachEligibility.refusal(of: target, by: .current())
+        return refusal.map { error($0, pid: pid, processID: pid, command: status.name) }
+            ?? .permissionDenied(pid: pid, command: status.name, ptraceScope: Self.ptraceScope())
+    }
+
+    /// A zombie leader whose threads run on has not exited.
+    private func hasExited(_ processID: Int32, _ state: TaskState) -> Bool {
+        guard state == .zombie || state == .dead else { return false }
+        return !(procfs.threads(processID) ?? []).contains { $0.state != .zombie && $0.state != .dead }
+    }
+
+    private func error(_ refusal: AttachRefusal, pid: Int32, processID: Int32, command: String) -> EngineError {
+        switch refusal {
+        case .ownProcess: .ownProcess(pid: processID)
+        case .kernelThread: .kernelThread(pid: pid, command: command)
+        case .exited: .zombie(pid: processID, command: command)
+        case .alreadyTraced(let tracer): tracedError(processID, command, tracer: tracer)
+        case .otherUser: .permissionDenied(pid: processID, command: command, ptraceScope: Self.ptraceScope())
+        }
     }
 
     /// TracerPid names the tracing *thread*; users know its process.
@@ -55,8 +73,7 @@ struct AttachPreflight {
         let tracer = procfs.status(tracerThread)?.threadGroupID ?? tracerThread
         let tracerCommand = tracer == getpid()
             ? "lwpscope itself"
-            : procfs.commandLine(tracer)?.first.map { String($0.split(separator: "/").last ?? "") }
-                ?? procfs.stat(tracer)?.name ?? "unknown"
+            : procfs.commandLine(tracer)?.first.map(Path.basename) ?? procfs.stat(tracer)?.name ?? "unknown"
         return .alreadyTraced(pid: pid, command: command, tracerPID: tracer, tracerCommand: tracerCommand)
     }
 

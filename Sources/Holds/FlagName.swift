@@ -1,3 +1,5 @@
+import Paths
+
 /// A flag the user names on the command line: `NAME`, or `MODULE:NAME` where
 /// MODULE is a module's file name (`libfoo.so`) or full path.
 public struct FlagName: Sendable, Hashable, CustomStringConvertible {
@@ -31,6 +33,6 @@ public struct FlagName: Sendable, Hashable, CustomStringConvertible {
     func matches(modulePath path: String) -> Bool {
         guard let module else { return true }
         if module.contains("/") { return path == module }
-        return path.split(separator: "/").last.map(String.init) == module
+        return Path.basename(path) == module
     }
 }

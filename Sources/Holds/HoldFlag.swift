@@ -1,4 +1,5 @@
 import ELF
+import Paths
 
 /// A variable threads are parked on (`while (hold);`), found in one loaded
 /// instance of a module.
@@ -50,7 +51,7 @@ public struct HoldFlag: Sendable, Hashable, CustomStringConvertible {
 
     /// The module's file name, for short listings.
     public var moduleName: String {
-        modulePath.split(separator: "/").last.map(String.init) ?? modulePath
+        Path.basename(modulePath)
     }
 
     /// What to show a user: `hold`, or `hold (in spin_on_static_hold)` for a

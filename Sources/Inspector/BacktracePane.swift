@@ -61,27 +61,16 @@ struct BacktracePane: Sendable {
         }
     }
 
-    /// `#0  0x7f90770ed545 clock_nanosleep+0x65 (libc.so.6) at nanosleep.c:25`;
-    /// a pc outside every symbol is `module+0xoffset`, never its neighbour's
-    /// name; an inlined function is `inline name`, sharing its caller's pc.
+    /// `#0  0x7f90770ed545 clock_nanosleep+0x65 (libc.so.6) at nanosleep.c:25`,
+    /// in `FrameText`'s words with paths by file name; the pc column is as
+    /// wide as the widest pc in the backtrace.
     static func line(_ frame: BacktraceFrame, indexWidth: Int, pcWidth: Int, theme: Theme) -> StyledLine {
-        let index = TerminalText.padRight("#\(frame.index)", to: indexWidth)
-        let hex = String(frame.pc, radix: 16)
-        let pc = "0x" + String(repeating: "0", count: max(0, pcWidth - hex.count)) + hex
-        var line = StyledLine("\(index) \(pc) ", style: theme.muted)
-        let module = frame.module.map(TerminalText.basename)
-        if let function = frame.function, frame.isInline {
-            line.append("inline ", theme.muted)
-            line.append(function, theme.normal)
-            if let module { line.append(" (\(module))", theme.muted) }
-        } else if let function = frame.function {
-            line.append("\(function)+\(Formatting.hex(frame.offset))", theme.normal)
-            if let module { line.append(" (\(module))", theme.muted) }
-        } else {
-            line.append("\(module ?? "??")+\(Formatting.hex(frame.offset))", theme.normal)
-        }
-        if let file = frame.file, let number = frame.line {
-            line.append(" at \(TerminalText.basename(file)):\(number)", theme.muted)
+        var line = StyledLine()
+        for span in frame.spans(indexColumns: indexWidth + 1, pcDigits: pcWidth, paths: .fileName) {
+            switch span.role {
+            case .position, .detail: line.append(span.text, theme.muted)
+            case .name: line.append(span.text, theme.normal)
+            }
         }
         return line
     }

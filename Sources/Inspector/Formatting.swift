@@ -25,6 +25,4 @@ enum Formatting {
         while text.hasSuffix("0") { text.removeLast() }
         return text + "s"
     }
-
-    static func hex(_ value: UInt64) -> String { "0x" + String(value, radix: 16) }
 }

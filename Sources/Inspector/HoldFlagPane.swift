@@ -1,3 +1,5 @@
+import Paths
+
 /// Pane 4: the hold flags found in the process, grouped by module.
 struct HoldFlagPane: Sendable {
     /// The name matters most and is as wide as the longest; the module
@@ -21,7 +23,7 @@ struct HoldFlagPane: Sendable {
     /// Sorted by module file name, then flag name; the address breaks ties.
     mutating func setFlags(_ flags: [HoldFlagRow]) {
         list.setRows(flags.sorted { a, b in
-            let (moduleA, moduleB) = (TerminalText.basename(a.module), TerminalText.basename(b.module))
+            let (moduleA, moduleB) = (Path.basename(a.module), Path.basename(b.module))
             if moduleA != moduleB { return moduleA < moduleB }
             if a.name != b.name { return a.name < b.name }
             return a.address < b.address
@@ -51,7 +53,7 @@ struct HoldFlagPane: Sendable {
             return
         }
         list.draw(into: &grid, rect: rows, focused: focused, theme: theme) { flag in
-            let values = [flag.name, TerminalText.basename(flag.module), "\(flag.value)", "\(flag.heldThreadCount)"]
+            let values = [flag.name, Path.basename(flag.module), "\(flag.value)", "\(flag.heldThreadCount)"]
             return StyledLine(table.line(values), style: flag.value != 0 ? theme.held : theme.normal)
         }
     }

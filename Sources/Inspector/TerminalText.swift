@@ -30,11 +30,4 @@ enum TerminalText {
         let cut = truncate(text, to: width)
         return String(repeating: " ", count: max(0, width - cut.count)) + cut
     }
-
-    /// The last path component: modules are shown by file name, full paths are too wide.
-    static func basename(_ path: String) -> String {
-        guard let slash = path.lastIndex(of: "/") else { return path }
-        let name = path[path.index(after: slash)...]
-        return name.isEmpty ? path : String(name)
-    }
 }

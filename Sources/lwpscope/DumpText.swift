@@ -1,4 +1,5 @@
 import Backtraces
+import FrameFormatting
 
 /// The text form of `dump`, like eu-stack and gdb:
 ///
@@ -62,23 +63,9 @@ enum DumpText {
         return "\(tids.count == 1 ? "TID" : "TIDs") \(StackGroups.describe(tids: tids)); \(names.count == 1 ? "name" : "names") \(shownNames); \(states.count == 1 ? "state" : "states") \(shownStates)"
     }
 
+    /// In `FrameText`'s words with whole paths; `#N` in a column of four
+    /// and a 16-digit pc, as gdb prints them.
     static func line(_ frame: SymbolizedFrame) -> String {
-        let index = "#\(frame.index)".padding(toLength: 4, withPad: " ", startingAt: 0)
-        let digits = String(frame.pc, radix: 16)
-        let pc = "0x" + String(repeating: "0", count: max(0, 16 - digits.count)) + digits
-        let offset = "+0x" + String(frame.offset, radix: 16)
-        var text: String
-        switch (frame.function, frame.module) {
-        case let (function?, module?) where frame.isInline: text = "\(index)\(pc) inline \(function) (\(module))"
-        case let (function?, module?): text = "\(index)\(pc) \(function)\(offset) (\(module))"
-        case let (nil, module?): text = "\(index)\(pc) \(basename(module))\(offset) (\(module))"
-        default: text = "\(index)\(pc) ??"
-        }
-        if let file = frame.file, let line = frame.line { text += " at \(file):\(line)" }
-        return text
-    }
-
-    static func basename(_ path: String) -> String {
-        path.split(separator: "/").last.map(String.init) ?? path
+        frame.text.text(indexColumns: 4, pcDigits: 16, paths: .full)
     }
 }

@@ -1,4 +1,5 @@
 import Holds
+import Paths
 
 /// The JSON shape of `hold --json`; flags sorted by module, then name.
 struct HoldReport: Encodable {
@@ -54,7 +55,7 @@ enum HoldText {
         ])
         for flag in report.flags {
             table.append([
-                flag.displayName, flag.module.split(separator: "/").last.map(String.init) ?? flag.module, flag.address,
+                flag.displayName, Path.basename(flag.module), flag.address,
                 String(flag.size), flag.value.map(String.init) ?? "?",
                 flag.heldThreads.isEmpty ? "-" : flag.heldThreads.map(String.init).joined(separator: " "),
             ])

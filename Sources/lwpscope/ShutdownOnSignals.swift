@@ -1,62 +1,80 @@
-import CPtrace
-import Dispatch
+import CSignals
 #if canImport(Glibc)
 import Glibc
 #endif
+import Dispatch
+import Synchronization
 
 /// Turns SIGINT, SIGTERM, SIGHUP and SIGQUIT into an orderly exit: the
 /// cleanup (detaching from every target) runs first, then the signal is
 /// raised again with its default action so the exit status tells the truth.
 /// If the cleanup hangs, we exit anyway after two seconds: the kernel
 /// detaches a dead tracer's tracees, and PTRACE_SEIZE lets them run on.
-final class ShutdownOnSignals: @unchecked Sendable {
+///
+/// The process has one signal pipe and one watcher (`SignalWatcher`); the
+/// latest armed shutdown's cleanup is the one that runs.
+final class ShutdownOnSignals: Sendable {
     static let signals: [Int32] = [SIGINT, SIGTERM, SIGHUP, SIGQUIT]
-    private let cleanup: @Sendable () async -> Void
-    private var armed = true
-    private var signalled = false
-    private var lock = pthread_mutex_t()
+    let cleanup: @Sendable () async -> Void
 
     init(cleanup: @escaping @Sendable () async -> Void) {
         self.cleanup = cleanup
-        pthread_mutex_init(&lock, nil)
-        let fd = Self.signals.withUnsafeBufferPointer { lwp_signal_pipe_install($0.baseAddress, Int32($0.count)) }
-        guard fd >= 0 else { return }
-        watchedFD = fd
-        // The watcher thread reads `fd` for the life of the process.
-        DedicatedThread.start(name: "lwpscope-signals") { [self] in waitForSignal() }
+        SignalWatcher.shared.arm(self)
     }
-
-    private var watchedFD: Int32 = -1
 
     /// After the command has finished its own cleanup, signals just end us.
     func disarm() {
-        pthread_mutex_lock(&lock)
-        armed = false
-        pthread_mutex_unlock(&lock)
+        SignalWatcher.shared.disarm(self)
     }
 
     /// When a signal is being handled, the command's own failure (its engine
     /// was closed under it) is not the story: wait for the handler to end us
     /// with that signal.
     func yieldToSignalHandler() async {
-        pthread_mutex_lock(&lock)
-        let wasSignalled = signalled
-        pthread_mutex_unlock(&lock)
-        guard wasSignalled else { return }
+        guard SignalWatcher.shared.isHandlingSignal else { return }
         while true { try? await Task.sleep(for: .seconds(60)) }
     }
+}
 
-    private func waitForSignal() {
-        var byte: UInt8 = 0
-        while read(watchedFD, &byte, 1) != 1 {}
-        let signal = Int32(byte)
-        pthread_mutex_lock(&lock)
-        let runCleanup = armed
-        signalled = true
-        pthread_mutex_unlock(&lock)
-        if runCleanup {
+/// The process's one reader of the signal pipe, on a thread of its own.
+final class SignalWatcher: Sendable {
+    static let shared = SignalWatcher()
+
+    private struct State {
+        var armed: [ShutdownOnSignals] = []
+        var handlingSignal = false
+    }
+
+    private let state = Mutex(State())
+
+    private init() {
+        let fd = ShutdownOnSignals.signals.withUnsafeBufferPointer {
+            lwp_signal_pipe_install($0.baseAddress, Int32($0.count))
+        }
+        guard fd >= 0 else { return }
+        DedicatedThread.start(name: "lwpscope-signals") { [self] in watch(fd) }
+    }
+
+    func arm(_ shutdown: ShutdownOnSignals) { state.withLock { $0.armed.append(shutdown) } }
+    func disarm(_ shutdown: ShutdownOnSignals) { state.withLock { $0.armed.removeAll { $0 === shutdown } } }
+    var isHandlingSignal: Bool { state.withLock { $0.handlingSignal } }
+
+    private func watch(_ fd: Int32) {
+        let signal = lwp_signal_pipe_wait(fd)
+        guard signal > 0 else {
+            // The pipe cannot be read again (EBADF, EOF): stop watching, and
+            // let the signals end us without a cleanup rather than be lost.
+            ShutdownOnSignals.signals.withUnsafeBufferPointer {
+                lwp_signal_restore_default($0.baseAddress, Int32($0.count))
+            }
+            return
+        }
+        let shutdown = state.withLock { state in
+            state.handlingSignal = true
+            return state.armed.last
+        }
+        if let cleanup = shutdown?.cleanup {
             let done = DispatchSemaphore(value: 0)
-            let cleanup = self.cleanup
             Task.detached {
                 await cleanup()
                 done.signal()

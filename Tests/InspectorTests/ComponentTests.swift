@@ -1,3 +1,4 @@
+import Paths
 import Testing
 @testable import Inspector
 
@@ -32,8 +33,8 @@ import Testing
         #expect(TerminalText.truncate("hrtimer_nanosleep", to: 8) == "hrtimer~")
         #expect(TerminalText.truncate("short", to: 8) == "short")
         #expect(TerminalText.padLeft("42", to: 5) == "   42")
-        #expect(TerminalText.basename("/usr/lib/libc.so.6") == "libc.so.6")
-        #expect(TerminalText.basename("[vdso]") == "[vdso]")
+        #expect(Path.basename("/usr/lib/libc.so.6") == "libc.so.6")
+        #expect(Path.basename("[vdso]") == "[vdso]")
     }
 
     @Test func formats() {

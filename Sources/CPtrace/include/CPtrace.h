@@ -90,14 +90,6 @@ ssize_t lwp_process_vm_writev(pid_t pid, const struct iovec *local, unsigned lon
 ssize_t lwp_read_memory(pid_t pid, uint64_t address, void *buffer, size_t length);
 ssize_t lwp_write_memory(pid_t pid, uint64_t address, const void *buffer, size_t length);
 
-// Signals that should end lwpscope in an orderly way are turned into bytes on
-// a pipe (async-signal-safe), so a normal thread can detach before exiting.
-// Returns the read end, or -errno.
-int lwp_signal_pipe_install(const int *signals, int count);
-// Restores the default action for `signal` and raises it, so our exit status
-// tells the shell which signal ended us.
-void lwp_reraise_default(int signal);
-
 #ifdef __cplusplus
 }
 #endif

@@ -146,7 +146,7 @@ final class InspectorApp: @unchecked Sendable {
                 ThreadRow(
                     tid: thread.tid, name: thread.name, state: thread.state.letter,
                     cpuPercent: cpuPercent[thread.tid] ?? 0, wchan: thread.waitChannel,
-                    function: thread.frames.first.map(Self.functionLabel),
+                    function: thread.frames.first?.text.label,
                     heldFlag: survey?.heldBy[thread.tid]?.displayName, heldAtBirth: held.contains(thread.tid),
                     stackGroup: stackGroups[thread.tid])
             }
@@ -171,19 +171,11 @@ final class InspectorApp: @unchecked Sendable {
         return result
     }
 
-    private static func functionLabel(_ frame: SymbolizedFrame) -> String {
-        frame.function ?? frame.module.map { ($0.split(separator: "/").last.map(String.init) ?? $0) + "+0x" + String(frame.offset, radix: 16) } ?? "??"
-    }
-
     private func showBacktrace(_ tid: Int32) {
         guard let thread = fullBacktrace(tid) else { return }
         state.setBacktrace(Backtrace(
             tid: tid,
-            frames: thread.frames.map {
-                BacktraceFrame(
-                    index: $0.index, pc: $0.pc, function: $0.function, offset: $0.offset, module: $0.module,
-                    file: $0.file, line: $0.line, isInline: $0.isInline)
-            },
+            frames: thread.frames.map(\.text),
             error: thread.error))
     }
 
