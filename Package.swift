@@ -75,12 +75,18 @@ let package = Package(
         .target(name: "Holds", dependencies: ["Backtraces", "ELF", "ProcFS", "Paths"], swiftSettings: optimizedInDebug),
         // The screen model: state, keys, panes, rendering into a cell grid; no curses.
         .target(name: "Inspector", dependencies: ["Paths", "FrameFormatting"], swiftSettings: optimizedInDebug),
+        // What the inspector shows, from the engine's snapshots: thread, tree,
+        // flag and picker rows, backtraces, and the hold actions `hold` shares.
+        .target(
+            name: "InspectorFeed",
+            dependencies: ["Engine", "Backtraces", "Holds", "ProcFS", "Inspector", "FrameFormatting", "Paths"],
+            swiftSettings: optimizedInDebug),
         // The ncurses driver: draws cell grids, reads keys and mouse.
         .target(name: "Terminal", dependencies: ["CCurses", "Inspector"], swiftSettings: optimizedInDebug),
         .executableTarget(
             name: "lwpscope",
             dependencies: [
-                "Engine", "ProcFS", "Backtraces", "Holds", "Inspector", "Terminal", "CSignals", "Paths", "FrameFormatting",
+                "Engine", "ProcFS", "Backtraces", "Holds", "Inspector", "InspectorFeed", "Terminal", "CSignals", "Paths",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -135,6 +141,10 @@ let package = Package(
             dependencies: ["TestSupport", "ProcFS", "lwpscope"] + (fixtureNames + sourceFixtureNames).map { .target(name: $0) }
         ),
         .testTarget(name: "InspectorTests", dependencies: ["Inspector", "Paths"], exclude: ["Snapshots"]),
+        .testTarget(
+            name: "InspectorFeedTests",
+            dependencies: ["InspectorFeed", "Inspector", "Engine", "Backtraces", "Holds", "ProcFS", "FrameFormatting", "TestSupport"]
+                + fixtureNames.map { .target(name: $0) }),
         .testTarget(name: "SignalPipeTests", dependencies: ["CSignals"]),
     ],
     swiftLanguageModes: [.v6]

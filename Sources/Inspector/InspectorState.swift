@@ -49,8 +49,25 @@ public struct InspectorState: Sendable {
         helpVisible = false
     }
 
+    /// Shows the main screen for another process; how it is watched (paused,
+    /// interval, hold-new, the last stall) carries over until changed.
+    public mutating func showMain(pid: Int32, command: String) {
+        var next = main.status
+        next.pid = pid
+        next.command = command
+        showMain(next)
+    }
+
     public mutating func setProcessList(_ rows: [PickerRow]) { picker.setRows(rows, unicode: capabilities.unicode) }
     public mutating func setStatus(_ status: InspectorStatus) { main.setStatus(status) }
+
+    // How the process is watched: kept here once; the controller reads it
+    // back instead of keeping copies of its own.
+    public mutating func setPaused(_ paused: Bool) { main.updateStatus { $0.paused = paused } }
+    public mutating func setHoldingNew(_ on: Bool) { main.updateStatus { $0.holdingNew = on } }
+    public mutating func setStall(microseconds: Int?) { main.updateStatus { $0.stallMicroseconds = microseconds } }
+    /// The shown process's command line, which an exec changes.
+    public mutating func setCommand(_ command: String) { main.updateStatus { $0.command = command } }
     public mutating func setProcessTree(_ rows: [ProcessTreeRow]) { main.setProcessTree(rows, unicode: capabilities.unicode) }
 
     /// New threads from a snapshot. The selection stays on its thread; when
@@ -68,6 +85,8 @@ public struct InspectorState: Sendable {
     // MARK: What the controller may ask
 
     public var status: InspectorStatus { main.status }
+    /// Threads shown by stack group (`c`): every refresh then needs whole stacks.
+    public var isGrouping: Bool { main.threads.grouped }
     public var focusedPane: PaneID { main.focus }
     public var selectedThreadID: Int32? { main.threads.selectedTID }
     public var selectedPickerPID: Int32? { picker.selectedProcess?.pid }

@@ -29,6 +29,7 @@ struct MainScreen: Sendable {
     // MARK: Data from the controller
 
     mutating func setStatus(_ newStatus: InspectorStatus) { status = newStatus }
+    mutating func updateStatus(_ change: (inout InspectorStatus) -> Void) { change(&status) }
 
     mutating func setProcessTree(_ rows: [ProcessTreeRow], unicode: Bool) { tree.setRows(rows, unicode: unicode) }
 
@@ -189,7 +190,7 @@ struct MainScreen: Sendable {
             message = StatusMessage("refresh interval is already \(Formatting.seconds(current)), the \(bound)")
             return .redraw
         }
-        // Shown at once; the controller confirms it with the next status.
+        // Kept here; the command only tells the controller to reschedule.
         status.interval = next
         return .command(.setInterval(next))
     }

@@ -1,5 +1,5 @@
 import Backtraces
-import FrameFormatting
+import InspectorFeed
 
 /// The text form of `dump`, like eu-stack and gdb:
 ///

@@ -1,63 +1,37 @@
-import Backtraces
 import Engine
 import Holds
+import InspectorFeed
 
-/// Attach, survey the hold flags, do what was asked, survey again.
+/// Attach, survey the hold flags, do what was asked, survey again; the
+/// actions are `HoldActions`', as in the inspector.
 struct HoldSession {
     let engine: TraceEngine
     let extraNames: [FlagName]
-    let backtracer = Backtracer()
 
     func run(pid: Int32, assignment: (name: String, value: UInt64)?, releaseThread: Int32?) async
-        -> Result<HoldReport, Failure>
+        -> Result<HoldReport, HoldActionError>
     {
         let processID: Int32
         switch await EngineCall.attach(pid, engine: engine) {
         case .success(let attached): processID = attached
-        case .failure(let error): return .failure(Failure(error))
+        case .failure(let error): return .failure(.engine(error))
         }
+        let holds = HoldActions(engine: engine)
         var actions: [String] = []
-        do {
+        do throws(HoldActionError) {
             if let assignment {
-                let entry = try await survey(processID).entry(named: assignment.name)
-                let before = entry.value
-                try engine.writeValue(pid: processID, address: entry.flag.address, size: entry.flag.size, value: assignment.value)
-                actions.append("set \(entry.flag.displayName) (\(entry.flag.moduleName)) to \(assignment.value)"
-                    + (before.map { ", was \($0)" } ?? ""))
+                let change = try await holds.set(
+                    named: assignment.name, to: assignment.value, pid: processID, extraNames: extraNames)
+                actions.append(change.description)
             }
             if let tid = releaseThread {
-                let current = try await survey(processID)
-                guard let flag = current.heldBy[tid] else {
-                    return .failure(Failure("thread \(tid) is not held on any hold flag of pid \(processID); `lwpscope hold \(processID)` lists who is"))
-                }
-                let release = try await engine.releaseThread(
-                    pid: processID, tid: tid, flagAddress: flag.address, flagSize: flag.size)
-                actions.append("released thread \(tid) from \(flag.displayName) after \(release.steps) steps; \(flag.displayName) is \(release.flagValueAfter) again")
+                let survey = try await holds.survey(processID, extraNames: extraNames)
+                actions.append(try await holds.release(tid, pid: processID, survey: survey).description)
             }
-            let final = try await survey(processID)
+            let final = try await holds.survey(processID, extraNames: extraNames)
             return .success(HoldReport(pid: processID, survey: final, actions: actions))
-        } catch let error as HoldFlagError {
-            return .failure(Failure(error))
-        } catch let error as HoldError {
-            return .failure(Failure(error))
-        } catch let error as EngineError {
-            return .failure(Failure(error))
         } catch {
-            return .failure(Failure("\(error)"))
+            return .failure(error)
         }
-    }
-
-    private func survey(_ pid: Int32) async throws -> HoldSurvey {
-        let snapshot = try await engine.snapshot(pid, stackBytes: 8192)
-        let space = backtracer.addressSpace(of: pid)
-        let backtraces = backtracer.backtraces(of: snapshot, in: space)
-        return try HoldSurvey.take(backtraces: backtraces, space: space, extraNames: extraNames) { flag in
-            try? engine.readValue(pid: pid, address: flag.address, size: flag.size)
-        }
-    }
-
-    struct Failure: Error, CustomStringConvertible {
-        let description: String
-        init(_ value: CustomStringConvertible) { description = value.description }
     }
 }

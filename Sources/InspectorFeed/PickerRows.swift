@@ -6,7 +6,7 @@ import ProcFS
 /// not, by `AttachEligibility`'s rule: the row is dimmed exactly when the
 /// engine would refuse before trying.
 public enum PickerRows {
-    static func make(_ listing: [ProcessSummary], attacher: Attacher = .current()) -> [PickerRow] {
+    public static func make(_ listing: [ProcessSummary], attacher: Attacher = .current()) -> [PickerRow] {
         listing.map { process in
             let refusal = AttachEligibility.refusal(of: AttachTarget(process), by: attacher)
             let whyNot = refusal.map { reason(for: $0, process) }
@@ -33,7 +33,7 @@ public enum PickerRows {
 extension AttachTarget {
     /// The facts as one line of the ps listing has them. A zombie leader
     /// with threads still running counts them in its thread count.
-    init(_ process: ProcessSummary) {
+    public init(_ process: ProcessSummary) {
         let zombie = process.state == .zombie || process.state == .dead
         self.init(
             pid: process.pid, isKernelThread: process.isKernelThread, hasExited: zombie && process.threadCount <= 1,

@@ -1,10 +1,18 @@
 import Backtraces
 import FrameFormatting
+import Inspector
 
 extension SymbolizedFrame {
     /// The frame in the words every view uses (dump text, the backtrace pane, the thread table).
-    var text: FrameText {
+    public var text: FrameText {
         FrameText(index: index, pc: pc, function: function, offset: offset, module: module, file: file, line: line,
                   isInline: isInline)
+    }
+}
+
+extension Backtrace {
+    /// A thread's backtrace as the backtrace pane takes it.
+    public init(_ thread: ThreadBacktrace) {
+        self.init(tid: thread.tid, frames: thread.frames.map(\.text), error: thread.error)
     }
 }

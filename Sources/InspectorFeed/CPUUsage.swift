@@ -1,11 +1,18 @@
+import Engine
 import ProcFS
 
 /// CPU% per thread from the ticks two refreshes apart, as top and htop show it.
-struct CPUUsage {
+public struct CPUUsage: Sendable {
     private var previous: [Int32: UInt64] = [:]
     private var previousTime: Double?
 
-    mutating func percentages(_ ticks: [Int32: UInt64], now: Double) -> [Int32: Double] {
+    public init() {}
+
+    /// Each thread's share of one CPU since the last call; empty on the
+    /// first. A thread new since then, or whose ticks went back (a reused
+    /// tid), is left out.
+    /// - now: seconds on a monotonic clock.
+    public mutating func percentages(_ ticks: [Int32: UInt64], now: Double) -> [Int32: Double] {
         defer {
             previous = ticks
             previousTime = now
@@ -18,5 +25,9 @@ struct CPUUsage {
             result[tid] = Double(value - before) / elapsedTicks * 100
         }
         return result
+    }
+
+    public mutating func percentages(_ snapshot: ProcessSnapshot, now: Double) -> [Int32: Double] {
+        percentages(Dictionary(snapshot.threads.map { ($0.tid, $0.cpuTicks) }, uniquingKeysWith: { a, _ in a }), now: now)
     }
 }
