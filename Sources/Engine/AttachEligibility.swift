@@ -54,6 +54,10 @@ public enum AttachRefusal: Sendable, Equatable {
     case alreadyTraced(tracer: Int32)
     /// Another user's process, and we lack CAP_SYS_PTRACE.
     case otherUser(ownerID: UInt32)
+
+    var isOtherUser: Bool {
+        if case .otherUser = self { true } else { false }
+    }
 }
 
 /// One rule for whether we may attach, used by the picker's dimmed rows and

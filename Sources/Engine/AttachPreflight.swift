@@ -21,7 +21,10 @@ struct AttachPreflight {
         let target = AttachTarget(
             pid: processID, isKernelThread: stat.isKernelThread, hasExited: hasExited(processID, stat.state),
             ownerID: status.realUserID, tracer: tracer)
-        if let refusal = AttachEligibility.refusal(of: target, by: .current()) {
+        // Another user's process is left to the kernel: it also lets the owner
+        // of a user namespace trace the processes inside it. Its EPERM is
+        // explained by the same rule afterwards.
+        if let refusal = AttachEligibility.refusal(of: target, by: .current()), !refusal.isOtherUser {
             throw error(refusal, pid: pid, processID: processID, command: stat.name)
         }
         return processID
