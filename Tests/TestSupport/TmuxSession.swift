@@ -38,8 +38,11 @@ public final class TmuxSession: @unchecked Sendable {
     }
 
     /// Waits until the screen contains `text` (up to `timeout` seconds); returns the screen.
+    /// The limit only catches hangs: in a full run on 2 cores, with other
+    /// tests' fixtures spinning, the inspector's first refresh (reading every
+    /// module, unwinding every thread) was seen to take over 15 s.
     @discardableResult
-    public func waitFor(_ text: String, timeout: Double = 15) throws -> [String] {
+    public func waitFor(_ text: String, timeout: Double = 45) throws -> [String] {
         let screen = try waitUntil(timeout: timeout) { $0.contains { $0.contains(text) } }
         guard screen.contains(where: { $0.contains(text) }) else {
             throw TestFailure("screen never showed \(text):\n\(screen.joined(separator: "\n"))")
@@ -51,7 +54,7 @@ public final class TmuxSession: @unchecked Sendable {
     /// `timeout` seconds); returns the last screen captured either way, for
     /// the caller's own assertions.
     @discardableResult
-    public func waitUntil(timeout: Double = 15, _ condition: ([String]) -> Bool) throws -> [String] {
+    public func waitUntil(timeout: Double = 45, _ condition: ([String]) -> Bool) throws -> [String] {
         let deadline = Date().addingTimeInterval(timeout)
         var screen = try capture()
         while !condition(screen), Date() < deadline {
