@@ -55,6 +55,11 @@ public enum EngineEvent: Sendable, Equatable {
     case processForked(parent: Int32, child: Int32)
     case processExecuted(pid: Int32)
     case processExited(pid: Int32, status: TerminationStatus)
+    /// A new thread or child (its `threadCreated` or `processForked` came
+    /// first) is kept stopped at birth until released.
+    case heldAtBirth(pid: Int32, tid: Int32)
+    /// A signal that stopped a tracee was delivered to it as it resumed.
+    case signalPassedOn(pid: Int32, tid: Int32, signal: Int32)
 }
 
 public enum TerminationStatus: Sendable, Equatable, CustomStringConvertible {

@@ -6,12 +6,17 @@ public enum InspectorCommand: Hashable, Sendable {
     case quit
     /// Set or clear the hold flag at `address` (its display name for messages).
     case toggleFlag(name: String, address: UInt64)
-    case releaseThread(Int32)
+    /// Release these held threads (a grouped row stands for several).
+    case releaseThreads([Int32])
     case toggleHoldNew
     case togglePause
     /// The new refresh interval in seconds.
     case setInterval(Double)
-    case handToGDB(Int32)
+    /// Detach, run gdb on `pid` with `thread` selected (its tid), attach again.
+    case handToGDB(pid: Int32, thread: Int32?)
+    /// Attach to `pid` as well (an untraced child in pane 1) and show it; the
+    /// processes already traced stay traced.
+    case attachAlso(Int32)
     /// The selected thread changed: fetch its backtrace if it is not cached.
     case selectThread(Int32)
     /// Threads are shown grouped by identical stacks (or not): the groups

@@ -15,6 +15,7 @@ public struct InspectorState: Sendable {
     /// Transient: the next key clears it.
     public private(set) var message: StatusMessage?
     public private(set) var helpVisible = false
+    public private(set) var log: [EventLogEntry] = []
 
     private(set) var picker = PickerScreen()
     private(set) var main: MainScreen
@@ -81,6 +82,10 @@ public struct InspectorState: Sendable {
     public mutating func clearBacktraces() { main.clearBacktraces() }
     public mutating func setHoldFlags(_ rows: [HoldFlagRow]) { main.setHoldFlags(rows) }
     public mutating func showMessage(_ message: StatusMessage?) { self.message = message }
+
+    /// Events for the log (`l`), oldest first; the log keeps the latest
+    /// `EventLog.capacity`.
+    public mutating func appendLog(_ entries: [EventLogEntry]) { log.append(contentsOf: entries) }
 
     // MARK: What the controller may ask
 

@@ -107,7 +107,7 @@ struct MainScreen: Sendable {
         case .character("c"):
             threads.toggleGrouping()
             return .command(.setGrouping(threads.grouped))
-        case .character("g"): return .command(.handToGDB(status.pid))
+        case .character("g"): return .command(.handToGDB(pid: status.pid, thread: threads.selectedTID))
         case .character("d"): return .command(.detach)
         case .character("q"), .function(10): return .command(.quit)
         case .escape:
@@ -154,7 +154,7 @@ struct MainScreen: Sendable {
             message = StatusMessage("\(thread.tid) \(thread.name) is not held; nothing to release", severity: .warning)
             return .redraw
         }
-        return .command(.releaseThread(thread.tid))
+        return .command(.releaseThreads([thread.tid]))
     }
 
     private mutating func enter(message: inout StatusMessage?) -> KeyOutcome {

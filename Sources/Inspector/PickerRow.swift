@@ -12,11 +12,18 @@ public struct PickerRow: Hashable, Sendable, Identifiable {
     /// `whyNot` then says which, for the status line.
     public var attachable: Bool
     public var whyNot: String?
+    /// Who traces it now, as users know it: `1234 gdb` (the tracer's process
+    /// and command, not its thread); nil when untraced.
+    public var tracer: String?
+    /// Attachable, but worth a second thought (PID 1, an ancestor of
+    /// lwpscope): Enter shows this and asks again.
+    public var caution: String?
 
     public var id: Int32 { pid }
 
     public init(pid: Int32, ppid: Int32, user: String, threads: Int, state: Character, cpuPercent: Double,
-                rssKiB: UInt64, command: String, attachable: Bool = true, whyNot: String? = nil) {
+                rssKiB: UInt64, command: String, attachable: Bool = true, whyNot: String? = nil,
+                tracer: String? = nil, caution: String? = nil) {
         self.pid = pid
         self.ppid = ppid
         self.user = user
@@ -27,5 +34,7 @@ public struct PickerRow: Hashable, Sendable, Identifiable {
         self.command = command
         self.attachable = attachable
         self.whyNot = whyNot
+        self.tracer = tracer
+        self.caution = caution
     }
 }

@@ -11,11 +11,18 @@ public struct ProcessTreeRow: Hashable, Sendable, Identifiable {
     public var heldAtBirth: Bool
     /// Exit status text ("exited 1", "killed by SIGKILL") once it is gone.
     public var exited: String?
+    /// The process state letter from /proc (R, S, t, Z...); nil when unknown.
+    public var state: Character?
+    /// Share of one CPU since the last refresh; nil before there are two.
+    public var cpuPercent: Double?
+    /// Its threads held now (at birth or on a hold flag).
+    public var heldThreads: Int
 
     public var id: Int32 { pid }
 
     public init(pid: Int32, parent: Int32?, command: String, depth: Int, isCurrent: Bool = false,
-                traced: Bool = false, heldAtBirth: Bool = false, exited: String? = nil) {
+                traced: Bool = false, heldAtBirth: Bool = false, exited: String? = nil, state: Character? = nil,
+                cpuPercent: Double? = nil, heldThreads: Int = 0) {
         self.pid = pid
         self.parent = parent
         self.command = command
@@ -24,5 +31,8 @@ public struct ProcessTreeRow: Hashable, Sendable, Identifiable {
         self.traced = traced
         self.heldAtBirth = heldAtBirth
         self.exited = exited
+        self.state = state
+        self.cpuPercent = cpuPercent
+        self.heldThreads = heldThreads
     }
 }

@@ -14,6 +14,9 @@ public struct ThreadRow: Hashable, Sendable, Identifiable {
     /// Threads with the same value have identical stacks (the controller
     /// numbers them); nil groups with no other thread.
     public var stackGroup: Int?
+    /// Every frame's function label, innermost first, so `/` matches any
+    /// frame of the stack; as deep as the refresh unwound.
+    public var stackFunctions: [String]
     /// In the grouped table: how many threads this row stands for.
     public var groupSize = 1
 
@@ -21,7 +24,8 @@ public struct ThreadRow: Hashable, Sendable, Identifiable {
     public var isHeld: Bool { heldFlag != nil || heldAtBirth }
 
     public init(tid: Int32, name: String, state: Character, cpuPercent: Double = 0, wchan: String? = nil,
-                function: String? = nil, heldFlag: String? = nil, heldAtBirth: Bool = false, stackGroup: Int? = nil) {
+                function: String? = nil, heldFlag: String? = nil, heldAtBirth: Bool = false, stackGroup: Int? = nil,
+                stackFunctions: [String] = []) {
         self.tid = tid
         self.name = name
         self.state = state
@@ -31,5 +35,6 @@ public struct ThreadRow: Hashable, Sendable, Identifiable {
         self.heldFlag = heldFlag
         self.heldAtBirth = heldAtBirth
         self.stackGroup = stackGroup
+        self.stackFunctions = stackFunctions
     }
 }

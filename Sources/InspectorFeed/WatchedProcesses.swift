@@ -53,8 +53,10 @@ public struct WatchedProcesses: Sendable {
             return .refreshSoon
         case .threadCreated:
             return .refreshSoon
-        case .threadExited:
+        case .threadExited, .signalPassedOn:
             return .none
+        case .heldAtBirth:
+            return .refreshSoon
         }
     }
 

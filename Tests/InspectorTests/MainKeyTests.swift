@@ -113,10 +113,10 @@ import Testing
     @Test mutating func releaseOnlyAHeldThread() {
         state.selectThread(4245)
         let r12 = state.handle(.character("r"))
-        #expect(r12.command == .releaseThread(4245))
+        #expect(r12.command == .releaseThreads([4245]))
         state.selectThread(4248)
         let r13 = state.handle(.character("r"))
-        #expect(r13.command == .releaseThread(4248), "held at birth is held too")
+        #expect(r13.command == .releaseThreads([4248]), "held at birth is held too")
         state.selectThread(4244)
         let outcome = state.handle(.character("r"))
         #expect(outcome.command == nil)
@@ -127,7 +127,7 @@ import Testing
         state.selectThread(4243)
         _ = state.handle(.character("3"))
         let r14 = state.handle(.character("r"))
-        #expect(r14.command == .releaseThread(4243))
+        #expect(r14.command == .releaseThreads([4243]))
     }
 
     @Test mutating func simpleCommandKeys() {
@@ -136,7 +136,7 @@ import Testing
         let r16 = state.handle(.character("p"))
         #expect(r16.command == .togglePause)
         let r17 = state.handle(.character("g"))
-        #expect(r17.command == .handToGDB(4242))
+        #expect(r17.command == .handToGDB(pid: 4242, thread: 4242))
         let r18 = state.handle(.character("d"))
         #expect(r18.command == .detach)
         let r19 = state.handle(.character("q"))

@@ -23,8 +23,8 @@ extension InspectorApp {
             running = false
         case .toggleFlag(_, let address):
             toggleFlag(at: address)
-        case .releaseThread(let tid):
-            release(tid)
+        case .releaseThreads(let tids):
+            for tid in tids { release(tid) }
         case .toggleHoldNew:
             toggleHoldNew()
         case .togglePause:
@@ -33,8 +33,10 @@ extension InspectorApp {
         case .setInterval(let seconds):
             // The screen model has it already; only the next refresh moves.
             refresh(within: seconds)
-        case .handToGDB(let pid):
+        case .handToGDB(let pid, _):
             handToGDB(pid)
+        case .attachAlso(let pid):
+            state.showMessage(StatusMessage("attaching \(pid) from pane 1 is not built yet", severity: .warning))
         case .selectThread(let tid):
             showBacktrace(tid)
         case .setGrouping:
