@@ -14,7 +14,9 @@ public final class TmuxSession: @unchecked Sendable {
 
     /// Runs `command arguments...` in a `width`x`height` window. When the
     /// command ends, its exit status is written to `statusFile`.
-    public init(width: Int, height: Int, command: String, arguments: [String]) throws {
+    /// - environment: `NAME=value` pairs added to (or overriding) the defaults,
+    ///   e.g. `NO_COLOR=1` or `LANG=C`.
+    public init(width: Int, height: Int, command: String, arguments: [String], environment: [String] = []) throws {
         guard let tmux = findExecutable("tmux") else { throw TestFailure("tmux is not installed") }
         self.tmux = tmux
         socket = "lwpscope-test-\(getpid())-\(UUID().uuidString.prefix(8))"
@@ -22,7 +24,8 @@ public final class TmuxSession: @unchecked Sendable {
         let quoted = ([command] + arguments).map { "'" + $0.replacingOccurrences(of: "'", with: "'\\''") + "'" }
         let script = "\(quoted.joined(separator: " ")); echo $? > '\(statusFile)'; sleep 600"
         let result = try run(tmux, ["-L", socket, "-f", "/dev/null", "new-session", "-d", "-x", String(width), "-y", String(height),
-                                    "env", "TERM=xterm-256color", "LANG=C.UTF-8", "LC_ALL=C.UTF-8", "/bin/sh", "-c", script])
+                                    "env", "TERM=xterm-256color", "LANG=C.UTF-8", "LC_ALL=C.UTF-8"] + environment
+                                    + ["/bin/sh", "-c", script])
         guard result.exitCode == 0 else { throw TestFailure("tmux new-session: \(result.stderr)") }
     }
 
@@ -34,6 +37,13 @@ public final class TmuxSession: @unchecked Sendable {
     /// The screen as text, one line per row.
     public func capture() throws -> [String] {
         let result = try run(tmux, ["-L", socket, "capture-pane", "-p"])
+        return result.stdout.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+    }
+
+    /// The screen with its SGR escapes (`capture-pane -e`), one line per row:
+    /// how a test tells bold, reverse or underline cells apart.
+    public func captureWithAttributes() throws -> [String] {
+        let result = try run(tmux, ["-L", socket, "capture-pane", "-e", "-p"])
         return result.stdout.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
     }
 
