@@ -24,6 +24,15 @@ int lwp_curses_start(void) {
     nonl();
     intrflush(stdscr, FALSE);
     keypad(stdscr, TRUE);
+    // Home and End as tmux, screen and the Linux console send them: TERM
+    // often names xterm (ESC O H / ESC O F) while the terminal in between
+    // sends the vt220 forms, which ncurses would hand over as loose ESC keys.
+    define_key("\033[1~", KEY_HOME);
+    define_key("\033[4~", KEY_END);
+    define_key("\033[7~", KEY_HOME);
+    define_key("\033[8~", KEY_END);
+    define_key("\033[H", KEY_HOME);
+    define_key("\033[F", KEY_END);
     curs_set(0);
     set_escdelay(25);
     mousemask(BUTTON1_CLICKED | BUTTON1_PRESSED | BUTTON4_PRESSED | BUTTON5_PRESSED, NULL);
