@@ -39,7 +39,8 @@ public struct ThreadFeed: Sendable {
         let threads = ThreadRows.make(
             traces.threads, heldBy: survey?.heldBy ?? [:], heldAtBirth: heldAtBirth,
             cpuPercent: cpu.percentages(snapshot, now: now),
-            stackGroups: grouping ? StackGroups.numbers(traces.threads) : [:])
+            stackGroups: grouping ? StackGroups.numbers(traces.threads) : [:],
+            mainExecutable: backtracer.procfs.executablePath(snapshot.pid).map(ModulePaths.displayPath))
         return Update(threads: threads, flags: (survey?.entries ?? []).map(HoldFlagRow.init))
     }
 
