@@ -53,7 +53,7 @@ let package = Package(
         // C shims for ncursesw's macros and globals.
         .target(name: "CCurses", linkerSettings: [.linkedLibrary("ncursesw"), .linkedLibrary("tinfo")]),
         // /proc readers: pure parsers over text plus thin file readers.
-        .target(name: "ProcFS", swiftSettings: optimizedInDebug),
+        .target(name: "ProcFS", dependencies: ["Paths"], swiftSettings: optimizedInDebug),
         // zlib, for the compressed sections of debug files.
         .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
         // libdeflate, for inflating compressed debug sections fast.

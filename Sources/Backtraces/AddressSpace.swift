@@ -89,7 +89,7 @@ public struct AddressSpace: ModuleLookup, Sendable {
 }
 
 /// Where to open a mapped file from, and how to show its name.
-enum ModulePaths {
+public enum ModulePaths {
     static func openPath(pid: Int32, mapping: MemoryMapping, procRoot: String) -> String {
         let start = String(mapping.start, radix: 16)
         let end = String(mapping.end, radix: 16)
@@ -101,7 +101,9 @@ enum ModulePaths {
         return FileSystem.inode(of: rooted) == mapping.inode ? rooted : mapFile
     }
 
-    static func displayPath(_ path: String) -> String {
+    /// A mapping's path (or /proc/PID/exe's target) without the " (deleted)"
+    /// the kernel adds once the file is gone: the module's name.
+    public static func displayPath(_ path: String) -> String {
         path.hasSuffix(" (deleted)") ? String(path.dropLast(" (deleted)".count)) : path
     }
 }

@@ -46,7 +46,8 @@ extension ModuleFile {
         if let symbol {
             frames.append(ResolvedFrame(
                 function: displayName(symbol.name), rawFunction: symbol.name, symbolStart: symbol.value,
-                location: outer?.location.map(Self.tidied), isInline: false))
+                location: outer?.location.map(Self.tidied), isInline: false,
+                exportedName: exportedName(at: symbol.value).map(displayName)))
         } else if let outer {
             // DWARF knows a function the symbol tables do not (a stripped binary with a debug file of DWARF only).
             frames.append(ResolvedFrame(

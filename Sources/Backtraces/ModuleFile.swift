@@ -46,15 +46,16 @@ public final class ModuleFile: @unchecked Sendable {
     /// comparing with tools that chose another alias.
     public func aliases(of symbol: ELFSymbol) -> Set<String> {
         var names: Set<String> = [symbol.name]
-        for table in symbolTables {
-            guard var index = table.index(containing: symbol.value) else { continue }
-            while index > table.startIndex, table[index - 1].value == symbol.value { index -= 1 }
-            while index < table.endIndex, table[index].value == symbol.value {
-                names.insert(table[index].name)
-                index += 1
-            }
-        }
+        for table in symbolTables { names.formUnion(table.symbols(at: symbol.value).map(\.name)) }
         return names
+    }
+
+    /// The raw name the module exports the function at `symbolStart` under,
+    /// the one with the fewest leading underscores over all its tables (see
+    /// `SymbolTable.exportedName(at:)`); nil when it is not exported.
+    public func exportedName(at symbolStart: FileAddress) -> String? {
+        let names = symbolTables.compactMap { $0.exportedName(at: symbolStart) }
+        return names.min { $0.prefix { $0 == "_" }.count < $1.prefix { $0 == "_" }.count }
     }
 
     private static func makeUnwindTable(elf: ELFFile, debugFile: ELFFile?) -> UnwindTable? {

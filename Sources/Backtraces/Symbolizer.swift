@@ -27,6 +27,10 @@ public struct SymbolizedFrame: Sendable, Equatable {
     /// A function inlined into the next frame: it shares that frame's pc and
     /// stack, and exists only in the debug information.
     public var isInline: Bool = false
+    /// The name the module exports this function under, as programs call it
+    /// (`read` for `__GI___libc_read`); nil for a function it does not export
+    /// (LOCAL, hidden), an inlined one, or a pc no symbol contains.
+    public var exportedName: String? = nil
 }
 
 /// A name and place for one file address of a module, before the module's
@@ -38,6 +42,8 @@ struct ResolvedFrame: Sendable {
     var symbolStart: FileAddress?
     var location: SourceLocation?
     var isInline: Bool
+    /// `SymbolizedFrame.exportedName`, demangled.
+    var exportedName: String? = nil
 }
 
 enum Symbolizer {
@@ -69,7 +75,8 @@ enum Symbolizer {
             return SymbolizedFrame(
                 index: index + position, pc: pc.rawValue, module: region.path, function: frame.function,
                 rawFunction: frame.rawFunction, offset: offset, method: method,
-                file: frame.location?.file, line: frame.location?.line, isInline: frame.isInline)
+                file: frame.location?.file, line: frame.location?.line, isInline: frame.isInline,
+                exportedName: frame.exportedName)
         }
     }
 }

@@ -1,5 +1,4 @@
 import CPtrace
-import Paths
 import ProcFS
 #if canImport(Glibc)
 import Glibc
@@ -71,13 +70,12 @@ struct AttachPreflight {
         }
     }
 
-    /// TracerPid names the tracing *thread*; users know its process.
+    /// TracerPid names the tracing *thread*; users know its process
+    /// (`ProcFS.process(ofThread:)`, the picker's rule too).
     private func tracedError(_ pid: Int32, _ command: String, tracer tracerThread: Int32) -> EngineError {
-        let tracer = procfs.status(tracerThread)?.threadGroupID ?? tracerThread
-        let tracerCommand = tracer == getpid()
-            ? "lwpscope itself"
-            : procfs.commandLine(tracer)?.first.map(Path.basename) ?? procfs.stat(tracer)?.name ?? "unknown"
-        return .alreadyTraced(pid: pid, command: command, tracerPID: tracer, tracerCommand: tracerCommand)
+        let tracer = procfs.process(ofThread: tracerThread) ?? ProcessName(pid: tracerThread, command: "unknown")
+        let tracerCommand = tracer.pid == getpid() ? "lwpscope itself" : tracer.command
+        return .alreadyTraced(pid: pid, command: command, tracerPID: tracer.pid, tracerCommand: tracerCommand)
     }
 
     static func ptraceScope() -> Int? {

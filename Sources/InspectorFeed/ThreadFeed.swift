@@ -15,9 +15,12 @@ public struct ThreadFeed: Sendable {
     }
 
     private let backtracer = Backtracer()
-    /// A refresh needs only the innermost frames of each thread (its
-    /// function, and whether it is held); the selected one is unwound in full.
-    private let shallowBacktracer = Backtracer(maxDepth: 6)
+    /// A refresh needs each thread's function (found past glibc's insides),
+    /// whether it is held, and its frames for `/` to match; the selected one
+    /// is unwound in full. 32 frames cover most stacks whole: on 1,000 threads
+    /// of fixture-bench, 9.7 frames a thread instead of 7.0, and unwinding
+    /// took 9.1 ms instead of 6.8 (best of 15, 2 busy cores).
+    private let shallowBacktracer = Backtracer(maxDepth: 32)
     private var last: (snapshot: ProcessSnapshot, space: AddressSpace)?
     private var fullBacktraces: [Int32: ThreadBacktrace] = [:]
     private var cpu = CPUUsage()
@@ -39,7 +42,8 @@ public struct ThreadFeed: Sendable {
         let threads = ThreadRows.make(
             traces.threads, heldBy: survey?.heldBy ?? [:], heldAtBirth: heldAtBirth,
             cpuPercent: cpu.percentages(snapshot, now: now),
-            stackGroups: grouping ? StackGroups.numbers(traces.threads) : [:])
+            stackGroups: grouping ? StackGroups.numbers(traces.threads) : [:],
+            mainExecutable: backtracer.procfs.executablePath(snapshot.pid).map(ModulePaths.displayPath))
         return Update(threads: threads, flags: (survey?.entries ?? []).map(HoldFlagRow.init))
     }
 

@@ -10,17 +10,19 @@ public enum ThreadRows {
     /// - heldBy: from the hold survey; nil when there is none.
     /// - cpuPercent: a thread missing here (new since the last refresh) shows 0.
     /// - stackGroups: from `StackGroups.numbers`, when threads are grouped.
+    /// - mainExecutable: the process's executable by its mapping's path, for
+    ///   `CalledFunction`; nil treats every module as a library.
     public static func make(
         _ threads: [ThreadBacktrace], heldBy: [Int32: HoldFlag] = [:], heldAtBirth: Set<Int32> = [],
-        cpuPercent: [Int32: Double] = [:], stackGroups: [Int32: Int] = [:]
+        cpuPercent: [Int32: Double] = [:], stackGroups: [Int32: Int] = [:], mainExecutable: String? = nil
     ) -> [ThreadRow] {
         threads.map { thread in
             ThreadRow(
                 tid: thread.tid, name: thread.name, state: thread.state.letter,
-                cpuPercent: cpuPercent[thread.tid] ?? 0, wchan: thread.waitChannel,
-                function: thread.frames.first?.text.label,
+                cpuPercent: cpuPercent[thread.tid] ?? 0, wchan: WaitChannelLabel.shown(thread.waitChannel),
+                function: CalledFunction.label(thread.frames, mainExecutable: mainExecutable),
                 heldFlag: heldBy[thread.tid]?.displayName, heldAtBirth: heldAtBirth.contains(thread.tid),
-                stackGroup: stackGroups[thread.tid])
+                stackGroup: stackGroups[thread.tid], stackFunctions: thread.frames.map(\.text.label))
         }
     }
 }

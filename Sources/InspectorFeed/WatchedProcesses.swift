@@ -22,6 +22,8 @@ public struct WatchedProcesses: Sendable {
     /// How each traced process that ended, ended ("exited with status 0").
     public private(set) var exited: [Int32: String] = [:]
     private var treeCache = ProcessTreeCache()
+    /// Pane 1's CPU% per process, between refreshes.
+    private var processCPU = CPUUsage()
 
     public init() {}
 
@@ -60,14 +62,21 @@ public struct WatchedProcesses: Sendable {
         }
     }
 
-    /// Pane 1's rows; the system's tree is read again when stale.
+    /// Pane 1's rows; the system's tree is read again when stale, each
+    /// row's stat every time (state and CPU% move between refreshes).
+    /// - heldThreads: threads held per traced process (`HeldThreadCounts.perProcess`).
     /// - now: seconds on a monotonic clock.
     public mutating func treeRows(
-        traced: Set<Int32>, heldAtBirth: Set<Int32>, now: Double, listing: () -> [ProcessSummary]
+        traced: Set<Int32>, heldAtBirth: Set<Int32>, heldThreads: [Int32: Int] = [:], now: Double,
+        procfs: ProcFS = ProcFS(), listing: () -> [ProcessSummary]
     ) -> [ProcessTreeRow] {
         guard let root = attached else { return [] }
         let tree = treeCache.tree(now: now) { ProcessTree(listing()) }
+        var stats: [Int32: TaskStat] = [:]
+        for member in ProcessTreeRows.members(tree, root: root) { stats[member.pid] = procfs.stat(member.pid) }
+        let cpuPercent = processCPU.percentages(stats.mapValues { $0.userTicks + $0.systemTicks }, now: now)
         return ProcessTreeRows.make(
-            tree, root: root, current: current, traced: traced, heldAtBirth: heldAtBirth, exited: exited)
+            tree, root: root, current: current, traced: traced, heldAtBirth: heldAtBirth, exited: exited,
+            stats: stats, cpuPercent: cpuPercent, heldThreads: heldThreads)
     }
 }

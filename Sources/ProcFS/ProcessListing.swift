@@ -16,6 +16,9 @@ public struct ProcessSummary: Equatable, Sendable {
     public var command: String
     public var isKernelThread: Bool
     public var tracerID: Int32
+    /// User and system CPU time so far, in clock ticks: two listings apart,
+    /// the current CPU share (as htop shows it).
+    public var cpuTicks: UInt64 = 0
 }
 
 extension ProcFS {
@@ -39,7 +42,7 @@ extension ProcFS {
                 residentKiB: stat.residentPages * Self.pageSize / 1024,
                 startTime: bootTime + Int64(stat.startTicks / Self.clockTicksPerSecond),
                 name: stat.name, command: command, isKernelThread: stat.isKernelThread,
-                tracerID: status.tracerID)
+                tracerID: status.tracerID, cpuTicks: stat.userTicks + stat.systemTicks)
         }
     }
 }

@@ -201,3 +201,25 @@ import TestSupport
         #expect(table.symbol(containing: 0xfff) == nil)
     }
 }
+
+@Suite struct ExportedNameTests {
+    /// glibc's read has LOCAL (`__GI___libc_read`), GLOBAL (`__read`,
+    /// `__libc_read`) and, in some builds, WEAK (`read`) aliases.
+    @Test func libcReadIsExportedAsReadAndEveryAliasStartsThere() throws {
+        let table = try ELFFile.open(path: libcPath).symbols
+        let read = try #require(table.symbols(named: "read").first)
+        let aliases = table.symbols(at: read.value)
+        #expect(aliases.contains { $0.name == "read" } && aliases.contains { $0.name == "__read" })
+        #expect(aliases.allSatisfy { $0.value == read.value })
+        #expect(table.exportedName(at: read.value) == "read")
+        #expect(table.symbols(at: read.value + 1).isEmpty)
+    }
+
+    @Test func aLocalFunctionIsNotExported() throws {
+        let fixture = try CFixture.get()
+        let table = try ELFFile.open(path: fixture.executable).symbols
+        let helper = try #require(table.symbols(named: "static_helper").first)
+        #expect(helper.binding == .local)
+        #expect(table.exportedName(at: helper.value) == nil)
+    }
+}

@@ -48,18 +48,21 @@ import Testing
             Values.process(7400, parent: 1, command: "./traced", tracer: 7401),
             Values.process(4242, parent: 900, command: "./server"),
         ]
-        let rows = PickerRows.make(listing, attacher: user)
+        // TracerPid 7401 is a thread of gdb, pid 7390.
+        let rows = PickerRows.make(listing, attacher: user) { $0 == 7401 ? ProcessName(pid: 7390, command: "gdb") : nil }
         func why(_ pid: Int32) -> String? { rows.first { $0.pid == pid }!.whyNot }
         #expect(why(2) == "pid 2 is a kernel thread: it has no user-space threads")
         #expect(why(4260) == "pid 4260 is a zombie: it has exited")
         #expect(why(4270) == nil)
         #expect(why(5001) == "that is lwpscope itself")
         #expect(why(7310) == "pid 7310 belongs to memcache: ptrace needs the same user or CAP_SYS_PTRACE")
-        #expect(why(7400) == "pid 7400 is already traced by pid 7401")
+        #expect(why(7400) == "pid 7400 is already traced by pid 7390 (gdb)")
+        #expect(rows.first { $0.pid == 7400 }!.tracer == "7390 gdb")
+        #expect(rows.filter { $0.tracer != nil }.map(\.pid) == [7400])
         #expect(why(4242) == nil)
         #expect(rows.filter(\.attachable).map(\.pid) == [4270, 4242])
 
-        let capable = PickerRows.make(listing, attacher: userWithCapability)
+        let capable = PickerRows.make(listing, attacher: userWithCapability) { _ in nil }
         #expect(capable.filter(\.attachable).map(\.pid) == [4270, 7310, 4242])
     }
 

@@ -68,11 +68,11 @@ enum Values {
 
     static func process(
         _ pid: Int32, parent: Int32, command: String, user: (UInt32, String) = (1000, "dev"), state: TaskState = .sleeping,
-        threads: Int = 1, kernel: Bool = false, tracer: Int32 = 0
+        threads: Int = 1, kernel: Bool = false, tracer: Int32 = 0, ticks: UInt64 = 0, start: Int64 = 0
     ) -> ProcessSummary {
         ProcessSummary(
             pid: pid, parentID: parent, userID: user.0, user: user.1, state: state, threadCount: threads,
-            cpuPercent: 0, residentKiB: 1024, startTime: 0, name: command, command: command,
-            isKernelThread: kernel, tracerID: tracer)
+            cpuPercent: 0, residentKiB: 1024, startTime: start, name: command, command: command,
+            isKernelThread: kernel, tracerID: tracer, cpuTicks: ticks)
     }
 }
