@@ -20,6 +20,8 @@ final class InspectorApp: @unchecked Sendable {
     var watched = WatchedProcesses()
     var feed = ThreadFeed()
     var nextRefresh: Double = 0
+    /// The next refresh happens even while paused (a command changed the target).
+    var refreshEvenIfPaused = false
     var running = true
 
     init(engine: TraceEngine, terminal: CursesTerminal) {
