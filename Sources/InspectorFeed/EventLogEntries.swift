@@ -1,5 +1,6 @@
 import Engine
 import Inspector
+import Paths
 
 /// The names the log puts beside ids, read by the controller as the events
 /// arrive (a process that has exited can no longer be asked).
@@ -80,15 +81,19 @@ public enum EventLogEntries {
     /// `SIGUSR2` (or `signal 40` for one without a common name).
     static func signalText(_ signal: Int32) -> String { signalName(signal) ?? "signal \(signal)" }
 
-    /// `child 4250 (sleep 5)` for a process's main thread, else `thread 4251 worker of pid 4242`.
+    /// `child 4250 (sleep)` for a process's main thread, else `thread 4251 worker of pid 4242`.
     private static func task(pid: Int32, tid: Int32, _ names: EventLogNames) -> String {
-        tid == pid
-            ? "child \(pid)\(names.commands[pid].map { " (\($0))" } ?? "")"
-            : "\(thread(tid, names)) of pid \(pid)"
+        tid == pid ? "child \(pid)\(program(pid, names))" : "\(thread(tid, names)) of pid \(pid)"
     }
 
+    /// `pid 4242 (server)`: the program's name; only exec's line gives the whole command.
     private static func process(_ pid: Int32, _ names: EventLogNames) -> String {
-        "pid \(pid)" + (names.commands[pid].map { " (\($0))" } ?? "")
+        "pid \(pid)\(program(pid, names))"
+    }
+
+    private static func program(_ pid: Int32, _ names: EventLogNames) -> String {
+        guard let first = names.commands[pid]?.split(separator: " ").first else { return "" }
+        return " (\(Path.basename(String(first))))"
     }
 
     private static func thread(_ tid: Int32, _ names: EventLogNames) -> String {

@@ -182,6 +182,34 @@ import Glibc
         for pid in child { #expect(TaskStates.untraced(pid), "\(TaskStates.of(pid))") }
     }
 
+    /// The log (`l`, the screen's own part) shows what the engine and the
+    /// controller reported, each with its time of day.
+    @Test func theEventLogShowsTheForkTheSignalAndTheHold() throws {
+        guard TmuxSession.isAvailable else { Issue.record("tmux missing"); return }
+        let target = try startFixture(["--fork-on-sigusr2", "1"])
+        let tmux = try TmuxSession(width: 200, height: 50, command: lwpscope, arguments: [String(target.pid)])
+        try step(tmux, "spinner-1")
+        try tmux.send("n")
+        try step(tmux, "holding new")
+        kill(target.pid, SIGUSR2)
+        try step(tmux, "held at birth")
+        let child = children(of: target.pid)
+        try tmux.send("l")
+        let log = try step(tmux, "forked child").joined(separator: "\n")
+        for text in ["attached to \(target.pid)", "new threads and children are held at birth",
+                     "SIGUSR2 passed on", "pid \(target.pid) (", "held at birth"] {
+            #expect(log.contains(text), "\(text) missing from the log")
+        }
+        #expect(log.contains { $0 == ":" } && log.range(of: #"\d\d:\d\d:\d\d"#, options: .regularExpression) != nil,
+                "no time of day")
+        try tmux.send("Escape")
+        try tmux.send("q")
+        if tmux.exitStatus(timeout: 5) == nil { try tmux.send("q") }
+        #expect(tmux.exitStatus() == 0)
+        #expect(TaskStates.untraced(target.pid), "\(TaskStates.of(target.pid))")
+        for pid in child { #expect(TaskStates.untraced(pid), "\(TaskStates.of(pid))") }
+    }
+
     // MARK: Helpers
 
     /// tmux.waitFor, naming what never came first: Swift Testing keeps only

@@ -10,8 +10,7 @@ extension InspectorApp {
             switch blocking({ [engine] in await EngineCall.attach(pid, engine: engine) }) {
             case .success(let processID):
                 enterMain(processID)
-                state.appendLog([EventLogEntry(time: WallClock.timeOfDay(), kind: .process,
-                                               text: "attached to \(processID) \(commandLine(processID))")])
+                log("attached to \(processID) \(commandLine(processID))", kind: .process)
             case .failure(let error): say(error.description, severity: .error, kind: .process)
             }
         case .switchProcess(let pid):

@@ -12,8 +12,7 @@ extension InspectorApp {
     func handToGDB(_ pid: Int32, thread: Int32?) {
         let holding = state.status.holdingNew
         let number = thread.flatMap { GDBHandOff.threadNumber(of: $0, among: procfs.threadIDs(pid) ?? []) }
-        state.appendLog([EventLogEntry(time: WallClock.timeOfDay(), kind: .process,
-                                       text: "handed pid \(pid) to gdb" + (thread.map { " on thread \($0)" } ?? ""))])
+        log("handed pid \(pid) to gdb" + (thread.map { " on thread \($0)" } ?? ""), kind: .process)
         blocking { [engine] in await engine.detach(pid) }
         terminal.stop()
         let status = GDBHandOff.run(pid: pid, thread: thread, threadNumber: number)

@@ -8,8 +8,12 @@ extension InspectorApp {
     /// Shows `message` on the status line and keeps it in the log.
     func say(_ message: StatusMessage, kind: EventLogEntry.Kind = .message) {
         state.showMessage(message)
-        state.appendLog([EventLogEntry(time: WallClock.timeOfDay(), kind: kind, text: message.text,
-                                       severity: message.severity)])
+        log(message.text, kind: kind, severity: message.severity)
+    }
+
+    /// Keeps a line in the log only.
+    func log(_ text: String, kind: EventLogEntry.Kind, severity: StatusMessage.Severity = .info) {
+        state.appendLog([EventLogEntry(time: WallClock.timeOfDay(), kind: kind, text: text, severity: severity)])
     }
 
     func say(_ text: String, severity: StatusMessage.Severity = .info, kind: EventLogEntry.Kind = .message) {
