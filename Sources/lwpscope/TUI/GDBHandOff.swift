@@ -6,10 +6,14 @@ import Glibc
 /// the thread the user had selected, and waits for it. Returns a line for
 /// the status bar.
 enum GDBHandOff {
+    static let notInstalled = "gdb is not installed (apt-get install gdb)"
+
+    static var executable: String? {
+        ["/usr/bin/gdb", "/usr/local/bin/gdb", "/bin/gdb"].first { path in access(path, X_OK) == 0 }
+    }
+
     static func run(pid: Int32, thread: Int32?, threadNumber: Int?) -> String {
-        let candidates: [String] = ["/usr/bin/gdb", "/usr/local/bin/gdb", "/bin/gdb"]
-        let gdb = candidates.first { path in access(path, X_OK) == 0 }
-        guard let gdb else { return "gdb is not installed (apt-get install gdb)" }
+        guard let gdb = executable else { return notInstalled }
         // Said before gdb's own lines, and again (by gdb) just above its first prompt.
         let line = Array("\(banner(pid))\n".utf8)
         _ = line.withUnsafeBytes { write(STDOUT_FILENO, $0.baseAddress, $0.count) }

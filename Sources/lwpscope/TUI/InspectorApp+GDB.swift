@@ -10,6 +10,8 @@ extension InspectorApp {
     /// interval, grouping and the selection live in the screen model and
     /// stay; hold-new lives in the engine's attach, so it is set again.
     func handToGDB(_ pid: Int32, thread: Int32?) {
+        // Nothing to hand over to: stay attached.
+        guard GDBHandOff.executable != nil else { return say(GDBHandOff.notInstalled, severity: .error) }
         let holding = state.status.holdingNew
         let number = thread.flatMap { GDBHandOff.threadNumber(of: $0, among: procfs.threadIDs(pid) ?? []) }
         log("handed pid \(pid) to gdb" + (thread.map { " on thread \($0)" } ?? ""), kind: .process)
