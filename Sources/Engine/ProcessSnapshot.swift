@@ -74,12 +74,14 @@ public enum TerminationStatus: Sendable, Equatable, CustomStringConvertible {
     }
 }
 
-/// SIGKILL-style names for the signals a user is likely to meet.
-func signalName(_ signal: Int32) -> String? {
+/// SIGKILL-style names for the signals a user is likely to meet (x86_64 numbers).
+public func signalName(_ signal: Int32) -> String? {
     let names: [Int32: String] = [
         1: "SIGHUP", 2: "SIGINT", 3: "SIGQUIT", 4: "SIGILL", 5: "SIGTRAP", 6: "SIGABRT", 7: "SIGBUS",
         8: "SIGFPE", 9: "SIGKILL", 10: "SIGUSR1", 11: "SIGSEGV", 12: "SIGUSR2", 13: "SIGPIPE",
-        14: "SIGALRM", 15: "SIGTERM",
+        14: "SIGALRM", 15: "SIGTERM", 17: "SIGCHLD", 18: "SIGCONT", 19: "SIGSTOP", 20: "SIGTSTP",
+        21: "SIGTTIN", 22: "SIGTTOU", 23: "SIGURG", 24: "SIGXCPU", 25: "SIGXFSZ", 26: "SIGVTALRM",
+        27: "SIGPROF", 28: "SIGWINCH", 29: "SIGIO", 30: "SIGPWR", 31: "SIGSYS",
     ]
     return names[signal]
 }

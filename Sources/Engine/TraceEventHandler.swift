@@ -95,6 +95,7 @@ struct TraceEventHandler {
             store.add(Tracee(tid: tid, processID: process.pid, intent: intent), heldAtBirth: process.holdNew)
             store.newTracees.append(tid)
             store.onEvent(.threadCreated(pid: processID, tid: tid))
+            announceIfHeldAtBirth(tid)
         } else {
             addChildProcess(tid, parent: store.procfs.status(tid)?.parentID ?? 0)
         }
@@ -108,6 +109,7 @@ struct TraceEventHandler {
         store.add(Tracee(tid: child, processID: parent.processID, intent: intent), heldAtBirth: hold)
         store.newTracees.append(child)
         store.onEvent(.threadCreated(pid: parent.processID, tid: child))
+        announceIfHeldAtBirth(child)
     }
 
     private func adoptFork(_ child: Int32, parent: Int32) {
@@ -124,6 +126,14 @@ struct TraceEventHandler {
         store.add(Tracee(tid: child, processID: child), heldAtBirth: hold)
         store.newTracees.append(child)
         store.onEvent(.processForked(parent: parent, child: child))
+        announceIfHeldAtBirth(child)
+    }
+
+    /// After its birth was announced: whether the hold took (a tracee being
+    /// detached is not held).
+    private func announceIfHeldAtBirth(_ tid: Int32) {
+        guard let tracee = store.tracees[tid], tracee.state.isHeld(for: .birth) else { return }
+        store.onEvent(.heldAtBirth(pid: tracee.processID, tid: tid))
     }
 
     /// After exec only the execing thread survives, now with the process's id.

@@ -72,6 +72,13 @@ final class TraceeStore: @unchecked Sendable {
             }
             return false
         }
+        // The signal that stopped it reaches it now (or, detached, as it goes).
+        switch transition.action {
+        case .resume(let signal) where signal != 0, .detach(let signal) where signal != 0:
+            onEvent(.signalPassedOn(pid: tracee.processID, tid: tid, signal: signal))
+        default:
+            break
+        }
         return true
     }
 }

@@ -8,8 +8,10 @@ extension InspectorApp {
         switch command {
         case .attach(let pid):
             switch blocking({ [engine] in await EngineCall.attach(pid, engine: engine) }) {
-            case .success(let processID): enterMain(processID)
-            case .failure(let error): state.showMessage(StatusMessage(error.description, severity: .error))
+            case .success(let processID):
+                enterMain(processID)
+                log("attached to \(processID) \(commandLine(processID))", kind: .process)
+            case .failure(let error): say(error.description, severity: .error, kind: .process)
             }
         case .switchProcess(let pid):
             show(pid)
@@ -18,13 +20,13 @@ extension InspectorApp {
                 for pid in await engine.attachedProcesses() { await engine.detach(pid) }
             }
             enterPicker()
-            state.showMessage(StatusMessage("detached; the process runs on"))
+            say("detached; the process runs on", kind: .process)
         case .quit:
             running = false
         case .toggleFlag(_, let address):
             toggleFlag(at: address)
         case .releaseThreads(let tids):
-            for tid in tids { release(tid) }
+            release(tids)
         case .toggleHoldNew:
             toggleHoldNew()
         case .togglePause:
@@ -33,10 +35,10 @@ extension InspectorApp {
         case .setInterval(let seconds):
             // The screen model has it already; only the next refresh moves.
             refresh(within: seconds)
-        case .handToGDB(let pid, _):
-            handToGDB(pid)
+        case .handToGDB(let pid, let thread):
+            handToGDB(pid, thread: thread)
         case .attachAlso(let pid):
-            state.showMessage(StatusMessage("attaching \(pid) from pane 1 is not built yet", severity: .warning))
+            attachAlso(pid)
         case .selectThread(let tid):
             showBacktrace(tid)
         case .setGrouping:

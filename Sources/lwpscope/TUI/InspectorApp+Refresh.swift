@@ -9,13 +9,15 @@ extension InspectorApp {
             state.setProcessList(PickerRows.make(procfs.processListing()))
             return
         }
-        guard let pid = watched.current, !state.status.paused else { return }
+        let oneOff = refreshEvenIfPaused
+        refreshEvenIfPaused = false
+        guard let pid = watched.current, !state.status.paused || oneOff else { return }
         let result = blocking { [engine] in
             await EngineCall.snapshot(pid, engine: engine, stackBytes: 4096, details: .waitChannel)
         }
         switch result {
         case .failure(let error):
-            state.showMessage(StatusMessage(error.description, severity: .error))
+            say(error.description, severity: .error)
             if case .processExited = error { targetGone(pid, error.description) }
         case .success(let snapshot):
             let (heldAtBirth, traced) = blocking { [engine] in

@@ -2,8 +2,7 @@ import Engine
 import Inspector
 import InspectorFeed
 
-/// Moving between the picker and an attached process, and what the engine's
-/// events change.
+/// Moving between the picker and an attached process.
 extension InspectorApp {
     func enterPicker() {
         watched.detach()
@@ -28,43 +27,36 @@ extension InspectorApp {
         nextRefresh = 0
     }
 
-    func commandLine(_ pid: Int32) -> String {
-        procfs.commandLine(pid).map { $0.joined(separator: " ") } ?? ""
-    }
-
-    func handleEngineEvents() {
-        for event in inbox.drain() {
-            switch watched.react(to: event) {
-            case .none: break
-            case .refreshSoon: refresh(within: 0.1)
-            case .refreshNow:
-                if let pid = watched.current { show(pid) }
-            case .targetGone(let pid, let message): targetGone(pid, message)
+    /// Attaches to `pid` too (an untraced child in pane 1) and shows it; the
+    /// processes traced already stay traced. It holds new threads and
+    /// children as the shown process does, as a followed child would.
+    func attachAlso(_ pid: Int32) {
+        switch blocking({ [engine] in await EngineCall.attach(pid, engine: engine) }) {
+        case .failure(let error):
+            say(error.description, severity: .error, kind: .process)
+        case .success(let processID):
+            let holding = state.status.holdingNew
+            let failure = holding ? setHoldNew(processID, true) : nil
+            show(processID)
+            let command = commandLine(processID)
+            if let failure {
+                say("attached to \(processID) \(command) as well, but it does not hold new threads: \(failure)",
+                    severity: .warning, kind: .process)
+            } else {
+                say("attached to \(processID) \(command) as well" + (holding ? ", holding new threads and children" : ""),
+                    kind: .process)
             }
         }
+    }
+
+    func commandLine(_ pid: Int32) -> String {
+        procfs.commandLine(pid).map { $0.joined(separator: " ") } ?? ""
     }
 
     /// The target is gone: back to the picker, saying how it ended.
     func targetGone(_ pid: Int32, _ text: String) {
         blocking { [engine] in await engine.detach(pid) }
         enterPicker()
-        state.showMessage(StatusMessage(text, severity: .warning))
-    }
-
-    /// Leaves the screen, detaches, runs gdb on the process (argv, no shell),
-    /// and comes back attached when gdb exits.
-    func handToGDB(_ pid: Int32) {
-        blocking { [engine] in await engine.detach(pid) }
-        terminal.stop()
-        let status = GDBHandOff.run(pid: pid)
-        terminal.resume()
-        switch blocking({ [engine] in await EngineCall.attach(pid, engine: engine) }) {
-        case .success(let processID):
-            enterMain(processID)
-            state.showMessage(StatusMessage(status))
-        case .failure(let error):
-            enterPicker()
-            state.showMessage(StatusMessage("\(status); \(error)", severity: .warning))
-        }
+        say(text, severity: .warning, kind: .process)
     }
 }

@@ -20,6 +20,8 @@ final class InspectorApp: @unchecked Sendable {
     var watched = WatchedProcesses()
     var feed = ThreadFeed()
     var nextRefresh: Double = 0
+    /// The next refresh happens even while paused (a command changed the target).
+    var refreshEvenIfPaused = false
     var running = true
 
     init(engine: TraceEngine, terminal: CursesTerminal) {
@@ -32,7 +34,12 @@ final class InspectorApp: @unchecked Sendable {
 
     /// Runs until the user quits. `pid` is already attached when given.
     func run(attachedTo pid: Int32?) {
-        if let pid { enterMain(pid) } else { enterPicker() }
+        if let pid {
+            enterMain(pid)
+            log("attached to \(pid) \(commandLine(pid))", kind: .process)
+        } else {
+            enterPicker()
+        }
         while running {
             let now = Clock.now()
             if now >= nextRefresh {
@@ -46,6 +53,8 @@ final class InspectorApp: @unchecked Sendable {
             guard let key = terminal.readKey(timeoutMilliseconds: wait) else { continue }
             if key == .resize { terminal.invalidate() }
             let outcome = state.handle(key)
+            // A key's own answer ("not held; nothing to release") is logged too.
+            if let message = state.message { log(message.text, kind: .message, severity: message.severity) }
             if let command = outcome.command { execute(command) }
         }
         blocking { [engine] in await engine.close() }

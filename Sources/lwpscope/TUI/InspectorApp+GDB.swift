@@ -1,0 +1,49 @@
+import Engine
+import Inspector
+import InspectorFeed
+
+/// `g`: hand the process to gdb on the selected thread, and take it back
+/// with every setting as it was.
+extension InspectorApp {
+    /// Leaves the screen, detaches, runs gdb on the process (argv, no shell)
+    /// with `thread` selected, and attaches again when gdb exits. Pause,
+    /// interval, grouping and the selection live in the screen model and
+    /// stay; hold-new lives in the engine's attach, so it is set again.
+    func handToGDB(_ pid: Int32, thread: Int32?) {
+        // Nothing to hand over to: stay attached.
+        guard GDBHandOff.executable != nil else { return say(GDBHandOff.notInstalled, severity: .error) }
+        let holding = state.status.holdingNew
+        let number = thread.flatMap { GDBHandOff.threadNumber(of: $0, among: procfs.threadIDs(pid) ?? []) }
+        log("handed pid \(pid) to gdb" + (thread.map { " on thread \($0)" } ?? ""), kind: .process)
+        blocking { [engine] in await engine.detach(pid) }
+        terminal.stop()
+        let status = GDBHandOff.run(pid: pid, thread: thread, threadNumber: number)
+        terminal.resume()
+        switch blocking({ [engine] in await EngineCall.attach(pid, engine: engine) }) {
+        case .success(let processID):
+            state.showMain(pid: processID, command: commandLine(processID))
+            // The threads ran under gdb: stacks cached before are stale.
+            state.clearBacktraces()
+            refreshWhatChanged()
+            guard holding else {
+                say(status, kind: .process)
+                return
+            }
+            if let failure = setHoldNew(processID, true) {
+                state.setHoldingNew(false)
+                say("\(status), but new threads and children are no longer held: \(failure)", severity: .warning,
+                    kind: .process)
+            } else {
+                say("\(status), holding new threads and children again", kind: .process)
+            }
+        case .failure(let error):
+            // A followed child lost: back to the process attached, still traced.
+            if let root = watched.attached, root != pid {
+                show(root)
+            } else {
+                enterPicker()
+            }
+            say("\(status); \(error)", severity: .warning, kind: .process)
+        }
+    }
+}

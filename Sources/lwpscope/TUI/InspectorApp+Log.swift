@@ -1,0 +1,64 @@
+import Engine
+import Inspector
+import InspectorFeed
+
+/// The event log (`l`): what the engine reports and what the controller does
+/// and says, each with the time of day.
+extension InspectorApp {
+    /// Shows `message` on the status line and keeps it in the log.
+    func say(_ message: StatusMessage, kind: EventLogEntry.Kind = .message) {
+        state.showMessage(message)
+        log(message.text, kind: kind, severity: message.severity)
+    }
+
+    /// Keeps a line in the log only.
+    func log(_ text: String, kind: EventLogEntry.Kind, severity: StatusMessage.Severity = .info) {
+        state.appendLog([EventLogEntry(time: WallClock.timeOfDay(), kind: kind, text: text, severity: severity)])
+    }
+
+    func say(_ text: String, severity: StatusMessage.Severity = .info, kind: EventLogEntry.Kind = .message) {
+        say(StatusMessage(text, severity: severity), kind: kind)
+    }
+
+    /// Acts on the events collected since the last frame: the screen follows
+    /// them, the log records them, and a birth held is announced.
+    func handleEngineEvents() {
+        let events = inbox.drain()
+        guard !events.isEmpty else { return }
+        let names = names(for: events)
+        let time = WallClock.timeOfDay()
+        state.appendLog(events.compactMap { EventLogEntries.entry(for: $0, at: time, names: names) })
+        let held = events.compactMap { event -> (pid: Int32, tid: Int32)? in
+            if case .heldAtBirth(let pid, let tid) = event { (pid, tid) } else { nil }
+        }
+        if let announcement = EventLogEntries.heldAtBirthAnnouncement(held, shownPID: watched.current, names: names) {
+            state.showMessage(announcement)
+        }
+        for event in events {
+            switch watched.react(to: event) {
+            case .none: break
+            case .refreshSoon: refresh(within: 0.1)
+            case .refreshNow:
+                if let pid = watched.current { show(pid) }
+            case .targetGone(let pid, let message): targetGone(pid, message)
+            }
+        }
+    }
+
+    /// Reads the commands and thread names the events' log lines show, now,
+    /// while the processes are there to ask.
+    private func names(for events: [EngineEvent]) -> EventLogNames {
+        var names = EventLogNames()
+        for event in events {
+            let wanted = EventLogNames.wanted(by: event)
+            for pid in wanted.processes where names.commands[pid] == nil {
+                let command = commandLine(pid)
+                if !command.isEmpty { names.commands[pid] = command }
+            }
+            for (pid, tid) in wanted.threads where names.threads[tid] == nil {
+                names.threads[tid] = procfs.comm(pid, thread: tid)
+            }
+        }
+        return names
+    }
+}
