@@ -6,7 +6,7 @@ import InspectorFeed
 extension InspectorApp {
     func refresh() {
         if state.screen == .picker {
-            state.setProcessList(PickerRows.make(procfs.processListing()))
+            state.setProcessList(pickerFeed.rows(procfs.processListing(), now: Clock.now()))
             return
         }
         let oneOff = refreshEvenIfPaused
@@ -20,16 +20,19 @@ extension InspectorApp {
             say(error.description, severity: .error)
             if case .processExited = error { targetGone(pid, error.description) }
         case .success(let snapshot):
-            let (heldAtBirth, traced) = blocking { [engine] in
-                (Set(await engine.heldAtBirth().map(\.tid)), Set(await engine.tracedProcesses().map(\.pid)))
+            let (held, traced) = blocking { [engine] in
+                (await engine.heldAtBirth(), Set(await engine.tracedProcesses().map(\.pid)))
             }
+            let heldAtBirth = Set(held.map(\.tid))
             let update = feed.update(
                 snapshot, heldAtBirth: heldAtBirth, grouping: state.isGrouping, now: Clock.now(), actions: holds)
             state.setStall(microseconds: snapshot.stoppedMicroseconds)
             state.setCommand(commandLine(pid))
-            state.setProcessTree(watched.treeRows(traced: traced, heldAtBirth: heldAtBirth, now: Clock.now()) {
-                procfs.processListing()
-            })
+            let heldThreads = HeldThreadCounts.perProcess(
+                heldAtBirth: held, heldOnFlags: feed.survey?.heldBy.keys.map { $0 } ?? [], of: pid)
+            state.setProcessTree(watched.treeRows(
+                traced: traced, heldAtBirth: heldAtBirth, heldThreads: heldThreads, now: Clock.now(), procfs: procfs
+            ) { procfs.processListing() })
             state.setHoldFlags(update.flags)
             if let command = state.setThreads(update.threads) { execute(command) }
             if let selected = state.selectedThreadID { showBacktrace(selected) }

@@ -19,6 +19,7 @@ final class InspectorApp: @unchecked Sendable {
     let holds: HoldActions
     var watched = WatchedProcesses()
     var feed = ThreadFeed()
+    var pickerFeed = PickerFeed()
     var nextRefresh: Double = 0
     /// The next refresh happens even while paused (a command changed the target).
     var refreshEvenIfPaused = false
