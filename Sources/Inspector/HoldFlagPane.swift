@@ -3,15 +3,16 @@ import Paths
 /// Pane 4: the hold flags found in the process, grouped by module.
 struct HoldFlagPane: Sendable {
     /// The name matters most and is as wide as the longest; the module
-    /// (often a long library name) takes what is left.
-    /// The value must always show, so the name gives way first in a narrow pane.
+    /// (often a long library name) takes what is left. The value must always
+    /// show, so in a narrow pane the module and HELD go first, then the name
+    /// is cut (marked as every cut is).
     static func columns(for flags: [HoldFlagRow], width: Int = 80) -> [TableColumn] {
         let values = flags.lazy.map { "\($0.value)" }
         let valueWidth = max(3, values.map(\.count).max() ?? 3)
         return [
-            TableColumn(title: "NAME", width: 4).fitted(to: flags.lazy.map(\.name), limit: max(6, min(24, width - valueWidth - 1))),
+            TableColumn(title: "NAME", width: 4).fitted(to: flags.lazy.map(\.name), limit: max(6, width - valueWidth - 1)),
             TableColumn(title: "MODULE", width: 6, flexible: true, dropOrder: 1),
-            TableColumn(title: "VAL", width: 3, alignment: .right).fitted(to: flags.lazy.map { "\($0.value)" }, limit: 20),
+            TableColumn(title: "VAL", width: 3, alignment: .right).fitted(to: values, limit: 20),
             TableColumn(title: "HELD", width: 4, alignment: .right, dropOrder: 2),
         ]
     }
@@ -40,6 +41,9 @@ struct HoldFlagPane: Sendable {
     mutating func setVisibleRows(_ interior: Rect) { list.visibleRows = listRect(interior).height }
 
     var title: String { "4 Hold flags \(list.rows.count)" }
+
+    /// The cursor's flag and how many there are, `2/3`.
+    var position: String? { list.rows.isEmpty ? nil : "\(list.selectedIndex + 1)/\(list.rows.count)" }
 
     func draw(into grid: inout CellGrid, interior: Rect, focused: Bool, context: DrawContext) {
         guard !interior.isEmpty else { return }
