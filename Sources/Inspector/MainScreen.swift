@@ -288,22 +288,30 @@ struct MainScreen: Sendable {
     }
 
     /// The title at the left of the top border, the list position (`12/36`)
-    /// at its right; the title gives way, cut as every cut is.
+    /// at its right; the title gives way, cut as every cut is. Neither
+    /// covers a junction where another pane's border meets this one.
     private func drawTopBorderText(_ pane: PaneID, box: Rect, focused: Bool, into grid: inout CellGrid, theme: Theme) {
-        let inside = box.width - 2
+        let plainBorder: Set<Character> = ["─", "-"]
+        let start = box.x + 1
+        var end = start
+        while end < box.maxX - 1, plainBorder.contains(grid[end, box.y].character) { end += 1 }
+        var rightStart = box.maxX - 1
+        while rightStart > end, plainBorder.contains(grid[rightStart - 1, box.y].character) { rightStart -= 1 }
+        let inside = end - start
         guard inside > 2 else { return }
         var used = 0
         if let position = position(pane) {
             let text = " \(position) "
-            if text.count + 6 <= inside {
+            let sameRun = rightStart <= end
+            if sameRun ? text.count + 6 <= inside : text.count + 1 <= box.maxX - 1 - rightStart {
                 grid.put(text, x: box.maxX - 1 - text.count, y: box.y, style: theme.title)
-                used = text.count + 1
+                if sameRun { used = text.count + 1 }
             }
         }
         let title = paneTitle(pane) + (zoomed ? " (zoomed)" : "")
         let cut = TerminalText.truncate(title, to: max(0, inside - used - 2))
         guard !cut.isEmpty else { return }
-        grid.put(" \(cut) ", x: box.x + 1, y: box.y, style: focused ? theme.focusTitle : theme.title, maxWidth: inside)
+        grid.put(" \(cut) ", x: start, y: box.y, style: focused ? theme.focusTitle : theme.title, maxWidth: inside)
     }
 
     private func position(_ pane: PaneID) -> String? {

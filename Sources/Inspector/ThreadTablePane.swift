@@ -38,7 +38,7 @@ struct ThreadTablePane: Sendable {
             TableColumn(title: title(.wchan), width: 5, dropOrder: 3)
                 .fitted(to: threads.lazy.map { $0.wchan ?? "" }, limit: 17)
                 .wanting(threads.lazy.map { $0.wchan ?? "" }, limit: 28),
-            TableColumn(title: title(.function), width: 12, flexible: true),
+            TableColumn(title: title(.function), width: 16, flexible: true),
             TableColumn(title: title(.held), width: 5, dropOrder: 1)
                 .fitted(to: threads.lazy.map(Self.heldText), limit: 16)
                 .wanting(threads.lazy.map(Self.heldText), limit: 48),
