@@ -297,21 +297,26 @@ struct MainScreen: Sendable {
         while end < box.maxX - 1, plainBorder.contains(grid[end, box.y].character) { end += 1 }
         var rightStart = box.maxX - 1
         while rightStart > end, plainBorder.contains(grid[rightStart - 1, box.y].character) { rightStart -= 1 }
-        let inside = end - start
-        guard inside > 2 else { return }
+        let title = paneTitle(pane) + (zoomed ? " (zoomed)" : "")
         var used = 0
         if let position = position(pane) {
             let text = " \(position) "
             let sameRun = rightStart <= end
-            if sameRun ? text.count + 6 <= inside : text.count + 1 <= box.maxX - 1 - rightStart {
+            if sameRun ? text.count + 6 <= end - start : text.count + 1 <= box.maxX - 1 - rightStart {
                 grid.put(text, x: box.maxX - 1 - text.count, y: box.y, style: theme.title)
-                if sameRun { used = text.count + 1 }
+                used = text.count + 1
             }
         }
-        let title = paneTitle(pane) + (zoomed ? " (zoomed)" : "")
-        let cut = TerminalText.truncate(title, to: max(0, inside - used - 2))
+        // A title too long for the run before a junction goes after the last one.
+        var titleStart = start, room = end - start - (rightStart <= end ? used : 0)
+        if rightStart > end, title.count + 2 > room, box.maxX - 1 - used - rightStart > room {
+            titleStart = rightStart
+            room = box.maxX - 1 - used - rightStart
+        }
+        guard room > 2 else { return }
+        let cut = TerminalText.truncate(title, to: room - 2)
         guard !cut.isEmpty else { return }
-        grid.put(" \(cut) ", x: start, y: box.y, style: focused ? theme.focusTitle : theme.title, maxWidth: inside)
+        grid.put(" \(cut) ", x: titleStart, y: box.y, style: focused ? theme.focusTitle : theme.title, maxWidth: room)
     }
 
     private func position(_ pane: PaneID) -> String? {
