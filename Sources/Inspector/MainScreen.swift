@@ -61,7 +61,7 @@ struct MainScreen: Sendable {
         tree.setViewport(layout.box(.tree).interior, unicode: unicode)
         threads.setViewport(layout.box(.threads).interior, unicode: unicode)
         backtrace.setViewport(layout.box(.backtrace).interior, unicode: unicode)
-        flags.setVisibleRows(layout.box(.flags).interior)
+        flags.setViewport(layout.box(.flags).interior, unicode: unicode)
         return layout
     }
 

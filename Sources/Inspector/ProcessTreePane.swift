@@ -110,14 +110,12 @@ struct ProcessTreePane: Sendable {
             StyledLine("no process", style: theme.muted).draw(into: &grid, x: rows.x, y: rows.y, width: rows.width)
             return
         }
-        let shift = side.offset, leftMark = context.unicode ? "«" : "<"
+        let side = side, unicode = context.unicode, processWidth = table.column(from: 0)?.width ?? 0
         list.draw(into: &grid, rect: rows, focused: focused, theme: theme) { line in
             let row = line.row
             var style = row.exited != nil ? theme.muted : row.heldAtBirth || row.heldThreads > 0 ? theme.held : theme.normal
             if row.isCurrent { style.bold = true }
-            var text = Self.processText(line)
-            if shift > 0, text.count > 1 { text = leftMark + text.dropFirst(min(text.count - 1, shift + 1)) }
-            let values = [text, row.state.map(String.init) ?? "-", row.cpuPercent.map(Formatting.oneDecimal) ?? "-",
+            let values = [side.shifted(Self.processText(line), width: processWidth, unicode: unicode), row.state.map(String.init) ?? "-", row.cpuPercent.map(Formatting.oneDecimal) ?? "-",
                           row.heldThreads > 0 ? "\(row.heldThreads)" : ""]
             return StyledLine(table.line(values), style: style)
         }

@@ -23,6 +23,14 @@ struct SideScroll: Sendable {
 
     mutating func reset() { offset = 0 }
 
+    /// A table cell's text seen `offset` columns in, never past its end for
+    /// a cell `width` wide (a text that fits stays), with `«` where its start is hidden.
+    func shifted(_ text: String, width: Int, unicode: Bool) -> String {
+        let shift = min(offset, max(0, text.count - width))
+        guard shift > 0, text.count > 1 else { return text }
+        return (unicode ? "«" : "<") + text.dropFirst(min(text.count - 1, shift + 1))
+    }
+
     /// For the pane's title: which way there is more to see.
     func marks(unicode: Bool) -> String {
         let left = offset > 0 ? (unicode ? "«" : "<") : ""

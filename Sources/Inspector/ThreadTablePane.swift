@@ -189,10 +189,10 @@ struct ThreadTablePane: Sendable {
             StyledLine(text, style: context.theme.muted).draw(into: &grid, x: rows.x, y: rows.y, width: rows.width)
             return
         }
-        let shift = side.offset, leftMark = context.unicode ? "«" : "<"
+        let side = side, unicode = context.unicode
+        let functionWidth = table.column(from: Self.functionColumn(grouped: grouped))?.width ?? 0
         list.draw(into: &grid, rect: rows, focused: focused, theme: context.theme) { thread in
-            var function = thread.function ?? "-"
-            if shift > 0, function.count > 1 { function = leftMark + function.dropFirst(min(function.count - 1, shift + 1)) }
+            let function = side.shifted(thread.function ?? "-", width: functionWidth, unicode: unicode)
             let values = (grouped ? ["\(thread.groupSize)"] : [])
                 + ["\(thread.tid)", thread.name, String(thread.state), Formatting.oneDecimal(thread.cpuPercent),
                    thread.wchan ?? "-", function, Self.heldText(thread)]

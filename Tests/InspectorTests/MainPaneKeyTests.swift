@@ -181,3 +181,18 @@ import Testing
         #expect(state.render(width: 120, height: 40).textDump().contains("--helper "))
     }
 }
+
+@Suite struct FlagsSideScrollTests {
+    @Test func rightInTheFlagsPaneShowsTheCutModuleName() {
+        var state = Fixtures.mainState(selecting: 4245)
+        _ = state.handle(.character("4"))
+        let before = state.render(width: 80, height: 24).textDump()
+        #expect(!before.contains("liblwphold.so.1"))
+        #expect(state.main.flags.title.hasSuffix("»"))
+        for _ in 0..<3 { _ = state.handle(.right) }
+        let after = state.render(width: 80, height: 24).textDump()
+        #expect(after.contains("«old.so.1"), "the end of the module name")
+        #expect(after.contains("lwp_hold_new"), "a name that fits is not shifted")
+        #expect(state.main.flags.title.hasSuffix("«"))
+    }
+}
