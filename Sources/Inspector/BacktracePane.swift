@@ -65,11 +65,8 @@ struct BacktracePane: Sendable {
         guard let thread else { return "3 Backtrace" }
         var title = "3 Backtrace \(thread.tid) \(thread.name)"
         let others = thread.memberTIDs.filter { $0 != thread.tid }
-        if !others.isEmpty {
-            title += ", same stack: " + others.map(String.init).joined(separator: " ")
-        } else if thread.groupSize > 1 {
-            title += " and \(thread.groupSize - 1) more with this stack"
-        }
+        if thread.groupSize > 1 { title += " and \(thread.groupSize - 1) more with this stack" }
+        if !others.isEmpty { title += ": " + others.map(String.init).joined(separator: " ") }
         let marks = side.marks(unicode: unicode)
         return marks.isEmpty ? title : title + " " + marks
     }

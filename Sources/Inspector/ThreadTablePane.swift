@@ -163,12 +163,12 @@ struct ThreadTablePane: Sendable {
                      width: width)
     }
 
-    /// The sort is in the header; the title says what is shown.
+    /// What is shown; the header's arrow marks the sort too.
     var title: String {
         let count = filter.isActive ? "\(list.rows.count)/\(all.count)" : "\(all.count)"
         var title = grouped
             ? "2 Threads \(filter.isActive ? "\(list.rows.map(\.groupSize).reduce(0, +))/\(all.count)" : "\(all.count)") in \(list.rows.count) stack groups"
-            : "2 Threads \(count)"
+            : "2 Threads \(count) by \(sortColumn.title)\(descending == sortColumn.descendingByDefault ? "" : " inverted")"
         if filter.isActive || filter.typing { title += " /\(filter.text) in any frame" }
         let marks = side.marks(unicode: unicode)
         return marks.isEmpty ? title : title + " " + marks

@@ -133,7 +133,7 @@ import Testing
         _ = state.handle(.character("c"))
         #expect(state.selectedThreadID == 4243)
         #expect(state.handle(.character("r")).command == .releaseThreads([4243, 4245]))
-        #expect(state.main.backtrace.title.contains("same stack: 4245"))
+        #expect(state.main.backtrace.title.contains("and 1 more with this stack: 4245"))
         // A group none of whose threads is held says so.
         var threads = Fixtures.threads
         threads[1].heldFlag = nil
