@@ -271,7 +271,8 @@ struct MainScreen: Sendable {
         canvas.draw(into: &grid, unicode: context.unicode, style: context.theme.border)
         for pane in shown {
             let box = layout.box(pane), focused = pane == focus
-            drawTopBorderText(pane, box: box, focused: focused, into: &grid, theme: context.theme)
+            PaneBorderText.draw(title: paneTitle(pane) + (zoomed ? " (zoomed)" : ""), position: position(pane),
+                                box: box, focused: focused, into: &grid, theme: context.theme)
             switch pane {
             case .tree: tree.draw(into: &grid, interior: box.interior, focused: focused, context: context)
             case .threads: threads.draw(into: &grid, interior: box.interior, focused: focused, context: context)
@@ -285,38 +286,6 @@ struct MainScreen: Sendable {
         } else {
             KeyBar.draw(keyBarItems, into: &grid, y: layout.keyBarRow, theme: context.theme)
         }
-    }
-
-    /// The title at the left of the top border, the list position (`12/36`)
-    /// at its right; the title gives way, cut as every cut is. Neither
-    /// covers a junction where another pane's border meets this one.
-    private func drawTopBorderText(_ pane: PaneID, box: Rect, focused: Bool, into grid: inout CellGrid, theme: Theme) {
-        let plainBorder: Set<Character> = ["─", "-"]
-        let start = box.x + 1
-        var end = start
-        while end < box.maxX - 1, plainBorder.contains(grid[end, box.y].character) { end += 1 }
-        var rightStart = box.maxX - 1
-        while rightStart > end, plainBorder.contains(grid[rightStart - 1, box.y].character) { rightStart -= 1 }
-        let title = paneTitle(pane) + (zoomed ? " (zoomed)" : "")
-        var used = 0
-        if let position = position(pane) {
-            let text = " \(position) "
-            let sameRun = rightStart <= end
-            if sameRun ? text.count + 6 <= end - start : text.count + 1 <= box.maxX - 1 - rightStart {
-                grid.put(text, x: box.maxX - 1 - text.count, y: box.y, style: theme.title)
-                used = text.count + 1
-            }
-        }
-        // A title too long for the run before a junction goes after the last one.
-        var titleStart = start, room = end - start - (rightStart <= end ? used : 0)
-        if rightStart > end, title.count + 2 > room, box.maxX - 1 - used - rightStart > room {
-            titleStart = rightStart
-            room = box.maxX - 1 - used - rightStart
-        }
-        guard room > 2 else { return }
-        let cut = TerminalText.truncate(title, to: room - 2)
-        guard !cut.isEmpty else { return }
-        grid.put(" \(cut) ", x: titleStart, y: box.y, style: focused ? theme.focusTitle : theme.title, maxWidth: room)
     }
 
     private func position(_ pane: PaneID) -> String? {
