@@ -20,10 +20,11 @@ struct MainScreen: Sendable {
         self.status = status
     }
 
-    /// A new process to show: fresh data, but the focus and the thread sort the user chose stay.
+    /// A new process to show: fresh data, but the focus, the zoom and the thread sort the user chose stay.
     init(status: InspectorStatus, keepingSettingsOf previous: MainScreen) {
         self.init(status: status)
         focus = previous.focus
+        zoomed = previous.zoomed
         threads = previous.threads
         threads.setThreads([])
         threads.filter.clear()
