@@ -11,15 +11,20 @@ struct MainScreen: Sendable {
     private(set) var threads = ThreadTablePane()
     private(set) var backtrace = BacktracePane()
     private(set) var flags = HoldFlagPane()
+    /// `z`: the focused pane fills the screen; the zoom follows the focus.
+    private(set) var zoomed = false
+    /// From the last draw: the key bar's arrows need it.
+    private var unicode = true
 
     init(status: InspectorStatus) {
         self.status = status
     }
 
-    /// A new process to show: fresh data, but the focus and the thread sort the user chose stay.
+    /// A new process to show: fresh data, but the focus, the zoom and the thread sort the user chose stay.
     init(status: InspectorStatus, keepingSettingsOf previous: MainScreen) {
         self.init(status: status)
         focus = previous.focus
+        zoomed = previous.zoomed
         threads = previous.threads
         threads.setThreads([])
         threads.filter.clear()
@@ -53,12 +58,19 @@ struct MainScreen: Sendable {
     /// Tells each list how many rows it shows, so page keys and scrolling
     /// match what is on screen.
     mutating func applyLayout(width: Int, height: Int) -> MainLayout? {
-        guard let layout = MainLayout(width: width, height: height) else { return nil }
-        tree.setVisibleRows(layout.box(.tree).interior)
-        threads.setVisibleRows(layout.box(.threads).interior)
-        backtrace.setVisibleRows(layout.box(.backtrace).interior)
-        flags.setVisibleRows(layout.box(.flags).interior)
+        guard let layout = layout(width: width, height: height) else { return nil }
+        tree.setViewport(layout.box(.tree).interior, unicode: unicode)
+        threads.setViewport(layout.box(.threads).interior, unicode: unicode)
+        backtrace.setViewport(layout.box(.backtrace).interior, unicode: unicode)
+        flags.setViewport(layout.box(.flags).interior, unicode: unicode)
         return layout
+    }
+
+    /// The layout for what the panes hold now.
+    func layout(width: Int, height: Int) -> MainLayout? {
+        let content = MainLayout.Content(threadRows: threads.unfilteredRowCount, backtraceRows: backtrace.wantedRows,
+                                         treeRows: tree.list.rows.count, flagRows: flags.list.rows.count)
+        return MainLayout(width: width, height: height, content: content, zoomed: zoomed ? focus : nil)
     }
 
     // MARK: Keys
@@ -89,6 +101,7 @@ struct MainScreen: Sendable {
         switch key {
         case .character(let digit) where ("1"..."4").contains(digit):
             focus = PaneID(rawValue: Int(String(digit))!)!
+        case .character("z"): zoomed.toggle()
         case .tab: focus = focus.next(by: 1)
         case .backTab: focus = focus.next(by: -1)
         case .character(" "): return toggleSelectedFlag(message: &message)
@@ -144,11 +157,21 @@ struct MainScreen: Sendable {
         return .command(.toggleFlag(name: flag.name, address: flag.address))
     }
 
-    /// Only a held thread can be released; anything else gets a reason, not a command.
+    /// Only a held thread can be released; anything else gets a reason, not
+    /// a command. A grouped row releases every held thread of its group.
     private mutating func releaseSelectedThread(message: inout StatusMessage?) -> KeyOutcome {
         guard let thread = threads.selectedThread else {
             message = StatusMessage("no thread selected", severity: .warning)
             return .redraw
+        }
+        if threads.grouped, thread.memberTIDs.count > 1 {
+            guard !thread.heldMemberTIDs.isEmpty else {
+                let tids = thread.memberTIDs.map(String.init).joined(separator: " ")
+                message = StatusMessage("none of the \(thread.memberTIDs.count) threads with this stack (\(tids)) is held; nothing to release",
+                                        severity: .warning)
+                return .redraw
+            }
+            return .command(.releaseThreads(thread.heldMemberTIDs))
         }
         guard thread.isHeld else {
             message = StatusMessage("\(thread.tid) \(thread.name) is not held; nothing to release", severity: .warning)
@@ -168,6 +191,8 @@ struct MainScreen: Sendable {
                 message = StatusMessage("already showing \(process.pid) \(process.command)")
             } else if let exited = process.exited {
                 message = StatusMessage("\(process.pid) \(process.command) has gone (\(exited))", severity: .warning)
+            } else if tree.selectedIsAttachableChild {
+                return .command(.attachAlso(process.pid))
             } else if !process.traced {
                 message = StatusMessage("\(process.pid) \(process.command) is not traced by lwpscope", severity: .warning)
             } else {
@@ -227,38 +252,28 @@ struct MainScreen: Sendable {
 
     // MARK: Drawing
 
+    /// The focused pane's keys and the global ones (see `MainKeys`).
     var keyBarItems: [KeyBarItem] {
-        [
-            KeyBarItem(key: "1-4", label: "Pane", event: .tab),
-            KeyBarItem(key: "Spc", label: "Toggle", event: .character(" ")),
-            KeyBarItem(key: "r", label: "Release", event: .character("r")),
-            KeyBarItem(key: "n", label: "HoldNew", event: .character("n"), dropOrder: 2),
-            KeyBarItem(key: "p", label: status.paused ? "Resume" : "Pause", event: .character("p")),
-            KeyBarItem(key: "+-", label: "Rate", event: .character("+"), dropOrder: 4),
-            KeyBarItem(key: "/", label: "Filter", event: .character("/"), dropOrder: 3),
-            KeyBarItem(key: "s", label: "Sort", event: .character("s"), dropOrder: 5),
-            KeyBarItem(key: "g", label: "gdb", event: .character("g"), dropOrder: 1),
-            KeyBarItem(key: "d", label: "Detach", event: .character("d")),
-            KeyBarItem(key: "?", label: "Help", event: .function(1)),
-            KeyBarItem(key: "q", label: "Quit", event: .character("q")),
-        ]
+        MainKeys.bar(for: focus, MainKeys.Situation(paused: status.paused, zoomed: zoomed,
+                                                    attachesChild: tree.selectedIsAttachableChild, unicode: unicode))
     }
 
     mutating func draw(into grid: inout CellGrid, message: StatusMessage?, context: DrawContext) {
+        unicode = context.unicode
         guard let layout = applyLayout(width: grid.width, height: grid.height) else {
             TooSmall.draw(into: &grid, minimumWidth: MainLayout.minimumWidth, minimumHeight: MainLayout.minimumHeight,
                           theme: context.theme)
             return
         }
         StatusLine.drawMain(status, message: message, into: &grid, context: context)
+        let shown = PaneID.allCases.filter { !layout.box($0).isEmpty }
         var canvas = BoxCanvas(width: grid.width, height: grid.height)
-        for pane in PaneID.allCases { canvas.addBox(layout.box(pane)) }
+        for pane in shown { canvas.addBox(layout.box(pane)) }
         canvas.draw(into: &grid, unicode: context.unicode, style: context.theme.border)
-        for pane in PaneID.allCases {
+        for pane in shown {
             let box = layout.box(pane), focused = pane == focus
-            let title = " \(paneTitle(pane)) "
-            grid.put(title, x: box.x + 1, y: box.y, style: focused ? context.theme.focusTitle : context.theme.title,
-                     maxWidth: box.width - 2)
+            PaneBorderText.draw(title: paneTitle(pane) + (zoomed ? " (zoomed)" : ""), position: position(pane),
+                                box: box, focused: focused, into: &grid, theme: context.theme)
             switch pane {
             case .tree: tree.draw(into: &grid, interior: box.interior, focused: focused, context: context)
             case .threads: threads.draw(into: &grid, interior: box.interior, focused: focused, context: context)
@@ -271,6 +286,15 @@ struct MainScreen: Sendable {
                                     theme: context.theme)
         } else {
             KeyBar.draw(keyBarItems, into: &grid, y: layout.keyBarRow, theme: context.theme)
+        }
+    }
+
+    private func position(_ pane: PaneID) -> String? {
+        switch pane {
+        case .tree: tree.position
+        case .threads: threads.position
+        case .backtrace: backtrace.position
+        case .flags: flags.position
         }
     }
 

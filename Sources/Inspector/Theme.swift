@@ -8,7 +8,11 @@ struct Theme: Sendable {
     var border: CellStyle { colors ? CellStyle(role: .border) : .plain }
     var title: CellStyle { CellStyle(role: colors ? .title : .normal, bold: true) }
     var focusTitle: CellStyle { CellStyle(role: colors ? .focusTitle : .normal, bold: true, reverse: true) }
-    var header: CellStyle { CellStyle(role: colors ? .header : .normal, bold: !colors, reverse: true) }
+    /// Without colors the header is bold and underlined, not reversed:
+    /// reverse is the selection's, and the two must not look alike.
+    var header: CellStyle {
+        colors ? CellStyle(role: .header, reverse: true) : CellStyle(role: .normal, bold: true, underline: true)
+    }
     var selected: CellStyle { CellStyle(role: colors ? .selected : .normal, reverse: true) }
     var selectedUnfocused: CellStyle { CellStyle(role: colors ? .selectedUnfocused : .normal, underline: true) }
     var held: CellStyle { CellStyle(role: colors ? .held : .normal, bold: true) }

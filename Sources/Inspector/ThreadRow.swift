@@ -19,6 +19,11 @@ public struct ThreadRow: Hashable, Sendable, Identifiable {
     public var stackFunctions: [String]
     /// In the grouped table: how many threads this row stands for.
     public var groupSize = 1
+    /// In the grouped table: the tids this row stands for, lowest first;
+    /// the screen fills it, the controller leaves it empty.
+    public var memberTIDs: [Int32] = []
+    /// Those of `memberTIDs` that are held now.
+    public var heldMemberTIDs: [Int32] = []
 
     public var id: Int32 { tid }
     public var isHeld: Bool { heldFlag != nil || heldAtBirth }

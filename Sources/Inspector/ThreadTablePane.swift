@@ -20,19 +20,33 @@ struct ThreadTablePane: Sendable {
         var descendingByDefault: Bool { self == .cpu }
     }
 
-    /// NAME, WCHAN and HELD are as wide as what they hold (a comm is at most
-    /// 15 characters); FUNCTION, the one that needs it most, gets the rest.
-    static func columns(for threads: [ThreadRow], grouped: Bool = false) -> [TableColumn] {
-        (grouped ? [TableColumn(title: "COUNT", width: 5, alignment: .right)] : []) + [
-            TableColumn(title: "TID", width: 7, alignment: .right),
-            TableColumn(title: "NAME", width: 4).fitted(to: threads.lazy.map(\.name), limit: 15),
-            TableColumn(title: "S", width: 1),
-            TableColumn(title: "CPU%", width: 5, alignment: .right, dropOrder: 2),
-            TableColumn(title: "WCHAN", width: 5, dropOrder: 3).fitted(to: threads.lazy.map { $0.wchan ?? "" }, limit: 17),
-            TableColumn(title: "FUNCTION", width: 12, flexible: true),
-            TableColumn(title: "HELD", width: 5, dropOrder: 1).fitted(to: threads.lazy.map(Self.heldText), limit: 16),
+    /// NAME is as wide as its names (a comm is at most 15 characters);
+    /// WCHAN and HELD grow to what they hold before FUNCTION, the one that
+    /// needs it most, gets the rest. The sorted column's title carries the
+    /// order's arrow, as htop marks it.
+    static func columns(for threads: [ThreadRow], grouped: Bool = false, sortedBy sort: Column? = nil,
+                        descending: Bool = false, unicode: Bool = true) -> [TableColumn] {
+        func title(_ column: Column) -> String {
+            guard column == sort else { return column.title }
+            return column.title + (descending ? (unicode ? "↓" : "v") : (unicode ? "↑" : "^"))
+        }
+        return (grouped ? [TableColumn(title: "COUNT", width: 5, alignment: .right)] : []) + [
+            TableColumn(title: title(.tid), width: 7, alignment: .right),
+            TableColumn(title: title(.name), width: 4).fitted(to: threads.lazy.map(\.name), limit: 15),
+            TableColumn(title: title(.state), width: 1),
+            TableColumn(title: title(.cpu), width: 5, alignment: .right, dropOrder: 2),
+            TableColumn(title: title(.wchan), width: 5, dropOrder: 3)
+                .fitted(to: threads.lazy.map { $0.wchan ?? "" }, limit: 17)
+                .wanting(threads.lazy.map { $0.wchan ?? "" }, limit: 28),
+            TableColumn(title: title(.function), width: 16, flexible: true),
+            TableColumn(title: title(.held), width: 5, dropOrder: 1)
+                .fitted(to: threads.lazy.map(Self.heldText), limit: 16)
+                .wanting(threads.lazy.map(Self.heldText), limit: 48),
         ]
     }
+
+    /// Where FUNCTION is among `columns`' columns.
+    static func functionColumn(grouped: Bool) -> Int { (grouped ? 1 : 0) + Column.function.rawValue }
 
     static func heldText(_ thread: ThreadRow) -> String {
         thread.heldFlag ?? (thread.heldAtBirth ? "birth" : "")
@@ -45,6 +59,12 @@ struct ThreadTablePane: Sendable {
     /// One row per set of threads with identical stacks, largest set first.
     private(set) var grouped = false
     var filter = FilterField()
+    /// FUNCTION shifted sideways when a name is wider than its column.
+    private(set) var side = SideScroll()
+    /// Rows the table would show unfiltered, for the layout: typing a filter
+    /// does not move the panes.
+    private(set) var unfilteredRowCount = 0
+    private var unicode = true
 
     var selectedTID: Int32? { list.selectedRow?.tid }
     var selectedThread: ThreadRow? { list.selectedRow }
@@ -57,7 +77,12 @@ struct ThreadTablePane: Sendable {
     /// Re-applies sort and filter; the cursor stays on its thread.
     mutating func rebuild() {
         let column = sortColumn, descending = descending
-        let matching = all.filter { filter.matches($0.name, $0.function ?? "") }
+        let filter = filter
+        // Any frame of the stack, not only the innermost one the table shows.
+        let matching = all.filter { thread in
+            filter.matches(thread.name, thread.function ?? "") || thread.stackFunctions.contains { filter.matches($0) }
+        }
+        unfilteredRowCount = grouped ? Self.groups(of: all).count : all.count
         if grouped { return list.setRows(Self.groups(of: matching)) }
         let shown = matching.sorted { a, b in
             let order = Self.compare(a, b, by: column)
@@ -86,11 +111,15 @@ struct ThreadTablePane: Sendable {
             if let group = thread.stackGroup, let index = indexOfGroup[group] {
                 rows[index].groupSize += 1
                 rows[index].cpuPercent += thread.cpuPercent
+                rows[index].memberTIDs.append(thread.tid)
+                if thread.isHeld { rows[index].heldMemberTIDs.append(thread.tid) }
                 continue
             }
             if let group = thread.stackGroup { indexOfGroup[group] = rows.count }
             var row = thread
             row.groupSize = 1
+            row.memberTIDs = [thread.tid]
+            row.heldMemberTIDs = thread.isHeld ? [thread.tid] : []
             rows.append(row)
         }
         return rows.enumerated()
@@ -110,7 +139,7 @@ struct ThreadTablePane: Sendable {
         rebuild()
     }
 
-    mutating func handleMovement(_ key: KeyEvent) -> Bool { list.handleMovement(key) }
+    mutating func handleMovement(_ key: KeyEvent) -> Bool { side.handle(key) || list.handleMovement(key) }
     mutating func scroll(by delta: Int) { list.scroll(by: delta) }
     mutating func select(index: Int) { list.select(index: index) }
     func rowIndex(atLine line: Int) -> Int? { list.rowIndex(atLine: line) }
@@ -120,22 +149,38 @@ struct ThreadTablePane: Sendable {
         Rect(x: interior.x, y: interior.y + 1, width: interior.width, height: interior.height - 1)
     }
 
-    mutating func setVisibleRows(_ interior: Rect) { list.visibleRows = listRect(interior).height }
+    /// The rows shown and how far FUNCTION's longest name overflows its column.
+    mutating func setViewport(_ interior: Rect, unicode: Bool) {
+        self.unicode = unicode
+        list.visibleRows = listRect(interior).height
+        let table = table(width: interior.width, unicode: unicode)
+        let longest = list.rows.lazy.map { ($0.function ?? "").count }.max() ?? 0
+        side.overflow = table.column(from: Self.functionColumn(grouped: grouped)).map { max(0, longest - $0.width) } ?? 0
+    }
 
+    private func table(width: Int, unicode: Bool) -> TableColumns {
+        TableColumns(Self.columns(for: all, grouped: grouped, sortedBy: sortColumn, descending: descending, unicode: unicode),
+                     width: width)
+    }
+
+    /// What is shown; the header's arrow marks the sort too.
     var title: String {
         let count = filter.isActive ? "\(list.rows.count)/\(all.count)" : "\(all.count)"
-        let order = descending == sortColumn.descendingByDefault ? "" : " inverted"
         var title = grouped
             ? "2 Threads \(filter.isActive ? "\(list.rows.map(\.groupSize).reduce(0, +))/\(all.count)" : "\(all.count)") in \(list.rows.count) stack groups"
-            : "2 Threads \(count) by \(sortColumn.title)\(order)"
-        if filter.isActive || filter.typing { title += " /\(filter.text)" }
-        return title
+            : "2 Threads \(count) by \(sortColumn.title)\(descending == sortColumn.descendingByDefault ? "" : " inverted")"
+        if filter.isActive || filter.typing { title += " /\(filter.text) in any frame" }
+        let marks = side.marks(unicode: unicode)
+        return marks.isEmpty ? title : title + " " + marks
     }
+
+    /// `12/36`: the cursor's row and how many there are.
+    var position: String? { list.rows.isEmpty ? nil : "\(list.selectedIndex + 1)/\(list.rows.count)" }
 
     func draw(into grid: inout CellGrid, interior: Rect, focused: Bool, context: DrawContext) {
         guard !interior.isEmpty else { return }
         let grouped = grouped
-        let table = TableColumns(Self.columns(for: all, grouped: grouped), width: interior.width)
+        let table = table(width: interior.width, unicode: context.unicode)
         StyledLine(table.header, style: context.theme.header, fill: context.theme.header)
             .draw(into: &grid, x: interior.x, y: interior.y, width: interior.width)
         let rows = listRect(interior)
@@ -144,11 +189,15 @@ struct ThreadTablePane: Sendable {
             StyledLine(text, style: context.theme.muted).draw(into: &grid, x: rows.x, y: rows.y, width: rows.width)
             return
         }
+        let side = side, unicode = context.unicode
+        let functionWidth = table.column(from: Self.functionColumn(grouped: grouped))?.width ?? 0
         list.draw(into: &grid, rect: rows, focused: focused, theme: context.theme) { thread in
+            let function = side.shifted(thread.function ?? "-", width: functionWidth, unicode: unicode)
             let values = (grouped ? ["\(thread.groupSize)"] : [])
                 + ["\(thread.tid)", thread.name, String(thread.state), Formatting.oneDecimal(thread.cpuPercent),
-                   thread.wchan ?? "-", thread.function ?? "-", Self.heldText(thread)]
-            return StyledLine(table.line(values), style: thread.isHeld ? context.theme.held : context.theme.normal)
+                   thread.wchan ?? "-", function, Self.heldText(thread)]
+            let held = thread.isHeld || !thread.heldMemberTIDs.isEmpty
+            return StyledLine(table.line(values), style: held ? context.theme.held : context.theme.normal)
         }
     }
 

@@ -34,11 +34,34 @@ enum Fixtures {
     ]
 
     static let tree: [ProcessTreeRow] = [
-        ProcessTreeRow(pid: 900, parent: 1, command: "-bash", depth: 0),
-        ProcessTreeRow(pid: 4242, parent: 900, command: "./server --workers 6", depth: 1, isCurrent: true, traced: true),
-        ProcessTreeRow(pid: 4250, parent: 4242, command: "./server --child", depth: 2, traced: true, heldAtBirth: true),
+        ProcessTreeRow(pid: 900, parent: 1, command: "-bash", depth: 0, state: "S", cpuPercent: 0),
+        ProcessTreeRow(pid: 4242, parent: 900, command: "./server --workers 6", depth: 1, isCurrent: true, traced: true,
+                       state: "S", cpuPercent: 90.4, heldThreads: 3),
+        ProcessTreeRow(pid: 4250, parent: 4242, command: "./server --child", depth: 2, traced: true, heldAtBirth: true,
+                       state: "t", cpuPercent: 0, heldThreads: 1),
         ProcessTreeRow(pid: 4251, parent: 4242, command: "./server --child", depth: 2, traced: true, exited: "exited 0"),
     ]
+
+    /// A tree under PID 1 with its long command line, and an untraced child.
+    static let deepTree: [ProcessTreeRow] = [
+        ProcessTreeRow(pid: 1, parent: nil, command: "/usr/lib/systemd/systemd --switched-root --system --deserialize 31",
+                       depth: 0, state: "S"),
+        ProcessTreeRow(pid: 900, parent: 1, command: "/usr/bin/bash --login -i", depth: 1, state: "S"),
+        ProcessTreeRow(pid: 4242, parent: 900, command: "./server --workers 6", depth: 2, isCurrent: true, traced: true,
+                       state: "S", cpuPercent: 12.5, heldThreads: 2),
+        ProcessTreeRow(pid: 4252, parent: 4242, command: "./server --helper", depth: 3, state: "S", cpuPercent: 0.5),
+    ]
+
+    /// 36 threads with long names and a long hold flag, for the layout at real sizes.
+    static let manyThreads: [ThreadRow] = (0..<36).map { index in
+        let tid = Int32(5000 + index)
+        let held = index % 6 == 1
+        return ThreadRow(tid: tid, name: index == 0 ? "server" : "pool-worker-\(index)", state: held ? "S" : "R",
+                         cpuPercent: Double(index % 7) * 3.5, wchan: held ? "hrtimer_nanosleep" : "futex_wait_queue",
+                         function: index % 5 == 0 ? "std::vector<std::pair<std::string, int>>::_M_realloc_insert" : "worker_loop",
+                         heldFlag: held ? "hold_request_pipeline_workers" : nil, stackGroup: held ? 1 : nil,
+                         stackFunctions: ["worker_loop", "run_pool", "start_thread"])
+    }
 
     static let threads: [ThreadRow] = [
         ThreadRow(tid: 4242, name: "server", state: "S", cpuPercent: 0.5, wchan: "do_epoll_wait", function: "epoll_wait"),

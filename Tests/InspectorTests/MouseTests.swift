@@ -2,8 +2,11 @@ import Testing
 @testable import Inspector
 
 @Suite struct MouseTests {
-    let layout = MainLayout(width: 80, height: 24)!
+    private var threadIDs: [Int32] { state.main.threads.list.rows.map(\.tid) }
+
     var state: InspectorState
+    /// The layout the render used: pane sizes follow their content.
+    var layout: MainLayout { state.main.layout(width: 80, height: 24)! }
 
     init() {
         state = Fixtures.mainState()
@@ -29,7 +32,10 @@ import Testing
     }
 
     @Test mutating func clickOnTheHeaderOrBelowTheRowsOnlyFocuses() {
-        let flags = layout.box(.flags).interior
+        // At 120x40 the flags pane has the side column's rows below its three flags.
+        _ = state.render(width: 120, height: 40)
+        let flags = state.main.layout(width: 120, height: 40)!.box(.flags).interior
+        #expect(flags.height > 4)
         _ = state.handle(.mouse(x: flags.x + 1, y: flags.y, kind: .leftClick))
         #expect(state.focusedPane == .flags)
         #expect(state.main.flags.selectedFlag?.name == "lwp_hold_new")
@@ -47,15 +53,20 @@ import Testing
 
     @Test mutating func wheelScrollsThePaneUnderThePointerWithoutFocusingIt() {
         _ = state.handle(.character("3"))
-        let threads = layout.box(.threads).interior
+        // At 80x16 the 8 threads do not all fit.
+        _ = state.render(width: 80, height: 16)
+        let threads = state.main.layout(width: 80, height: 16)!.box(.threads).interior
+        let visible = state.main.threads.list.visibleRows
+        #expect(visible < 7)
         let outcome = state.handle(.mouse(x: threads.x + 2, y: threads.y + 2, kind: .wheelDown))
         #expect(state.focusedPane == .backtrace)
-        // 8 threads in 7 rows: the view moves one row and drags the cursor with it.
-        #expect(state.main.threads.list.top == 1)
-        #expect(outcome.command == .selectThread(4243))
+        // The view moves three rows and drags the cursor with it.
+        #expect(state.main.threads.list.top == min(3, 8 - visible))
+        #expect(outcome.command == .selectThread(threadIDs[state.main.threads.list.top]))
+        let dragged = state.selectedThreadID
         _ = state.handle(.mouse(x: threads.x + 2, y: threads.y + 2, kind: .wheelUp))
         #expect(state.main.threads.list.top == 0)
-        #expect(state.selectedThreadID == 4243, "still in view: the cursor stays")
+        #expect(state.selectedThreadID == dragged, "still in view: the cursor stays")
     }
 
     @Test mutating func clickOnTheKeyBarActsAsTheKey() throws {

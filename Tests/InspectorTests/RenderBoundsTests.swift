@@ -6,8 +6,9 @@ import Testing
     static let boxGlyphs = Set("─│┌┐└┘├┤┬┴┼-|+")
 
     /// Pane text that ran past its pane would overwrite these edges.
-    static func expectIntactBorders(_ grid: CellGrid, sourceLocation: SourceLocation = #_sourceLocation) {
-        guard let layout = MainLayout(width: grid.width, height: grid.height) else { return }
+    static func expectIntactBorders(_ grid: CellGrid, of state: InspectorState,
+                                    sourceLocation: SourceLocation = #_sourceLocation) {
+        guard let layout = state.main.layout(width: grid.width, height: grid.height) else { return }
         var broken: [String] = []
         func check(_ x: Int, _ y: Int, _ pane: PaneID) {
             if !boxGlyphs.contains(grid[x, y].character) { broken.append("\(pane) at \(x),\(y)") }
@@ -51,20 +52,31 @@ import Testing
         _ = pickerHelp.handle(.function(1))
         var ascii = Fixtures.mainState(capabilities: Capabilities(unicode: false, colors: false), selecting: 4245)
         _ = ascii.handle(.character("3"))
-        return [Fixtures.mainState(selecting: 4245), withMessage, typing, help, picker, pickerMessage, pickerHelp, ascii]
+        var zoomed = Fixtures.mainState(selecting: 4245)
+        _ = zoomed.handle(.character("3"))
+        _ = zoomed.handle(.character("z"))
+        var many = MainLayoutTests.manyThreadsState()
+        for _ in 0..<4 { _ = many.handle(.right) }
+        var deepTree = Fixtures.mainState(capabilities: Capabilities(unicode: false, colors: false), selecting: 4243)
+        deepTree.setProcessTree(Fixtures.deepTree)
+        _ = deepTree.handle(.character("c"))
+        _ = deepTree.handle(.character("1"))
+        _ = deepTree.handle(.right)
+        return [Fixtures.mainState(selecting: 4245), withMessage, typing, help, picker, pickerMessage, pickerHelp, ascii,
+                zoomed, many, deepTree]
     }
 
     @Test func everyLineFitsAt80ColumnsAfterAResizeFrom120x40() {
         for var state in Self.busyStates() {
             let wide = state.render(width: 120, height: 40)
             Self.expectFits(wide)
-            if state.screen == .main, !state.helpVisible { Self.expectIntactBorders(wide) }
+            if state.screen == .main, !state.helpVisible { Self.expectIntactBorders(wide, of: state) }
             _ = state.handle(.resize)
             let narrow = state.render(width: 80, height: 24)
             Self.expectFits(narrow)
-            if state.screen == .main, !state.helpVisible { Self.expectIntactBorders(narrow) }
+            if state.screen == .main, !state.helpVisible { Self.expectIntactBorders(narrow, of: state) }
             // After the resize the selected thread is still on screen.
-            if state.screen == .main, let tid = state.selectedThreadID, !state.helpVisible {
+            if state.screen == .main, let tid = state.selectedThreadID, !state.helpVisible, !state.main.zoomed {
                 #expect(narrow.textDump().contains("   \(tid) "))
             }
         }
@@ -84,7 +96,7 @@ import Testing
                 for height in stride(from: 5, through: 44, by: 3) {
                     let grid = state.render(width: width, height: height)
                     Self.expectFits(grid)
-                    if state.screen == .main, !state.helpVisible { Self.expectIntactBorders(grid) }
+                    if state.screen == .main, !state.helpVisible { Self.expectIntactBorders(grid, of: state) }
                 }
             }
         }
