@@ -45,6 +45,11 @@ struct PickerScreen: Sendable {
     private(set) var treeView = false
     private(set) var filter = FilterField()
     private var unicode = true
+    /// The process the user last settled on. Typing a filter follows it by
+    /// pid; while the filter hides it the cursor is on the first match (never
+    /// on whatever now holds its old row number), and it comes back when the
+    /// filter lets it through again.
+    private var chosenPID: Int32?
 
     var selectedProcess: PickerRow? { list.selectedRow?.row }
     var isTypingFilter: Bool { filter.typing }
@@ -62,6 +67,12 @@ struct PickerScreen: Sendable {
         list.setRows(lines.filter {
             filter.matches(String($0.row.pid), $0.row.user, $0.row.command)
         })
+        guard let pid = chosenPID, all.contains(where: { $0.pid == pid }) else {
+            // Never chosen, or the process has gone: the cursor keeps its place.
+            chosenPID = selectedProcess?.pid
+            return
+        }
+        if !list.select(id: pid) { list.select(index: 0) }
     }
 
     private var ordering: @Sendable (PickerRow, PickerRow) -> Bool {
@@ -117,8 +128,16 @@ struct PickerScreen: Sendable {
         if let layout { list.visibleRows = layout.list.height }
         if filter.handle(key) {
             rebuild()
+            // Done typing (or the filter cleared): what is highlighted is now the choice.
+            if !filter.typing { chosenPID = selectedProcess?.pid }
             return .redraw
         }
+        let outcome = dispatch(key, layout: layout, message: &message)
+        chosenPID = selectedProcess?.pid
+        return outcome
+    }
+
+    private mutating func dispatch(_ key: KeyEvent, layout: PickerLayout?, message: inout StatusMessage?) -> KeyOutcome {
         switch key {
         case .enter: return attach(message: &message)
         case .character("/"), .function(3): filter.start()
