@@ -221,7 +221,7 @@ struct PickerScreen: Sendable {
         ]
     }
 
-    mutating func draw(into grid: inout CellGrid, message: StatusMessage?, context: DrawContext) {
+    mutating func draw(into grid: inout CellGrid, context: DrawContext) {
         let theme = context.theme
         guard let layout = PickerLayout(width: grid.width, height: grid.height) else {
             TooSmall.draw(into: &grid, minimumWidth: PickerLayout.minimumWidth,
@@ -230,7 +230,7 @@ struct PickerScreen: Sendable {
         }
         list.visibleRows = layout.list.height
         StatusLine.drawPicker(total: all.count, shown: list.rows.count, sortedBy: sortLabel, tree: treeView,
-                              filter: filter, message: message, into: &grid, theme: theme)
+                              filter: filter, into: &grid, context: context)
         let table = TableColumns(Self.columns, width: layout.list.width)
         StyledLine(table.header, style: theme.header, fill: theme.header)
             .draw(into: &grid, x: 0, y: layout.headerRow, width: layout.list.width)

@@ -5,9 +5,12 @@ import Testing
 @Suite struct RenderBoundsTests {
     static let boxGlyphs = Set("─│┌┐└┘├┤┬┴┼-|+")
 
-    /// Pane text that ran past its pane would overwrite these edges.
-    static func expectIntactBorders(_ grid: CellGrid, sourceLocation: SourceLocation = #_sourceLocation) {
-        guard let layout = MainLayout(width: grid.width, height: grid.height) else { return }
+    /// Pane text that ran past its pane would overwrite these edges. A
+    /// message that wraps takes rows from the bottom: the screen above it
+    /// was laid out in `screenHeight` rows.
+    static func expectIntactBorders(_ grid: CellGrid, screenHeight: Int? = nil,
+                                    sourceLocation: SourceLocation = #_sourceLocation) {
+        guard let layout = MainLayout(width: grid.width, height: screenHeight ?? grid.height) else { return }
         var broken: [String] = []
         func check(_ x: Int, _ y: Int, _ pane: PaneID) {
             if !boxGlyphs.contains(grid[x, y].character) { broken.append("\(pane) at \(x),\(y)") }
@@ -58,11 +61,11 @@ import Testing
         for var state in Self.busyStates() {
             let wide = state.render(width: 120, height: 40)
             Self.expectFits(wide)
-            if state.screen == .main, !state.helpVisible { Self.expectIntactBorders(wide) }
+            if state.screen == .main, !state.helpVisible { Self.expectIntactBorders(wide, screenHeight: state.screenHeight) }
             _ = state.handle(.resize)
             let narrow = state.render(width: 80, height: 24)
             Self.expectFits(narrow)
-            if state.screen == .main, !state.helpVisible { Self.expectIntactBorders(narrow) }
+            if state.screen == .main, !state.helpVisible { Self.expectIntactBorders(narrow, screenHeight: state.screenHeight) }
             // After the resize the selected thread is still on screen.
             if state.screen == .main, let tid = state.selectedThreadID, !state.helpVisible {
                 #expect(narrow.textDump().contains("   \(tid) "))
@@ -84,7 +87,7 @@ import Testing
                 for height in stride(from: 5, through: 44, by: 3) {
                     let grid = state.render(width: width, height: height)
                     Self.expectFits(grid)
-                    if state.screen == .main, !state.helpVisible { Self.expectIntactBorders(grid) }
+                    if state.screen == .main, !state.helpVisible { Self.expectIntactBorders(grid, screenHeight: state.screenHeight) }
                 }
             }
         }
