@@ -100,3 +100,25 @@ import Testing
         try Snapshot.check(ascii.render(width: 80, height: 24).textDump(), "log-80x24-picker-ascii")
     }
 }
+
+@Suite struct PickerColumnSnapshotTests {
+    /// PPID, TRACED BY, the caution mark, the sort marker and the position.
+    @Test func tracedAndCautionAt80x24() throws {
+        var state = PickerFixtures.state()
+        _ = state.handle(.character("P"))
+        let grid = state.render(width: 80, height: 24)
+        #expect(grid.droppedWrites == 0)
+        try Snapshot.check(grid.textDump(), "picker-80x24-columns")
+    }
+
+    /// The caution's warning on the message line, the top line untouched.
+    @Test func cautionWarningAt120x40() throws {
+        var state = PickerFixtures.state()
+        while state.selectedPickerPID != 900 { _ = state.handle(.down) }
+        _ = state.handle(.enter)
+        let grid = state.render(width: 120, height: 40)
+        #expect(grid.droppedWrites == 0)
+        try Snapshot.check(grid.textDump(), "picker-120x40-caution")
+        try Snapshot.check(grid.attributeDump(), "picker-120x40-caution.attributes")
+    }
+}
