@@ -38,7 +38,7 @@ struct PickerScreen: Sendable {
 
     private mutating func rebuild() {
         let sorted = all.sorted(by: ordering)
-        let lines = treeView ? treeLines(sorted) : sorted.map { Line(row: $0, prefix: "") }
+        let lines = treeView ? PickerTree.lines(sorted, unicode: unicode) : sorted.map { Line(row: $0, prefix: "") }
         let filter = filter
         list.setRows(lines.filter {
             filter.matches(String($0.row.pid), $0.row.user, $0.row.command)
@@ -58,26 +58,6 @@ struct PickerScreen: Sendable {
             if order != 0 { return descending ? order > 0 : order < 0 }
             return a.pid < b.pid
         }
-    }
-
-    /// Depth-first from the processes whose parent is not listed; siblings keep the sort order.
-    private func treeLines(_ sorted: [PickerRow]) -> [Line] {
-        let pids = Set(sorted.map(\.pid))
-        var children: [Int32: [PickerRow]] = [:]
-        var roots: [PickerRow] = []
-        for row in sorted {
-            if row.ppid != row.pid, pids.contains(row.ppid) { children[row.ppid, default: []].append(row) } else { roots.append(row) }
-        }
-        var ordered: [(PickerRow, Int)] = []
-        var visited = Set<Int32>()
-        var stack = roots.reversed().map { ($0, 0) }
-        while let (row, depth) = stack.popLast() {
-            guard visited.insert(row.pid).inserted else { continue }
-            ordered.append((row, depth))
-            stack += (children[row.pid] ?? []).reversed().map { ($0, depth + 1) }
-        }
-        let prefixes = TreePrefix.compute(depths: ordered.map(\.1), unicode: unicode)
-        return zip(ordered, prefixes).map { Line(row: $0.0, prefix: $1) }
     }
 
     private mutating func sort(by column: Column) {
