@@ -58,6 +58,17 @@ public struct CellGrid: Hashable, Sendable {
         }
     }
 
+    /// This grid with `count` blank rows inserted before row `y`, e.g. to make
+    /// room for a message that wraps; what was written off it stays counted.
+    public func insertingRows(_ count: Int, before y: Int) -> CellGrid {
+        var taller = CellGrid(width: width, height: height + max(0, count))
+        let split = max(0, min(y, height)) * width
+        taller.cells = Array(cells[..<split]) + Array(repeating: .blank, count: max(0, count) * width)
+            + Array(cells[split...])
+        taller.droppedWrites = droppedWrites
+        return taller
+    }
+
     /// Changes the style of cells already written, e.g. to mark a selected row.
     public mutating func restyle(_ rect: Rect, _ change: (inout CellStyle) -> Void) {
         let clipped = rect.intersection(Rect(x: 0, y: 0, width: width, height: height))

@@ -1,30 +1,10 @@
-/// The key list over the screen (`?` or F1); any key closes it.
+/// The key list over the screen (`?` or F1). It scrolls when it does not fit
+/// (80x24 has fewer rows than the main screen has keys): the scroll keys
+/// move it, the bottom edge says which lines show, and any other key closes it.
 enum HelpOverlay {
-    static let mainKeys: [(keys: String, meaning: String)] = [
-        ("1 2 3 4", "focus processes, threads, backtrace, hold flags"),
-        ("Tab S-Tab", "next / previous pane"),
-        ("Up Down j k", "move in the focused pane"),
-        ("PgUp PgDn", "a page up / down; Home End: first / last"),
-        ("Enter", "show the selected traced process (pane 1)"),
-        ("Space", "set or clear the selected hold flag (pane 4)"),
-        ("r", "release the selected thread from its hold"),
-        ("n", "hold new threads and children at birth, on/off"),
-        ("p", "pause / resume refreshing"),
-        ("+ -", "refresh less / more often (0.25s to 10s)"),
-        ("/", "filter threads by name or function"),
-        ("s < > F6", "sort threads by the next / previous column"),
-        ("I", "invert the sort order"),
-        ("c", "group threads with identical stacks, on/off"),
-        ("g", "hand the process over to gdb"),
-        ("d", "detach, leaving the process running"),
-        ("Esc", "clear the thread filter"),
-        ("? F1", "this help"),
-        ("q F10", "quit"),
-        ("Mouse", "click focuses and selects, wheel scrolls"),
-        ("Marks", "* shown  T traced  B held at birth"),
-    ]
+    typealias Line = (keys: String, meaning: String)
 
-    static let pickerKeys: [(keys: String, meaning: String)] = [
+    static let pickerKeys: [Line] = [
         ("Up Down j k", "move"),
         ("PgUp PgDn", "move a page"),
         ("Home End", "first / last process"),
@@ -32,41 +12,63 @@ enum HelpOverlay {
         ("/", "filter by pid, user or command"),
         ("Esc", "clear the filter"),
         ("t", "tree view on/off"),
-        ("< > F6", "sort by the previous / next column"),
+        ("s > F6 <", "sort by the next / previous column"),
         ("P M N", "sort by CPU%, RSS, PID (again: invert)"),
         ("I", "invert the sort order"),
+        ("l", "the event log: messages so far"),
         ("? F1", "this help"),
         ("q F10", "quit"),
-        ("Mouse", "click selects, wheel scrolls"),
+        ("Mouse", "click selects, wheel scrolls, a title sorts"),
         ("Dimmed", "cannot be attached; Enter says why"),
+        ("!", "think twice (PID 1, lwpscope's own parents): Enter asks again"),
     ]
 
-    static func draw(_ keys: [(keys: String, meaning: String)], into grid: inout CellGrid, context: DrawContext) {
-        let keyWidth = keys.map(\.keys.count).max() ?? 0
-        let lines = keys.map { TerminalText.padRight($0.keys, to: keyWidth) + "  " + $0.meaning }
-        let footer = "any key closes"
-        let contentWidth = max(lines.map(\.count).max() ?? 0, footer.count)
-        let width = min(grid.width, contentWidth + 4)
-        let height = min(grid.height, lines.count + 4)
-        let box = Rect(x: (grid.width - width) / 2, y: (grid.height - height) / 2, width: width, height: height)
+    /// The box at this size and how many key lines it shows: the last inside
+    /// row is the footer, with a gap above it when there is room.
+    static func viewport(_ keys: [Line], width: Int, height: Int) -> (box: Rect, visible: Int) {
+        let contentWidth = max(lines(keys).map(\.count).max() ?? 0, footer(more: true, scrolled: true).count)
+        let boxWidth = min(width, contentWidth + 4), boxHeight = min(height, keys.count + 4)
+        let box = Rect(x: (width - boxWidth) / 2, y: (height - boxHeight) / 2, width: boxWidth, height: boxHeight)
+        let inside = box.height - 2
+        return (box, inside >= 3 ? inside - 2 : max(0, inside))
+    }
+
+    static func draw(_ keys: [Line], scroll: TextScroll, into grid: inout CellGrid, context: DrawContext) {
+        let (box, visible) = viewport(keys, width: grid.width, height: grid.height)
         guard box.width >= 4, box.height >= 3 else { return }
-        grid.fill(box)
-        var canvas = BoxCanvas(width: grid.width, height: grid.height)
-        canvas.addBox(box)
-        canvas.draw(into: &grid, unicode: context.unicode, style: context.theme.border)
-        grid.put(" Help ", x: box.x + 1, y: box.y, style: context.theme.focusTitle, maxWidth: box.width - 2)
+        let first = scroll.firstLine(total: keys.count, visible: visible)
+        let fits = visible >= keys.count
+        OverlayFrame.draw(box, title: "Help",
+                          position: fits ? nil : OverlayFrame.position(first: first, visible: visible, total: keys.count),
+                          into: &grid, context: context)
         let inside = Rect(x: box.x + 2, y: box.y + 1, width: box.width - 4, height: box.height - 2)
-        // The footer takes the last inside row when there is room for a gap above it.
-        let room = inside.height >= 3 ? inside.height - 2 : inside.height
-        for (offset, line) in lines.prefix(room).enumerated() {
+        let keyWidth = keys.map(\.keys.count).max() ?? 0
+        for (offset, line) in lines(keys).dropFirst(first).prefix(visible).enumerated() {
             let split = min(line.count, keyWidth)
-            grid.put(String(line.prefix(split)), x: inside.x, y: inside.y + offset, style: context.theme.keyName,
+            let shown = TerminalText.truncate(line, to: inside.width, unicode: context.unicode)
+            grid.put(String(shown.prefix(split)), x: inside.x, y: inside.y + offset, style: context.theme.keyName,
                      maxWidth: inside.width)
-            grid.put(String(line.dropFirst(split)), x: inside.x + split, y: inside.y + offset,
+            grid.put(String(shown.dropFirst(split)), x: inside.x + split, y: inside.y + offset,
                      maxWidth: inside.width - split)
         }
-        if inside.height >= 3 {
-            grid.put(footer, x: inside.x, y: inside.maxY - 1, style: context.theme.muted, maxWidth: inside.width)
+        guard inside.height >= 3 else { return }
+        let text = footer(more: first + visible < keys.count, scrolled: first > 0 && !fits)
+        grid.put(TerminalText.truncate(text, to: inside.width, unicode: context.unicode), x: inside.x,
+                 y: inside.maxY - 1, style: context.theme.muted, maxWidth: inside.width)
+    }
+
+    private static func lines(_ keys: [Line]) -> [String] {
+        let keyWidth = keys.map(\.keys.count).max() ?? 0
+        return keys.map { TerminalText.padRight($0.keys, to: keyWidth) + "  " + $0.meaning }
+    }
+
+    /// Says there is more, and which keys reach it, before how to close.
+    private static func footer(more: Bool, scrolled: Bool) -> String {
+        switch (more, scrolled) {
+        case (true, true): "more: Up Down PgUp PgDn Home End   Esc closes"
+        case (true, false): "more below: Down PgDn End   Esc closes"
+        case (false, true): "the end; back: Up PgUp Home   Esc closes"
+        case (false, false): "Esc closes"
         }
     }
 }

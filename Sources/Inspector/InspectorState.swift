@@ -1,5 +1,5 @@
-/// The whole screen model: which screen is up, its data, the help overlay and
-/// the latest message. The controller feeds data in and executes the commands
+/// The whole screen model: which screen is up, its data, the overlay (help or
+/// the event log) and the latest message. The controller feeds data in and executes the commands
 /// keys return; the driver feeds keys in and draws the grid `render` returns.
 /// A value type: nothing here does I/O or knows about curses.
 public struct InspectorState: Sendable {
@@ -10,23 +10,46 @@ public struct InspectorState: Sendable {
         case main
     }
 
+    /// What is drawn over either screen until closed.
+    public enum Overlay: Hashable, Sendable {
+        /// The keys (`?`, F1).
+        case help
+        /// Events and messages so far (`l`).
+        case log
+    }
+
     public private(set) var screen: Screen
     public var capabilities: Capabilities
-    /// Transient: the next key clears it.
-    public private(set) var message: StatusMessage?
-    public private(set) var helpVisible = false
+    /// Transient: the next key clears it. Every message shown is logged too.
+    public internal(set) var message: StatusMessage? {
+        didSet { if let message, message != oldValue { logMessage(message) } }
+    }
+    public internal(set) var overlay: Overlay?
+    public var helpVisible: Bool { overlay == .help }
+    /// Events and messages, oldest first; at most `EventLog.capacity`.
     public private(set) var log: [EventLogEntry] = []
+    /// The wall-clock time of day for log entries (`14:03:27`). The state
+    /// has no clock of its own: the controller gives it one, tests a fixed one.
+    public var clock: @Sendable () -> String
 
-    private(set) var picker = PickerScreen()
-    private(set) var main: MainScreen
+    internal(set) var picker = PickerScreen()
+    internal(set) var main: MainScreen
     /// The size of the last render; keys need it to know what a page is and
     /// what lies under the mouse.
-    private var width = 80
-    private var height = 24
+    var width = 80
+    var height = 24
+    /// The rows the last render gave the message, at the bottom (none without one).
+    var messageRows = 0
+    /// The rows the screen under the message had: a wrapped message shortens it.
+    var screenHeight: Int { height - max(0, messageRows - 1) }
+    var helpScroll = TextScroll()
+    var logScroll = TextScroll(pinnedToEnd: true)
 
     /// Starts on the picker, or on the main screen when `attached` is given.
-    public init(capabilities: Capabilities = Capabilities(), attached: InspectorStatus? = nil) {
+    public init(capabilities: Capabilities = Capabilities(), attached: InspectorStatus? = nil,
+                clock: @escaping @Sendable () -> String = { "" }) {
         self.capabilities = capabilities
+        self.clock = clock
         screen = attached == nil ? .picker : .main
         main = MainScreen(status: attached ?? InspectorStatus(pid: 0, command: ""))
     }
@@ -35,7 +58,7 @@ public struct InspectorState: Sendable {
 
     public mutating func showPicker() {
         screen = .picker
-        helpVisible = false
+        if overlay == .help { overlay = nil }
     }
 
     /// Shows the main screen for `status.pid`; another pid than before starts
@@ -47,7 +70,8 @@ public struct InspectorState: Sendable {
             main.setStatus(status)
         }
         screen = .main
-        helpVisible = false
+        // The help was for the other screen; the log is the same on both.
+        if overlay == .help { overlay = nil }
     }
 
     /// Shows the main screen for another process; how it is watched (paused,
@@ -81,11 +105,17 @@ public struct InspectorState: Sendable {
     /// Forgets every cached backtrace, e.g. when the threads have run since.
     public mutating func clearBacktraces() { main.clearBacktraces() }
     public mutating func setHoldFlags(_ rows: [HoldFlagRow]) { main.setHoldFlags(rows) }
+    /// Shows `message` on the message line until the next key, and logs it
+    /// (kind `.message`, at `clock()`).
     public mutating func showMessage(_ message: StatusMessage?) { self.message = message }
 
     /// Events for the log (`l`), oldest first; the log keeps the latest
     /// `EventLog.capacity`.
-    public mutating func appendLog(_ entries: [EventLogEntry]) { log.append(contentsOf: entries) }
+    public mutating func appendLog(_ entries: [EventLogEntry]) { EventLog.append(entries, to: &log) }
+
+    private mutating func logMessage(_ message: StatusMessage) {
+        appendLog([EventLogEntry(time: clock(), kind: .message, text: message.text, severity: message.severity)])
+    }
 
     // MARK: What the controller may ask
 
@@ -95,53 +125,4 @@ public struct InspectorState: Sendable {
     public var focusedPane: PaneID { main.focus }
     public var selectedThreadID: Int32? { main.threads.selectedTID }
     public var selectedPickerPID: Int32? { picker.selectedProcess?.pid }
-
-    // MARK: Keys
-
-    public mutating func handle(_ key: KeyEvent) -> KeyOutcome {
-        if key == .resize { return .redraw }
-        message = nil
-        if helpVisible {
-            helpVisible = false
-            return .redraw
-        }
-        let typing = screen == .picker ? picker.isTypingFilter : main.isTypingFilter
-        if key == .function(1) || (key == .character("?") && !typing) {
-            helpVisible = true
-            return .redraw
-        }
-        // A click on the key bar acts as that key.
-        if case .mouse(let x, let y, .leftClick) = key, y == height - 1, !typing,
-           let item = KeyBar.item(atX: x, keyBarItems, width: width) {
-            return handle(item.event)
-        }
-        switch screen {
-        case .picker: return picker.handle(key, width: width, height: height, message: &message)
-        case .main: return main.handle(key, width: width, height: height, message: &message)
-        }
-    }
-
-    private var keyBarItems: [KeyBarItem] {
-        screen == .picker ? picker.keyBarItems : main.keyBarItems
-    }
-
-    // MARK: Drawing
-
-    /// Draws the whole screen at this size. Mutating because it also
-    /// remembers the size and scrolls lists to keep their selection visible.
-    public mutating func render(width: Int, height: Int) -> CellGrid {
-        self.width = max(0, width)
-        self.height = max(0, height)
-        var grid = CellGrid(width: width, height: height)
-        let context = DrawContext(capabilities: capabilities)
-        switch screen {
-        case .picker: picker.draw(into: &grid, message: message, context: context)
-        case .main: main.draw(into: &grid, message: message, context: context)
-        }
-        if helpVisible {
-            HelpOverlay.draw(screen == .picker ? HelpOverlay.pickerKeys : HelpOverlay.mainKeys, into: &grid,
-                             context: context)
-        }
-        return grid
-    }
 }

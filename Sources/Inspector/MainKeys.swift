@@ -71,6 +71,8 @@ enum MainKeys {
                     help: [line("p", "pause / resume refreshing")]),
             MainKey(bar: "+-", label: "Rate", event: .character("+"), panes: everywhere, dropOrder: 6,
                     help: [line("+ -", "refresh less / more often (0.25s to 10s)")]),
+            MainKey(bar: "l", label: "Log", event: .character("l"), panes: everywhere, dropOrder: 4,
+                    help: [line("l", "event log: forks, execs, exits, births, holds, signals")]),
             MainKey(bar: "d", label: "Detach", event: .character("d"), panes: everywhere, dropOrder: 4,
                     help: [line("d", "detach, leaving the process running")]),
             MainKey(bar: "?", label: "Help", event: .function(1), panes: everywhere,
@@ -82,7 +84,7 @@ enum MainKeys {
 
     /// What the help says besides keys.
     static let notes: [MainKey.HelpLine] = [
-        .init(keys: "Mouse", meaning: "click focuses and selects, wheel scrolls, a key bar item acts as its key"),
+        .init(keys: "Mouse", meaning: "click focuses, selects, acts as a key bar key; wheel scrolls"),
         .init(keys: "Marks", meaning: "* shown  T traced  B held at birth"),
     ]
 

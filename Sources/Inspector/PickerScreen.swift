@@ -2,34 +2,7 @@
 /// starts without a pid. Rows that cannot be attached stay visible, dimmed,
 /// so the user sees the process and learns why instead of wondering where it went.
 struct PickerScreen: Sendable {
-    enum Column: Int, CaseIterable, Sendable {
-        case pid, user, threads, state, cpu, rss, command
-
-        var title: String {
-            switch self {
-            case .pid: "PID"
-            case .user: "USER"
-            case .threads: "THR"
-            case .state: "S"
-            case .cpu: "CPU%"
-            case .rss: "RSS"
-            case .command: "COMMAND"
-            }
-        }
-
-        /// Biggest first for the load columns, ascending for the rest.
-        var descendingByDefault: Bool { self == .cpu || self == .rss || self == .threads }
-    }
-
-    static let columns: [TableColumn] = [
-        TableColumn(title: "PID", width: 7, alignment: .right),
-        TableColumn(title: "USER", width: 9, dropOrder: 2),
-        TableColumn(title: "THR", width: 4, alignment: .right, dropOrder: 3),
-        TableColumn(title: "S", width: 1, dropOrder: 4),
-        TableColumn(title: "CPU%", width: 5, alignment: .right, dropOrder: 1),
-        TableColumn(title: "RSS", width: 6, alignment: .right, dropOrder: 1),
-        TableColumn(title: "COMMAND", width: 7, flexible: true),
-    ]
+    typealias Column = PickerColumn
 
     /// A process with its tree branches (empty outside tree view).
     struct Line: Identifiable, Sendable {
@@ -45,6 +18,14 @@ struct PickerScreen: Sendable {
     private(set) var treeView = false
     private(set) var filter = FilterField()
     private var unicode = true
+    /// The process the user last settled on. Typing a filter follows it by
+    /// pid; while the filter hides it the cursor is on the first match (never
+    /// on whatever now holds its old row number), and it comes back when the
+    /// filter lets it through again.
+    private var chosenPID: Int32?
+    /// A row with a caution whose warning is showing: a second Enter on it
+    /// attaches, any other key forgets it.
+    private var cautionShown: Int32?
 
     var selectedProcess: PickerRow? { list.selectedRow?.row }
     var isTypingFilter: Bool { filter.typing }
@@ -57,40 +38,26 @@ struct PickerScreen: Sendable {
 
     private mutating func rebuild() {
         let sorted = all.sorted(by: ordering)
-        let lines = treeView ? treeLines(sorted) : sorted.map { Line(row: $0, prefix: "") }
+        let lines = treeView ? PickerTree.lines(sorted, unicode: unicode) : sorted.map { Line(row: $0, prefix: "") }
         let filter = filter
         list.setRows(lines.filter {
             filter.matches(String($0.row.pid), $0.row.user, $0.row.command)
         })
+        guard let pid = chosenPID, all.contains(where: { $0.pid == pid }) else {
+            // Never chosen, or the process has gone: the cursor keeps its place.
+            chosenPID = selectedProcess?.pid
+            return
+        }
+        if !list.select(id: pid) { list.select(index: 0) }
     }
 
     private var ordering: @Sendable (PickerRow, PickerRow) -> Bool {
         let column = sortColumn, descending = descending
         return { a, b in
-            let order = Self.compare(a, b, by: column)
+            let order = column.compare(a, b)
             if order != 0 { return descending ? order > 0 : order < 0 }
             return a.pid < b.pid
         }
-    }
-
-    /// Depth-first from the processes whose parent is not listed; siblings keep the sort order.
-    private func treeLines(_ sorted: [PickerRow]) -> [Line] {
-        let pids = Set(sorted.map(\.pid))
-        var children: [Int32: [PickerRow]] = [:]
-        var roots: [PickerRow] = []
-        for row in sorted {
-            if row.ppid != row.pid, pids.contains(row.ppid) { children[row.ppid, default: []].append(row) } else { roots.append(row) }
-        }
-        var ordered: [(PickerRow, Int)] = []
-        var visited = Set<Int32>()
-        var stack = roots.reversed().map { ($0, 0) }
-        while let (row, depth) = stack.popLast() {
-            guard visited.insert(row.pid).inserted else { continue }
-            ordered.append((row, depth))
-            stack += (children[row.pid] ?? []).reversed().map { ($0, depth + 1) }
-        }
-        let prefixes = TreePrefix.compute(depths: ordered.map(\.1), unicode: unicode)
-        return zip(ordered, prefixes).map { Line(row: $0.0, prefix: $1) }
     }
 
     private mutating func sort(by column: Column) {
@@ -115,12 +82,23 @@ struct PickerScreen: Sendable {
     mutating func handle(_ key: KeyEvent, width: Int, height: Int, message: inout StatusMessage?) -> KeyOutcome {
         let layout = PickerLayout(width: width, height: height)
         if let layout { list.visibleRows = layout.list.height }
+        let warned = cautionShown
+        cautionShown = nil
         if filter.handle(key) {
             rebuild()
+            // Done typing (or the filter cleared): what is highlighted is now the choice.
+            if !filter.typing { chosenPID = selectedProcess?.pid }
             return .redraw
         }
+        let outcome = dispatch(key, layout: layout, warned: warned, message: &message)
+        chosenPID = selectedProcess?.pid
+        return outcome
+    }
+
+    private mutating func dispatch(_ key: KeyEvent, layout: PickerLayout?, warned: Int32?,
+                                   message: inout StatusMessage?) -> KeyOutcome {
         switch key {
-        case .enter: return attach(message: &message)
+        case .enter: return attach(warned: warned, message: &message)
         case .character("/"), .function(3): filter.start()
         case .escape:
             guard filter.isActive else { return .ignored }
@@ -129,7 +107,7 @@ struct PickerScreen: Sendable {
         case .character("t"), .function(5):
             treeView.toggle()
             rebuild()
-        case .character(">"), .function(6): cycleSort(by: 1)
+        case .character("s"), .character(">"), .function(6): cycleSort(by: 1)
         case .character("<"): cycleSort(by: -1)
         case .character("P"): sort(by: .cpu)
         case .character("M"): sort(by: .rss)
@@ -147,8 +125,10 @@ struct PickerScreen: Sendable {
         return .redraw
     }
 
-    /// Enter on a process we cannot trace says why instead of failing later in ptrace.
-    private func attach(message: inout StatusMessage?) -> KeyOutcome {
+    /// Enter on a process we cannot trace says why instead of failing later
+    /// in ptrace; on one with a caution it shows the caution first and only
+    /// the next Enter, on the same row, attaches.
+    private mutating func attach(warned: Int32?, message: inout StatusMessage?) -> KeyOutcome {
         guard let process = selectedProcess else {
             message = StatusMessage(all.isEmpty ? "no processes listed yet" : "no process matches /\(filter.text)",
                                     severity: .warning)
@@ -157,6 +137,12 @@ struct PickerScreen: Sendable {
         guard process.attachable else {
             message = StatusMessage("cannot attach to \(process.pid) \(process.command): \(process.whyNot ?? "not attachable")",
                                     severity: .warning)
+            return .redraw
+        }
+        if let caution = process.caution, warned != process.pid {
+            message = StatusMessage("\(process.pid) \(process.command): \(caution); press Enter again to attach",
+                                    severity: .warning)
+            cautionShown = process.pid
             return .redraw
         }
         return .command(.attach(process.pid))
@@ -169,10 +155,9 @@ struct PickerScreen: Sendable {
         case .leftClick:
             if y == layout.headerRow {
                 // A click on a column title sorts by it, as in htop.
-                let table = TableColumns(Self.columns, width: layout.list.width)
                 var start = 0
-                for column in table.fitted {
-                    if x >= start && x < start + column.width, let sortBy = Column(rawValue: column.source) {
+                for column in table(width: layout.list.width).fitted {
+                    if x >= start && x < start + column.width, let sortBy = Column(rawValue: column.source - 1) {
                         sort(by: sortBy)
                         return .redraw
                     }
@@ -193,16 +178,17 @@ struct PickerScreen: Sendable {
             KeyBarItem(key: "Enter", label: "Attach", event: .enter),
             KeyBarItem(key: "/", label: "Filter", event: .character("/")),
             KeyBarItem(key: "t", label: treeView ? "List" : "Tree", event: .character("t"), dropOrder: 1),
-            KeyBarItem(key: "<>", label: "Sort", event: .character(">"), dropOrder: 2),
+            KeyBarItem(key: "s", label: "Sort", event: .character("s"), dropOrder: 2),
             KeyBarItem(key: "P", label: "CPU", event: .character("P"), dropOrder: 3),
             KeyBarItem(key: "M", label: "RSS", event: .character("M"), dropOrder: 3),
             KeyBarItem(key: "N", label: "PID", event: .character("N"), dropOrder: 3),
+            KeyBarItem(key: "l", label: "Log", event: .character("l"), dropOrder: 2),
             KeyBarItem(key: "?", label: "Help", event: .function(1)),
             KeyBarItem(key: "q", label: "Quit", event: .character("q")),
         ]
     }
 
-    mutating func draw(into grid: inout CellGrid, message: StatusMessage?, context: DrawContext) {
+    mutating func draw(into grid: inout CellGrid, context: DrawContext) {
         let theme = context.theme
         guard let layout = PickerLayout(width: grid.width, height: grid.height) else {
             TooSmall.draw(into: &grid, minimumWidth: PickerLayout.minimumWidth,
@@ -211,20 +197,18 @@ struct PickerScreen: Sendable {
         }
         list.visibleRows = layout.list.height
         StatusLine.drawPicker(total: all.count, shown: list.rows.count, sortedBy: sortLabel, tree: treeView,
-                              filter: filter, message: message, into: &grid, theme: theme)
-        let table = TableColumns(Self.columns, width: layout.list.width)
+                              filter: filter, into: &grid, context: context)
+        let table = table(width: layout.list.width)
         StyledLine(table.header, style: theme.header, fill: theme.header)
             .draw(into: &grid, x: 0, y: layout.headerRow, width: layout.list.width)
+        drawPosition(into: &grid, header: table.header, y: layout.headerRow, theme: theme)
         if list.rows.isEmpty {
             let text = all.isEmpty ? "no processes yet" : "no process matches /\(filter.text)"
             StyledLine(text, style: theme.muted).draw(into: &grid, x: 0, y: layout.list.y, width: layout.list.width)
         } else {
             list.draw(into: &grid, rect: layout.list, focused: true, theme: theme) { line in
-                let row = line.row
-                let values = ["\(row.pid)", row.user, "\(row.threads)", String(row.state),
-                              Formatting.oneDecimal(row.cpuPercent), Formatting.memory(kib: row.rssKiB),
-                              line.prefix + row.command]
-                return StyledLine(table.line(values), style: row.attachable ? theme.normal : theme.muted)
+                StyledLine(table.line(Column.values(line.row, prefix: line.prefix)),
+                           style: line.row.attachable ? theme.normal : theme.muted)
             }
         }
         if filter.typing {
@@ -234,20 +218,25 @@ struct PickerScreen: Sendable {
         }
     }
 
-    private var sortLabel: String {
-        sortColumn.title + (descending == sortColumn.descendingByDefault ? "" : " inverted")
+    private func table(width: Int) -> TableColumns {
+        let tracers = all.compactMap(\.tracer)
+        return TableColumns(Column.table(sortedBy: sortColumn, descending: descending, tracers: tracers,
+                                         unicode: unicode), width: width)
     }
 
-    private static func compare(_ a: PickerRow, _ b: PickerRow, by column: Column) -> Int {
-        func order<T: Comparable>(_ x: T, _ y: T) -> Int { x < y ? -1 : (x > y ? 1 : 0) }
-        switch column {
-        case .pid: return order(a.pid, b.pid)
-        case .user: return order(a.user, b.user)
-        case .threads: return order(a.threads, b.threads)
-        case .state: return order(String(a.state), String(b.state))
-        case .cpu: return order(a.cpuPercent, b.cpuPercent)
-        case .rss: return order(a.rssKiB, b.rssKiB)
-        case .command: return order(a.command, b.command)
-        }
+    /// Where the cursor is, `12/36`, at the right end of the header when the
+    /// titles leave room for it.
+    private func drawPosition(into grid: inout CellGrid, header: String, y: Int, theme: Theme) {
+        guard !list.rows.isEmpty else { return }
+        let text = " \(list.selectedIndex + 1)/\(list.rows.count) "
+        var used = header
+        while used.last == " " { used.removeLast() }
+        let x = grid.width - text.count
+        guard x > used.count else { return }
+        grid.put(text, x: x, y: y, style: theme.header, maxWidth: text.count)
+    }
+
+    private var sortLabel: String {
+        sortColumn.title + (descending == sortColumn.descendingByDefault ? "" : " inverted")
     }
 }

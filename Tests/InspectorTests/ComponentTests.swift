@@ -30,7 +30,9 @@ import Testing
 
 @Suite struct TextTests {
     @Test func truncationMarksTheCut() {
-        #expect(TerminalText.truncate("hrtimer_nanosleep", to: 8) == "hrtimer~")
+        #expect(TerminalText.truncate("hrtimer_nanosleep", to: 8) == "hrtimer…")
+        #expect(TerminalText.truncate("hrtimer_nanosleep", to: 8, unicode: false) == "hrtimer~")
+        #expect(TerminalText.padRight("hrtimer_nanosleep", to: 5) == "hrti…")
         #expect(TerminalText.truncate("short", to: 8) == "short")
         #expect(TerminalText.padLeft("42", to: 5) == "   42")
         #expect(Path.basename("/usr/lib/libc.so.6") == "libc.so.6")
@@ -121,15 +123,19 @@ import Testing
 }
 
 @Suite struct StatusLineTests {
-    @Test func aMessagePushesOutTheDetailsBeforeTheCommandShrinks() {
+    @Test func theStatusLineKeepsItsDetailsAndCutsWithTheMark() {
         let context = DrawContext(capabilities: Capabilities())
-        var quiet = CellGrid(width: 80, height: 1)
-        StatusLine.drawMain(Fixtures.status, message: nil, into: &quiet, context: context)
-        #expect(quiet.textDump().hasPrefix("PID 4242 ./server --workers 6  LIVE every 1s  holding new  stall 312µs"))
-        var busy = CellGrid(width: 80, height: 1)
-        StatusLine.drawMain(Fixtures.status, message: StatusMessage("4244 worker-2 is not held; nothing to release"),
-                            into: &busy, context: context)
-        #expect(busy.textDump() == "PID 4242 ./server~  LIVE every 1s  4244 worker-2 is not held; nothing to release")
-        #expect(busy[60, 0].style.role == .info)
+        var wide = CellGrid(width: 80, height: 1)
+        StatusLine.drawMain(Fixtures.status, into: &wide, context: context)
+        #expect(wide.textDump().hasPrefix("PID 4242 ./server --workers 6  LIVE every 1s  holding new  stall 312µs"))
+        var narrow = CellGrid(width: 50, height: 1)
+        StatusLine.drawMain(Fixtures.status, into: &narrow, context: context)
+        #expect(narrow.textDump() == "PID 4242 ./server --w…  LIVE every 1s  holding new")
+        var tiny = CellGrid(width: 24, height: 1)
+        StatusLine.drawMain(Fixtures.status, into: &tiny, context: context)
+        #expect(tiny.textDump() == "PID 4242 ./serve…  LIVE…")
+        var ascii = CellGrid(width: 24, height: 1)
+        StatusLine.drawMain(Fixtures.status, into: &ascii, context: DrawContext(capabilities: Capabilities(unicode: false)))
+        #expect(ascii.textDump() == "PID 4242 ./serve~  LIVE~")
     }
 }

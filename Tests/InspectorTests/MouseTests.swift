@@ -91,10 +91,10 @@ import Testing
         _ = picker.render(width: 80, height: 24)
         _ = picker.handle(.mouse(x: 10, y: 2 + 4, kind: .leftClick))
         #expect(picker.selectedPickerPID == 4242)
-        // "CPU%" sits at columns 25-29 of the header; 30 is the gap before RSS.
-        _ = picker.handle(.mouse(x: 30, y: 1, kind: .leftClick))
+        // "CPU%" sits at columns 36-40 of the header; 41 is the gap before RSS.
+        _ = picker.handle(.mouse(x: 41, y: 1, kind: .leftClick))
         #expect(picker.picker.sortColumn == .pid)
-        _ = picker.handle(.mouse(x: 27, y: 1, kind: .leftClick))
+        _ = picker.handle(.mouse(x: 38, y: 1, kind: .leftClick))
         #expect(picker.picker.sortColumn == .cpu)
         #expect(picker.picker.list.rows.first?.row.pid == 4242)
         #expect(picker.selectedPickerPID == 4242)

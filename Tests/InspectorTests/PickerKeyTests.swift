@@ -80,6 +80,72 @@ import Testing
         #expect(pids == [8123])
     }
 
+    /// The pid on the row drawn selected (reverse in the focused list).
+    private mutating func highlightedPID() -> Int32? {
+        let grid = state.render(width: 80, height: 24)
+        let lines = grid.textDump().split(separator: "\n", omittingEmptySubsequences: false)
+        for y in 2..<23 where grid[1, y].style.reverse {
+            return Int32(lines[y].split(separator: " ").first { Int32($0) != nil } ?? "")
+        }
+        return nil
+    }
+
+    /// The bug: 7310 was the 9th row; after `/dev` the cursor stayed on the
+    /// last row (8123) and Enter attached a process nobody had chosen.
+    @Test mutating func aFilterThatHidesTheSelectionLandsOnTheFirstMatch() {
+        select(7310)
+        _ = state.handle(.character("/"))
+        state.type("dev")
+        #expect(pids == [900, 4242, 4250, 4260, 5001, 8123])
+        #expect(state.selectedPickerPID == 900)
+        #expect(highlightedPID() == 900)
+        _ = state.handle(.enter)
+        let attach = state.handle(.enter)
+        #expect(attach.command == .attach(900))
+    }
+
+    @Test mutating func theSelectionFollowsItsProcessThroughFiltering() {
+        select(8123)
+        _ = state.handle(.character("/"))
+        state.type("s")
+        #expect(state.selectedPickerPID == 8123, "still listed: it stays selected")
+        state.type("q")
+        #expect(pids.isEmpty)
+        _ = state.handle(.backspace)
+        #expect(state.selectedPickerPID == 8123, "listed again: the cursor comes back to it")
+        state.type("er")
+        #expect(pids == [4242, 4250])
+        #expect(highlightedPID() == 4242)
+        _ = state.handle(.enter)
+        #expect(state.selectedPickerPID == 4242, "what was highlighted when typing ended is the choice")
+        _ = state.handle(.escape)
+        #expect(state.selectedPickerPID == 4242)
+    }
+
+    @Test mutating func escWhileTypingGoesBackToTheProcessChosenBefore() {
+        select(5001)
+        _ = state.handle(.character("/"))
+        state.type("memc")
+        #expect(state.selectedPickerPID == 7310)
+        _ = state.handle(.escape)
+        #expect(state.selectedPickerPID == 5001)
+        #expect(highlightedPID() == 5001)
+    }
+
+    @Test mutating func aRefreshWhileFilteringKeepsTheChoice() {
+        select(8123)
+        _ = state.handle(.character("/"))
+        state.type("serv")
+        #expect(state.selectedPickerPID == 4242)
+        state.setProcessList(Fixtures.pickerRows.reversed())
+        #expect(state.selectedPickerPID == 4242)
+        _ = state.handle(.backspace)
+        _ = state.handle(.backspace)
+        _ = state.handle(.backspace)
+        _ = state.handle(.backspace)
+        #expect(state.selectedPickerPID == 8123)
+    }
+
     @Test mutating func whileTypingKeysAreTextAndEnterEndsTyping() {
         _ = state.handle(.character("/"))
         let r4 = state.handle(.character("q"))
@@ -106,10 +172,14 @@ import Testing
         _ = state.handle(.character("N"))
         #expect(pids == Fixtures.pickerRows.map(\.pid).sorted())
         _ = state.handle(.character(">"))
-        #expect(state.picker.sortColumn == .user)
+        #expect(state.picker.sortColumn == .ppid)
+        #expect(pids.prefix(4) == [1, 2, 900, 7310], "children of 0, then of 1")
+        _ = state.handle(.character("s"))
+        #expect(state.picker.sortColumn == .user, "s steps to the next column, as on the main screen")
         #expect(pids.first == 900, "dev before memcache and root")
         _ = state.handle(.function(6))
         #expect(state.picker.sortColumn == .threads)
+        _ = state.handle(.character("<"))
         _ = state.handle(.character("<"))
         _ = state.handle(.character("<"))
         #expect(state.picker.sortColumn == .pid)

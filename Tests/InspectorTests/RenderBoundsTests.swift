@@ -5,10 +5,12 @@ import Testing
 @Suite struct RenderBoundsTests {
     static let boxGlyphs = Set("─│┌┐└┘├┤┬┴┼-|+")
 
-    /// Pane text that ran past its pane would overwrite these edges.
+    /// Pane text that ran past its pane would overwrite these edges. A
+    /// message that wraps takes rows from the bottom: the screen above it
+    /// was laid out in `state.screenHeight` rows.
     static func expectIntactBorders(_ grid: CellGrid, of state: InspectorState,
                                     sourceLocation: SourceLocation = #_sourceLocation) {
-        guard let layout = state.main.layout(width: grid.width, height: grid.height) else { return }
+        guard let layout = state.main.layout(width: grid.width, height: state.screenHeight) else { return }
         var broken: [String] = []
         func check(_ x: Int, _ y: Int, _ pane: PaneID) {
             if !boxGlyphs.contains(grid[x, y].character) { broken.append("\(pane) at \(x),\(y)") }

@@ -94,7 +94,7 @@ import Glibc
         try tmux.waitFor("COMMAND")
         try tmux.send("/")
         try tmux.send(label, literal: true)
-        try tmux.waitFor(" 1/", timeout: 30)
+        try tmux.waitFor(" 1 of ", timeout: 30)
         try tmux.send("Enter")
         try tmux.send("Enter")
         let screen = try tmux.waitFor("worker-3")
