@@ -139,9 +139,11 @@ struct BacktracePane: Sendable {
             return room == width ? max(0, head.count + pinned.count - width) : max(0, head.count - room)
         }
 
-        /// The head's columns beside a pinned `at file:line` (all of them without one).
+        /// The head's columns beside a pinned `at file:line` (all of them
+        /// without one). The source position may take up to two thirds of the
+        /// pane: glibc's file names are long, and the head scrolls sideways.
         private func room(for pinned: StyledLine) -> Int {
-            pinned.count > 0 && pinned.count <= width / 2 ? width - pinned.count : width
+            pinned.count > 0 && pinned.count <= width * 2 / 3 ? width - pinned.count : width
         }
 
         func line(_ frame: BacktraceFrame, shift: Int, theme: Theme, unicode: Bool) -> StyledLine {

@@ -38,7 +38,7 @@ import Glibc
         for _ in 0..<12 { try tmux.send("Down") }
         try tmux.send("/")
         try tmux.send(label, literal: true)
-        try step(tmux, " 3/")
+        try step(tmux, " 3 of ")
         try tmux.send("Enter")
         try tmux.send("Down")
         // The second match in the order shown is the one highlighted now.
@@ -70,7 +70,7 @@ import Glibc
         try step(tmux, "Backtrace \(spinner)")
         try tmux.send("g")
         try step(tmux, "quit gdb to return to lwpscope")
-        try step(tmux, "(gdb)", timeout: 60)
+        try step(tmux, "(gdb)", timeout: 120)
         try tmux.send("info threads", "Enter")
         let threads = try tmux.waitUntil { $0.contains { $0.hasPrefix("*") && $0.contains("(LWP ") } }
         let current = threads.first { $0.hasPrefix("*") && $0.contains("(LWP ") } ?? ""
@@ -116,7 +116,7 @@ import Glibc
         try step(picker, "COMMAND")
         try picker.send("/")
         try picker.send(label, literal: true)
-        try step(picker, " 1/")
+        try step(picker, " 1 of ")
         try picker.send("Enter")
         try picker.send("Enter")
         let pickerScreen = try picker.waitUntil(timeout: 20) { refusal($0) != nil }
