@@ -36,9 +36,16 @@ public enum ProcessTreeRows {
         }
     }
 
-    /// The rows' processes in order: ancestors from the top, the root, its descendants depth first.
+    /// Ancestors shown above the attached process: its parent and
+    /// grandparent. Further up (init, a session manager, terminals, shells)
+    /// is context a user does not need, and each level would indent the
+    /// processes that matter further out of a narrow pane.
+    public static let shownAncestors = 2
+
+    /// The rows' processes in order: the nearest ancestors from the top, the
+    /// root, its descendants depth first.
     public static func members(_ tree: ProcessTree, root: Int32) -> [(pid: Int32, depth: Int, isAncestor: Bool)] {
-        let ancestors = Array(tree.ancestors(of: root).reversed())
+        let ancestors = Array(tree.ancestors(of: root).prefix(shownAncestors).reversed())
         return ancestors.enumerated().map { ($1, $0, true) } + [(root, ancestors.count, false)]
             + tree.descendants(of: root).map { ($0.pid, ancestors.count + $0.depth, false) }
     }

@@ -32,6 +32,20 @@ import Testing
         #expect(rows[5].exited == "exited with status 0")
     }
 
+    /// A deep chain (init, a session manager, terminals, shells) keeps only
+    /// the parent and grandparent, so the attached process stays near the left.
+    @Test func onlyTheNearestAncestorsAreShown() {
+        var deep: [ProcessSummary] = []
+        for level in Int32(0)..<8 {
+            deep.append(Values.process(100 + level, parent: level == 0 ? 0 : 99 + level, command: "level\(level)"))
+        }
+        deep += [Values.process(500, parent: 107, command: "./server"),
+                            Values.process(501, parent: 500, command: "./server --child")]
+        let rows = ProcessTreeRows.make(ProcessTree(deep), root: 500, current: 500, traced: [500])
+        #expect(rows.map(\.pid) == [106, 107, 500, 501])
+        #expect(rows.map(\.depth) == [0, 1, 2, 3])
+    }
+
     @Test func theTreeIsReadAgainOnlyWhenStaleOrInvalidated() {
         var cache = ProcessTreeCache()
         var reads = 0

@@ -92,10 +92,7 @@ import Glibc
         #expect(throws: TestFailure.self) { try target.waitForLine(startingWith: "child ", timeout: 0.3) }
         let child = children(of: target.pid)
 
-        try tmux.send("q")
-        #expect(tmux.exitStatus() == 0)
-        #expect(TaskStates.untraced(target.pid), "\(TaskStates.of(target.pid))")
-        for pid in child { #expect(TaskStates.untraced(pid), "\(TaskStates.of(pid))") }
+        try quit(tmux, leavingUntraced: [target.pid] + child)
     }
 
     @Test func aRefusedAttachNamesTheTracersProcessAndCommand() throws {
@@ -176,10 +173,7 @@ import Glibc
         #expect(waitUntil { ProcFS().stat(target.pid, thread: late)?.state != .tracingStop })
         let child = children(of: target.pid)
 
-        try tmux.send("q")
-        #expect(tmux.exitStatus() == 0)
-        #expect(TaskStates.untraced(target.pid), "\(TaskStates.of(target.pid))")
-        for pid in child { #expect(TaskStates.untraced(pid), "\(TaskStates.of(pid))") }
+        try quit(tmux, leavingUntraced: [target.pid] + child)
     }
 
     /// The log (`l`, the screen's own part) shows what the engine and the
@@ -210,7 +204,38 @@ import Glibc
         for pid in child { #expect(TaskStates.untraced(pid), "\(TaskStates.of(pid))") }
     }
 
+    /// Pane 1: Enter on a child forked before lwpscope came (so not
+    /// followed) attaches it as well; the parent stays traced.
+    @Test func enterOnAnUntracedChildInPaneOneAttachesItToo() throws {
+        guard TmuxSession.isAvailable else { Issue.record("tmux missing"); return }
+        let target = try startFixture(["--fork-on-sigusr2", "1", "--workers", "1"])
+        kill(target.pid, SIGUSR2)
+        let announced = try target.waitForLine(startingWith: "child ")
+        let child = try #require(announced.split(separator: " ").dropFirst().first.flatMap { Int32($0) })
+        #expect(TaskStates.untraced(child))
+        let tmux = try TmuxSession(width: 160, height: 45, command: lwpscope, arguments: [String(target.pid)])
+        try step(tmux, "spinner-1")
+        try step(tmux, "\(child) ")
+        try tmux.send("1")
+        try tmux.send("End")
+        try step(tmux, "EnterAttach")
+        try tmux.send("Enter")
+        let screen = try tmux.waitUntil { $0.first?.contains("PID \(child) ") == true }
+        #expect(screen.first?.contains("PID \(child) ") == true, "\(screen.joined(separator: "\n"))")
+        #expect(waitUntil { TaskStates.of(child).allSatisfy { $0.tracerID != 0 } }, "\(TaskStates.of(child))")
+        #expect(TaskStates.of(target.pid).allSatisfy { $0.tracerID != 0 }, "the parent must stay attached")
+        try quit(tmux, leavingUntraced: [target.pid, child])
+    }
+
     // MARK: Helpers
+
+    /// `q`, a clean exit, and every one of `pids` untraced afterwards.
+    func quit(_ tmux: TmuxSession, leavingUntraced pids: [Int32],
+              sourceLocation: SourceLocation = #_sourceLocation) throws {
+        try tmux.send("q")
+        #expect(tmux.exitStatus() == 0, sourceLocation: sourceLocation)
+        for pid in pids { #expect(TaskStates.untraced(pid), "\(TaskStates.of(pid))", sourceLocation: sourceLocation) }
+    }
 
     /// tmux.waitFor, naming what never came first: Swift Testing keeps only
     /// the end of a long message, the bottom of the screen.
