@@ -78,7 +78,7 @@ struct BacktracePane: Sendable {
         guard !interior.isEmpty else { return }
         let theme = context.theme
         func say(_ text: String, _ style: CellStyle) {
-            StyledLine(TerminalText.truncate(text, to: interior.width), style: style)
+            StyledLine(TerminalText.truncate(text, to: interior.width, unicode: context.unicode), style: style)
                 .draw(into: &grid, x: interior.x, y: interior.y, width: interior.width)
         }
         guard let thread else { return say("no thread selected", theme.muted) }

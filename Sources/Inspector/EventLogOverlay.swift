@@ -51,8 +51,8 @@ enum EventLogOverlay {
             let y = inside.y + offset, entry = log[row.entry]
             if row.startsEntry {
                 var lead = StyledLine()
-                if timeWidth > 0 { lead.append(TerminalText.padRight(entry.time, to: timeWidth) + " ", context.theme.muted) }
-                lead.append(TerminalText.padRight(label(entry.kind), to: kindWidth), kindStyle(entry.kind, context.theme))
+                if timeWidth > 0 { lead.append(TerminalText.padRight(entry.time, to: timeWidth, unicode: context.unicode) + " ", context.theme.muted) }
+                lead.append(TerminalText.padRight(label(entry.kind), to: kindWidth, unicode: context.unicode), kindStyle(entry.kind, context.theme))
                 lead.draw(into: &grid, x: inside.x, y: y, width: min(inside.width, textX - inside.x))
             }
             guard textX < inside.maxX else { continue }

@@ -30,16 +30,6 @@ extension InspectorState {
             grid = grid.insertingRows(rows.count - 1, before: grid.height - 1)
             MessageLine.draw(rows, severity: message.severity, into: &grid, theme: context.theme)
         }
-        if !context.unicode { Self.asciiCutMarks(&grid) }
         return grid
-    }
-
-    /// Text cut without the capabilities at hand (table columns cut with the
-    /// unicode default) still reaches an ASCII-only terminal as ASCII.
-    private static func asciiCutMarks(_ grid: inout CellGrid) {
-        let unicodeMark = TerminalText.cutMark(unicode: true), asciiMark = TerminalText.cutMark(unicode: false)
-        for y in 0..<grid.height {
-            for x in 0..<grid.width where grid[x, y].character == unicodeMark { grid[x, y].character = asciiMark }
-        }
     }
 }

@@ -273,7 +273,8 @@ struct MainScreen: Sendable {
         for pane in shown {
             let box = layout.box(pane), focused = pane == focus
             PaneBorderText.draw(title: paneTitle(pane) + (zoomed ? " (zoomed)" : ""), position: position(pane),
-                                box: box, focused: focused, into: &grid, theme: context.theme)
+                                box: box, focused: focused, into: &grid, theme: context.theme,
+                                unicode: context.unicode)
             switch pane {
             case .tree: tree.draw(into: &grid, interior: box.interior, focused: focused, context: context)
             case .threads: threads.draw(into: &grid, interior: box.interior, focused: focused, context: context)

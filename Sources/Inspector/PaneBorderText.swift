@@ -5,7 +5,7 @@ enum PaneBorderText {
     /// at its right; the title gives way, cut as every cut is. Neither
     /// covers a junction where another pane's border meets this one.
     static func draw(title: String, position: String?, box: Rect, focused: Bool, into grid: inout CellGrid,
-                     theme: Theme) {
+                     theme: Theme, unicode: Bool = true) {
         let plainBorder: Set<Character> = ["─", "-"]
         let start = box.x + 1
         var end = start
@@ -28,7 +28,7 @@ enum PaneBorderText {
             room = box.maxX - 1 - used - rightStart
         }
         guard room > 2 else { return }
-        let cut = TerminalText.truncate(title, to: room - 2)
+        let cut = TerminalText.truncate(title, to: room - 2, unicode: unicode)
         guard !cut.isEmpty else { return }
         grid.put(" \(cut) ", x: titleStart, y: box.y, style: focused ? theme.focusTitle : theme.title, maxWidth: room)
     }

@@ -221,7 +221,7 @@ struct PickerScreen: Sendable {
     private func table(width: Int) -> TableColumns {
         let tracers = all.compactMap(\.tracer)
         return TableColumns(Column.table(sortedBy: sortColumn, descending: descending, tracers: tracers,
-                                         unicode: unicode), width: width)
+                                         unicode: unicode), width: width, unicode: unicode)
     }
 
     /// Where the cursor is, `12/36`, at the right end of the header when the

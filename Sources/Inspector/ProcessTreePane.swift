@@ -102,7 +102,7 @@ struct ProcessTreePane: Sendable {
     func draw(into grid: inout CellGrid, interior: Rect, focused: Bool, context: DrawContext) {
         guard !interior.isEmpty else { return }
         let theme = context.theme
-        let table = TableColumns(Self.columns(for: list.rows), width: interior.width)
+        let table = TableColumns(Self.columns(for: list.rows), width: interior.width, unicode: context.unicode)
         StyledLine(table.header, style: theme.header, fill: theme.header)
             .draw(into: &grid, x: interior.x, y: interior.y, width: interior.width)
         let rows = listRect(interior)

@@ -50,7 +50,7 @@ extension StyledLine {
         let start = max(0, min(start, cells.count))
         var visible = Array(cells[start...])
         let text = String(visible.map(\.0))
-        let cut = TerminalText.truncate(text, to: width)
+        let cut = TerminalText.truncate(text, to: width, unicode: unicode)
         if cut != text {
             visible = Array(visible.prefix(cut.count))
             if let mark = cut.last, !visible.isEmpty { visible[visible.count - 1].0 = mark }

@@ -53,7 +53,11 @@ struct TableColumns: Sendable {
 
     private(set) var fitted: [Fitted] = []
 
-    init(_ columns: [TableColumn], width: Int) {
+    /// Whether a cut may show as `…` (else ASCII's mark).
+    let unicode: Bool
+
+    init(_ columns: [TableColumn], width: Int, unicode: Bool = true) {
+        self.unicode = unicode
         var kept = Array(columns.indices)
         func needed(_ indices: [Int]) -> Int {
             indices.reduce(0) { $0 + columns[$1].minimumWidth } + max(0, indices.count - 1)
@@ -87,7 +91,7 @@ struct TableColumns: Sendable {
     func line(_ values: [String]) -> String {
         fitted.map { column in
             let value = column.source < values.count ? values[column.source] : ""
-            return Self.cell(value, column)
+            return Self.cell(value, column, unicode: unicode)
         }.joined(separator: " ")
     }
 
@@ -96,10 +100,10 @@ struct TableColumns: Sendable {
 
     var header: String { line(fitted.isEmpty ? [] : headerValues) }
 
-    static func cell(_ value: String, _ column: Fitted) -> String {
+    static func cell(_ value: String, _ column: Fitted, unicode: Bool = true) -> String {
         switch column.column.alignment {
-        case .left: TerminalText.padRight(value, to: column.width)
-        case .right: TerminalText.padLeft(value, to: column.width)
+        case .left: TerminalText.padRight(value, to: column.width, unicode: unicode)
+        case .right: TerminalText.padLeft(value, to: column.width, unicode: unicode)
         }
     }
 

@@ -160,7 +160,7 @@ struct ThreadTablePane: Sendable {
 
     private func table(width: Int, unicode: Bool) -> TableColumns {
         TableColumns(Self.columns(for: all, grouped: grouped, sortedBy: sortColumn, descending: descending, unicode: unicode),
-                     width: width)
+                     width: width, unicode: unicode)
     }
 
     /// What is shown; the header's arrow marks the sort too.
