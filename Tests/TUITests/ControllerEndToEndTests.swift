@@ -87,7 +87,9 @@ import Glibc
                 "child: \(children(of: target.pid).map { TaskStates.of($0) })")
         let late = waitUntil(timeout: 20) { !newThreads(target.pid, since: before).isEmpty }
             ? newThreads(target.pid, since: before) : []
-        #expect(late.count == 1 && late.allSatisfy { ProcFS().stat(target.pid, thread: $0)?.state == .tracingStop },
+        // A new thread is listed a moment before its first stop: wait for the stop.
+        #expect(late.count == 1, "\(TaskStates.of(target.pid))")
+        #expect(waitUntil(timeout: 20) { late.allSatisfy { ProcFS().stat(target.pid, thread: $0)?.state == .tracingStop } },
                 "\(TaskStates.of(target.pid))")
         #expect(throws: TestFailure.self) { try target.waitForLine(startingWith: "child ", timeout: 0.3) }
         let child = children(of: target.pid)
