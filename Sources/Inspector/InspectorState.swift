@@ -106,15 +106,22 @@ public struct InspectorState: Sendable {
     public mutating func clearBacktraces() { main.clearBacktraces() }
     public mutating func setHoldFlags(_ rows: [HoldFlagRow]) { main.setHoldFlags(rows) }
     /// Shows `message` on the message line until the next key, and logs it
-    /// (kind `.message`, at `clock()`).
-    public mutating func showMessage(_ message: StatusMessage?) { self.message = message }
+    /// (at `clock()`, as `kind`: a release is a `.hold` line, not a message).
+    public mutating func showMessage(_ message: StatusMessage?, loggedAs kind: EventLogEntry.Kind = .message) {
+        messageKind = kind
+        self.message = message
+        messageKind = .message
+    }
+
+    /// How the message being set is logged.
+    private var messageKind = EventLogEntry.Kind.message
 
     /// Events for the log (`l`), oldest first; the log keeps the latest
     /// `EventLog.capacity`.
     public mutating func appendLog(_ entries: [EventLogEntry]) { EventLog.append(entries, to: &log) }
 
     private mutating func logMessage(_ message: StatusMessage) {
-        appendLog([EventLogEntry(time: clock(), kind: .message, text: message.text, severity: message.severity)])
+        appendLog([EventLogEntry(time: clock(), kind: messageKind, text: message.text, severity: message.severity)])
     }
 
     // MARK: What the controller may ask

@@ -101,6 +101,18 @@ import Testing
         #expect(text.contains("09:15:00 message detached; the process runs on"))
     }
 
+    /// The controller names what a message is about: a release is a hold
+    /// line, logged once, not a message and a hold line.
+    @Test func aMessageIsLoggedOnceAsTheKindItIsShownAs() {
+        var state = InspectorState(attached: Fixtures.status, clock: { "09:16:00" })
+        state.showMessage(StatusMessage("released thread 4248, held at birth"), loggedAs: .hold)
+        state.showMessage(StatusMessage("refresh every 2s"))
+        #expect(state.log == [
+            EventLogEntry(time: "09:16:00", kind: .hold, text: "released thread 4248, held at birth"),
+            EventLogEntry(time: "09:16:00", kind: .message, text: "refresh every 2s"),
+        ])
+    }
+
     @Test func logKeepsTheNewestUpToItsCapacity() {
         var state = Fixtures.pickerState()
         state.appendLog(Self.entries(EventLog.capacity - 1))

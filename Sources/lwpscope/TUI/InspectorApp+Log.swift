@@ -5,10 +5,9 @@ import InspectorFeed
 /// The event log (`l`): what the engine reports and what the controller does
 /// and says, each with the time of day.
 extension InspectorApp {
-    /// Shows `message` on the status line and keeps it in the log.
+    /// Shows `message` on the message line; the screen model logs it.
     func say(_ message: StatusMessage, kind: EventLogEntry.Kind = .message) {
-        state.showMessage(message)
-        log(message.text, kind: kind, severity: message.severity)
+        state.showMessage(message, loggedAs: kind)
     }
 
     /// Keeps a line in the log only.

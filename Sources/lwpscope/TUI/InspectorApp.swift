@@ -28,7 +28,7 @@ final class InspectorApp: @unchecked Sendable {
     init(engine: TraceEngine, terminal: CursesTerminal) {
         self.engine = engine
         self.terminal = terminal
-        state = InspectorState(capabilities: terminal.capabilities)
+        state = InspectorState(capabilities: terminal.capabilities, clock: { WallClock.timeOfDay() })
         inbox = EventInbox(engine.events)
         holds = HoldActions(engine: engine)
     }
@@ -54,8 +54,6 @@ final class InspectorApp: @unchecked Sendable {
             guard let key = terminal.readKey(timeoutMilliseconds: wait) else { continue }
             if key == .resize { terminal.invalidate() }
             let outcome = state.handle(key)
-            // A key's own answer ("not held; nothing to release") is logged too.
-            if let message = state.message { log(message.text, kind: .message, severity: message.severity) }
             if let command = outcome.command { execute(command) }
         }
         blocking { [engine] in await engine.close() }
