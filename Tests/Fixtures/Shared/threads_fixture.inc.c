@@ -137,8 +137,9 @@ static void start_thread(const char *name, void (*body)(void), int index) {
 static volatile sig_atomic_t fork_requested;
 static void request_fork(int signal) { (void)signal; fork_requested = 1; }
 
-NOINLINE void run_forked_child(void) {
-    pid_t parent = getppid();
+// `parent` is read before the fork: a child held at birth may first run
+// after its parent has gone, and must still see that and exit.
+NOINLINE void run_forked_child(pid_t parent) {
     printf("child %d running\n", getpid());
     fflush(stdout);
     while (getppid() == parent) {
@@ -156,7 +157,8 @@ NOINLINE void park_main_thread(pid_t parent) {
         nanosleep(&t, NULL);
         if (fork_requested) {
             fork_requested = 0;
-            if (fork() == 0) run_forked_child();
+            pid_t self = getpid();
+            if (fork() == 0) run_forked_child(self);
             start_thread("late", sleep_in_nanosleep, ++late_threads);
         }
     }
