@@ -173,15 +173,20 @@ struct PickerScreen: Sendable {
 
     // MARK: Drawing
 
+    /// Every key of the picker's help has an item here (the least needed
+    /// go first on a narrow screen); Esc only while a filter is set.
     var keyBarItems: [KeyBarItem] {
         [
             KeyBarItem(key: "Enter", label: "Attach", event: .enter),
             KeyBarItem(key: "/", label: "Filter", event: .character("/")),
+        ] + (filter.isActive ? [KeyBarItem(key: "Esc", label: "Clear", event: .escape, dropOrder: 1)] : []) + [
+            KeyBarItem(key: unicode ? "↑↓" : "Up/Dn", label: "Move", event: .down, dropOrder: 6),
             KeyBarItem(key: "t", label: treeView ? "List" : "Tree", event: .character("t"), dropOrder: 1),
             KeyBarItem(key: "s", label: "Sort", event: .character("s"), dropOrder: 2),
             KeyBarItem(key: "P", label: "CPU", event: .character("P"), dropOrder: 3),
             KeyBarItem(key: "M", label: "RSS", event: .character("M"), dropOrder: 3),
             KeyBarItem(key: "N", label: "PID", event: .character("N"), dropOrder: 3),
+            KeyBarItem(key: "I", label: "Invert", event: .character("I"), dropOrder: 5),
             KeyBarItem(key: "l", label: "Log", event: .character("l"), dropOrder: 2),
             KeyBarItem(key: "?", label: "Help", event: .function(1)),
             KeyBarItem(key: "q", label: "Quit", event: .character("q")),

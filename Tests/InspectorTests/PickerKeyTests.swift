@@ -16,6 +16,25 @@ import Testing
         while state.selectedPickerPID != pid { _ = state.handle(.down) }
     }
 
+    /// Each line of the picker's help (but the notes) names a key some item
+    /// of its key bar stands for, as on the main screen.
+    @Test mutating func everyHelpKeyIsInTheKeyBar() {
+        _ = state.handle(.character("/"))
+        state.type("s")
+        _ = state.handle(.enter)
+        let bar = state.render(width: 200, height: 24).textDump().split(separator: "\n").last.map(String.init) ?? ""
+        let item: [String: String] = [
+            "Up Down j k": "↑↓Move", "PgUp PgDn": "↑↓Move", "Home End": "↑↓Move", "Enter": "EnterAttach",
+            "/": "/Filter", "Esc": "EscClear", "t": "tTree", "s > F6 <": "sSort", "P M N": "PCPU", "I": "IInvert",
+            "l": "lLog", "? F1": "?Help", "q F10": "qQuit",
+        ]
+        let notes: Set = ["Mouse", "Dimmed", "!"]
+        for line in HelpOverlay.pickerKeys where !notes.contains(line.keys) {
+            let wanted = try? #require(item[line.keys], "help key \(line.keys) has no key bar item to look for")
+            #expect(wanted.map { bar.contains($0) } == true, "\(line.keys): \(wanted ?? "?") not in \(bar)")
+        }
+    }
+
     @Test mutating func startsOnThePickerSortedByPID() {
         #expect(state.screen == .picker)
         #expect(pids == Fixtures.pickerRows.map(\.pid).sorted())
