@@ -138,11 +138,7 @@ import Glibc
 
     @Test func aBirthHeldIsAnnouncedAndItsReleaseShowsWhilePaused() throws {
         guard TmuxSession.isAvailable else { Issue.record("tmux missing"); return }
-        let target = try startFixture(["--fork-on-sigusr2", "1"])
-        let tmux = try TmuxSession(width: 200, height: 50, command: lwpscope, arguments: [String(target.pid)])
-        try step(tmux, "spinner-1")
-        try tmux.send("n")
-        try step(tmux, "holding new")
+        let (target, tmux) = try attachHoldingNew()
         let before = Set(ProcFS().threadIDs(target.pid) ?? [])
         kill(target.pid, SIGUSR2)
         try step(tmux, "held at birth")
@@ -182,11 +178,7 @@ import Glibc
     /// controller reported, each with its time of day.
     @Test func theEventLogShowsTheForkTheSignalAndTheHold() throws {
         guard TmuxSession.isAvailable else { Issue.record("tmux missing"); return }
-        let target = try startFixture(["--fork-on-sigusr2", "1"])
-        let tmux = try TmuxSession(width: 200, height: 50, command: lwpscope, arguments: [String(target.pid)])
-        try step(tmux, "spinner-1")
-        try tmux.send("n")
-        try step(tmux, "holding new")
+        let (target, tmux) = try attachHoldingNew()
         kill(target.pid, SIGUSR2)
         try step(tmux, "held at birth")
         let child = children(of: target.pid)
@@ -230,6 +222,17 @@ import Glibc
     }
 
     // MARK: Helpers
+
+    /// A fixture that forks (and starts a thread) on SIGUSR2, attached in
+    /// tmux with `n` on: what comes next is held at birth.
+    func attachHoldingNew() throws -> (ChildProcess, TmuxSession) {
+        let target = try startFixture(["--fork-on-sigusr2", "1"])
+        let tmux = try TmuxSession(width: 200, height: 50, command: lwpscope, arguments: [String(target.pid)])
+        try step(tmux, "spinner-1")
+        try tmux.send("n")
+        try step(tmux, "holding new")
+        return (target, tmux)
+    }
 
     /// `q`, a clean exit, and every one of `pids` untraced afterwards.
     func quit(_ tmux: TmuxSession, leavingUntraced pids: [Int32],
