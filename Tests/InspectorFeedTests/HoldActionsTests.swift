@@ -30,7 +30,7 @@ import TestSupport
 
 /// The feed and the hold actions on a real process: two threads spin on
 /// `hold`, one on a function-static `hold`.
-@Suite(.serialized, .timeLimit(.minutes(4))) struct FeedOnAFixtureTests {
+@Suite(.serialized, .timeLimit(.minutes(8))) struct FeedOnAFixtureTests {
     @Test func spinnersAreMarkedHeldAndOneIsReleasedWhileTheOtherSpinsOn() async throws {
         let child = try ChildProcess(path: BuiltProducts.path("fixture-threads-nofp"),
                                      arguments: ["--spinners", "2", "--static-spinners", "1"])
