@@ -59,15 +59,20 @@ import Glibc
         try step(tmux, "Backtrace \(deep) deep")
         try tmux.send("3")
         try tmux.send("Home")
-        // Walk down every frame; each frame's line as the pane last showed it.
+        // Walk down every frame, waiting each time until the pane shows the
+        // frame the cursor is on (a busy machine redraws late); each frame's
+        // line as the pane last showed it.
         var seen: [Int: String] = [:]
-        for _ in 0...(expected.keys.max() ?? 0) + 2 {
-            for line in try tmux.capture() {
+        let last = expected.keys.max() ?? 0
+        for cursor in 0...last {
+            let screen = try tmux.waitUntil(timeout: 20) { screen in
+                screen.contains { Self.backtraceLine($0)?.0 == cursor }
+            }
+            for line in screen {
                 guard let (index, text) = Self.backtraceLine(line) else { continue }
                 seen[index] = text
             }
             try tmux.send("Down")
-            usleep(150_000)
         }
         for (index, position) in expected.sorted(by: { $0.key < $1.key }) {
             let line = try #require(seen[index], "frame #\(index) never shown; saw \(seen)")
