@@ -35,7 +35,7 @@ import Glibc
         }
         #expect(shown.count >= 30, "only \(shown.count) thread rows:\n\(screen.joined(separator: "\n"))")
         try tmux.send("q")
-        #expect(tmux.exitStatus() == 0)
+        #expect(tmux.exitStatus(timeout: 30) == 0)
         #expect(TaskStates.untraced(target.pid), "\(TaskStates.of(target.pid))")
     }
 
@@ -79,7 +79,7 @@ import Glibc
             #expect(line.contains(position), "frame #\(index) lost \(position): \(line)")
         }
         try tmux.send("q")
-        #expect(tmux.exitStatus() == 0)
+        #expect(tmux.exitStatus(timeout: 30) == 0)
         #expect(TaskStates.untraced(target.pid), "\(TaskStates.of(target.pid))")
     }
 
@@ -96,7 +96,7 @@ import Glibc
         try step(tmux, lastLine)
         try tmux.send("Escape")
         try tmux.send("q")
-        #expect(tmux.exitStatus() == 0)
+        #expect(tmux.exitStatus(timeout: 30) == 0)
         #expect(TaskStates.untraced(target.pid), "\(TaskStates.of(target.pid))")
     }
 
@@ -117,7 +117,7 @@ import Glibc
         #expect(selected != other, "the selected row looks like any other: \(selected)")
         #expect(selected != header, "the selected row is drawn like the header: \(selected)")
         try tmux.send("q")
-        #expect(tmux.exitStatus() == 0)
+        #expect(tmux.exitStatus(timeout: 30) == 0)
         #expect(TaskStates.untraced(target.pid), "\(TaskStates.of(target.pid))")
     }
 
