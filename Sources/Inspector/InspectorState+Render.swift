@@ -18,7 +18,7 @@ extension InspectorState {
         var grid = CellGrid(width: width, height: screenHeight)
         switch screen {
         case .picker: picker.draw(into: &grid, context: context)
-        case .main: main.draw(into: &grid, message: nil, context: context)
+        case .main: main.draw(into: &grid, context: context)
         }
         switch overlay {
         case .help: HelpOverlay.draw(helpKeys, scroll: helpScroll, into: &grid, context: context)

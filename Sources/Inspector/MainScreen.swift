@@ -258,14 +258,14 @@ struct MainScreen: Sendable {
                                                     attachesChild: tree.selectedIsAttachableChild, unicode: unicode))
     }
 
-    mutating func draw(into grid: inout CellGrid, message: StatusMessage?, context: DrawContext) {
+    mutating func draw(into grid: inout CellGrid, context: DrawContext) {
         unicode = context.unicode
         guard let layout = applyLayout(width: grid.width, height: grid.height) else {
             TooSmall.draw(into: &grid, minimumWidth: MainLayout.minimumWidth, minimumHeight: MainLayout.minimumHeight,
                           theme: context.theme)
             return
         }
-        StatusLine.drawMain(status, message: message, into: &grid, context: context)
+        StatusLine.drawMain(status, into: &grid, context: context)
         let shown = PaneID.allCases.filter { !layout.box($0).isEmpty }
         var canvas = BoxCanvas(width: grid.width, height: grid.height)
         for pane in shown { canvas.addBox(layout.box(pane)) }

@@ -18,14 +18,6 @@ enum StatusLine {
         draw(lead: "PID \(status.pid) ", shrinkable: status.command, details: details, into: &grid, context: context)
     }
 
-    /// The message goes to the message line now; this keeps callers that
-    /// still pass one compiling.
-    @available(*, deprecated, message: "messages have their own line (MessageLine); drop the argument")
-    static func drawMain(_ status: InspectorStatus, message: StatusMessage?, into grid: inout CellGrid,
-                         context: DrawContext) {
-        drawMain(status, into: &grid, context: context)
-    }
-
     static func drawPicker(total: Int, shown: Int, sortedBy: String, tree: Bool, filter: FilterField,
                            into grid: inout CellGrid, context: DrawContext) {
         var counts = StyledLine("  \(shown == total ? "\(total)" : "\(shown) of \(total)") processes, by \(sortedBy)")
