@@ -21,6 +21,9 @@ let fixtureNames = ["fixture-threads-fp", "fixture-threads-nofp", "fixture-churn
 let backtraceFixtureNames = ["fixture-cxx", "fixture-swift"]
 // Source lines, inline frames and stack groups, compared with gdb.
 let sourceFixtureNames = ["fixture-lines"]
+// A daemon and its client, blocked on each other in every way a wait can be
+// followed: pipes, unix and TCP sockets, accept, mutexes, a cycle.
+let waitFixtureNames = ["fixture-daemon", "fixture-client"]
 
 // The modules a backtrace and a screen refresh run through are optimized in
 // debug builds too: tests run lwpscope hundreds of times, and unoptimized
@@ -71,6 +74,8 @@ let package = Package(
         .target(name: "Engine", dependencies: ["CPtrace", "ProcFS", "Paths"], swiftSettings: optimizedInDebug),
         // Snapshots into symbolized backtraces: modules of a process, CFI, names.
         .target(name: "Backtraces", dependencies: ["Engine", "ProcFS", "ELF", "DWARF", "Unwind", "Demangle"], swiftSettings: optimizedInDebug),
+        // Why threads wait and on whom: system calls, descriptors, peers, mutex owners, cycles.
+        .target(name: "Waits", dependencies: ["ProcFS", "Engine", "Paths"], swiftSettings: optimizedInDebug),
         // Hold flags (`while (hold);`) and the code that spins on them.
         .target(name: "Holds", dependencies: ["Backtraces", "ELF", "ProcFS", "Paths"], swiftSettings: optimizedInDebug),
         // The screen model: state, keys, panes, rendering into a cell grid; no curses.
@@ -79,7 +84,7 @@ let package = Package(
         // flag and picker rows, backtraces, and the hold actions `hold` shares.
         .target(
             name: "InspectorFeed",
-            dependencies: ["Engine", "Backtraces", "Holds", "ProcFS", "Inspector", "FrameFormatting", "Paths"],
+            dependencies: ["Engine", "Backtraces", "Holds", "ProcFS", "Inspector", "FrameFormatting", "Paths", "Waits"],
             swiftSettings: optimizedInDebug),
         // The ncurses driver: draws cell grids, reads keys and mouse.
         .target(name: "Terminal", dependencies: ["CCurses", "Inspector"], swiftSettings: optimizedInDebug),
@@ -87,7 +92,7 @@ let package = Package(
             name: "lwpscope",
             dependencies: [
                 "Engine", "ProcFS", "Backtraces", "Holds", "Inspector", "InspectorFeed", "Terminal", "CSignals", "Paths",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "Waits", .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
 
@@ -97,6 +102,8 @@ let package = Package(
         fixture("fixture-lines", flags: noFramePointerFlags),
         // The target of scripts/bench: N parked threads and a stall ticker.
         fixture("fixture-bench", flags: noFramePointerFlags),
+        fixture("fixture-daemon", flags: noFramePointerFlags),
+        fixture("fixture-client", flags: noFramePointerFlags),
         // A Swift helper that attaches through the engine and parks with the
         // target stopped, so a test can SIGKILL it mid-attach.
         .executableTarget(name: "engine-probe", dependencies: ["Engine"], path: "Tests/Fixtures/engine-probe"),
@@ -121,7 +128,7 @@ let package = Package(
         ),
         .testTarget(
             name: "CLITests",
-            dependencies: ["TestSupport", "lwpscope"] + fixtureNames.map { .target(name: $0) }
+            dependencies: ["TestSupport", "lwpscope"] + (fixtureNames + waitFixtureNames).map { .target(name: $0) }
         ),
         .testTarget(
             name: "BacktraceTests",
@@ -138,7 +145,8 @@ let package = Package(
         .testTarget(name: "DemangleTests", dependencies: ["Demangle", "TestSupport"]),
         .testTarget(
             name: "TUITests",
-            dependencies: ["TestSupport", "ProcFS", "lwpscope"] + (fixtureNames + sourceFixtureNames).map { .target(name: $0) }
+            dependencies: ["TestSupport", "ProcFS", "lwpscope"]
+                + (fixtureNames + sourceFixtureNames + waitFixtureNames).map { .target(name: $0) }
         ),
         .testTarget(name: "InspectorTests", dependencies: ["Inspector", "Paths"], exclude: ["Snapshots"]),
         .testTarget(
@@ -146,6 +154,9 @@ let package = Package(
             dependencies: ["InspectorFeed", "Inspector", "Engine", "Backtraces", "Holds", "ProcFS", "FrameFormatting", "TestSupport"]
                 + fixtureNames.map { .target(name: $0) }),
         .testTarget(name: "SignalPipeTests", dependencies: ["CSignals"]),
+        .testTarget(
+            name: "WaitsTests",
+            dependencies: ["Waits", "ProcFS", "TestSupport"] + waitFixtureNames.map { .target(name: $0) }),
     ],
     swiftLanguageModes: [.v6]
 )

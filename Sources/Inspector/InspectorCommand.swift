@@ -17,6 +17,9 @@ public enum InspectorCommand: Hashable, Sendable {
     /// Attach to `pid` as well (an untraced child in pane 1) and show it; the
     /// processes already traced stay traced.
     case attachAlso(Int32)
+    /// `f`: go to the other end of a thread's wait: select `tid` when `pid`
+    /// is shown; else attach `pid` as well (or show it, if traced) and select `tid`.
+    case followWait(pid: Int32, tid: Int32?)
     /// The selected thread changed: fetch its backtrace if it is not cached.
     case selectThread(Int32)
     /// Threads are shown grouped by identical stacks (or not): the groups

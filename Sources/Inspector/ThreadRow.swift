@@ -17,6 +17,12 @@ public struct ThreadRow: Hashable, Sendable, Identifiable {
     /// Every frame's function label, innermost first, so `/` matches any
     /// frame of the stack; as deep as the refresh unwound.
     public var stackFunctions: [String]
+    /// Why it waits and on whom, when it is blocked ("read pipe ← 4711 virsh").
+    public var waitsOn: String?
+    /// It is in a wait-for cycle: threads waiting on each other.
+    public var deadlocked = false
+    /// Where `f` goes from its wait: the peer process (and thread) or the mutex owner.
+    public var follow: FollowTarget?
     /// In the grouped table: how many threads this row stands for.
     public var groupSize = 1
     /// In the grouped table: the tids this row stands for, lowest first;
@@ -41,5 +47,16 @@ public struct ThreadRow: Hashable, Sendable, Identifiable {
         self.heldAtBirth = heldAtBirth
         self.stackGroup = stackGroup
         self.stackFunctions = stackFunctions
+    }
+}
+
+/// The other end of a thread's wait, for `f`: a process, and its thread when known.
+public struct FollowTarget: Hashable, Sendable {
+    public var pid: Int32
+    public var tid: Int32?
+
+    public init(pid: Int32, tid: Int32?) {
+        self.pid = pid
+        self.tid = tid
     }
 }

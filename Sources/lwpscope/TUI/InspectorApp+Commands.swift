@@ -39,6 +39,8 @@ extension InspectorApp {
             handToGDB(pid, thread: thread)
         case .attachAlso(let pid):
             attachAlso(pid)
+        case .followWait:
+            say("following a wait is not built yet", severity: .warning)
         case .selectThread(let tid):
             showBacktrace(tid)
         case .setGrouping:

@@ -1,0 +1,2 @@
+// Placeholder: the client half of the wait fixtures (filled in on its branch).
+int main(void) { return 0; }

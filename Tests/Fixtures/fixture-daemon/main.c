@@ -1,0 +1,2 @@
+// Placeholder: the daemon half of the wait fixtures (filled in on its branch).
+int main(void) { return 0; }
