@@ -26,9 +26,12 @@ public struct ThreadWaitInput: Sendable {
 /// one thread at a time.
 public final class WaitAnalyzer: @unchecked Sendable {
     let procfs: ProcFS
+    /// Makes the descriptor reader for one analysis (tests pass a fake).
+    let makeReader: () -> any FileDescriptorReading
 
-    public init(procfs: ProcFS = ProcFS()) {
+    public init(procfs: ProcFS = ProcFS(), makeReader: (() -> any FileDescriptorReading)? = nil) {
         self.procfs = procfs
+        self.makeReader = makeReader ?? { FileDescriptorReader(procfs: procfs) }
     }
 
     /// - followDepth: how many hops to follow edges out of the given threads
