@@ -10,7 +10,9 @@ struct Lwpscope: AsyncParsableCommand {
             and detaches on every way out (including Ctrl-C, SIGTERM and SIGHUP), leaving the \
             process running, or stopped if it was stopped before.
             """,
-        subcommands: [InspectCommand.self, PsCommand.self, ThreadsCommand.self, DumpCommand.self, HoldCommand.self],
+        subcommands: [
+            InspectCommand.self, PsCommand.self, ThreadsCommand.self, DumpCommand.self, HoldCommand.self, GraphCommand.self,
+        ],
         defaultSubcommand: InspectCommand.self
     )
 }
