@@ -1,0 +1,66 @@
+import Foundation
+import ProcFS
+import Testing
+import TestSupport
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A peer lwpscope may not read is named, with "no permission", never
+/// skipped silently nor replaced by a wrong one: `cat`, run as nobody, reads
+/// a pipe whose writer is root's `sleep`; `graph --no-stop` runs as nobody.
+@Suite(.timeLimit(.minutes(8))) struct WaitPermissionTests {
+    static let nobody = ["--reuid=65534", "--regid=65534", "--clear-groups"]
+
+    @Test func aPipeWriterOfAnotherUserIsNamedWithNoPermission() throws {
+        let shell = try ChildProcess(
+            path: "/bin/sh", arguments: ["-c", "exec 1>&2; sleep 1000 | setpriv \(Self.nobody.joined(separator: " ")) cat"])
+        let procfs = ProcFS()
+        var reader: Int32 = 0, writer: Int32 = 0
+        defer {
+            for pid in [reader, writer] where pid > 0 { kill(pid, SIGKILL) }
+            shell.terminate()
+        }
+        #expect(waitUntil(timeout: 10) {
+            let children = procfs.processListing().filter { $0.parentID == shell.pid }
+            reader = children.first { $0.command.hasPrefix("cat") }?.pid ?? 0
+            writer = children.first { $0.command.hasPrefix("sleep") }?.pid ?? 0
+            guard reader > 0, writer > 0, procfs.status(reader)?.realUserID == 65534 else { return false }
+            if case .inSyscall(0, _, _, _)? = procfs.syscall(reader, thread: reader) { return true }
+            return false
+        }, "cat never blocked in read")
+
+        // Our binary may sit in a directory nobody cannot enter: run a copy.
+        let directory = try TemporaryDirectory(mode: 0o755)
+        let copy = directory.path + "/lwpscope"
+        try FileManager.default.copyItem(atPath: BuiltProducts.path("lwpscope"), toPath: copy)
+        let result = try run("/usr/bin/setpriv", Self.nobody + [copy, "graph", "--no-stop", "--json", String(reader)])
+        #expect(result.exitCode == 0, "\(result.stderr)")
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        let processes = try #require(json["processes"] as? [[String: Any]])
+        let cat = try #require(processes.first { $0["pid"] as? Int == Int(reader) })
+        let thread = try #require((cat["threads"] as? [[String: Any]])?.first)
+        let wait = try #require(thread["waitsOn"] as? [String: Any], "\(thread)")
+        #expect(wait["syscall"] as? String == "read")
+        #expect(wait["fd"] as? Int == 0)
+        #expect(wait["object"] as? String == "pipe")
+        let peers = try #require(wait["peers"] as? [[String: Any]], "\(wait)")
+        #expect(peers.contains { $0["pid"] as? Int == Int(writer) && $0["error"] as? String == "no permission" }, "\(peers)")
+        // Every peer named without being read is marked so: none is a guess.
+        #expect(peers.allSatisfy { $0["error"] as? String == "no permission" }, "\(peers)")
+    }
+}
+
+/// A directory removed with everything in it at the end.
+final class TemporaryDirectory {
+    let path: String
+
+    init(mode: mode_t) throws {
+        var template = Array("/tmp/lwpscope-test-XXXXXX".utf8CString)
+        guard let made = mkdtemp(&template) else { throw TestFailure("mkdtemp: \(errno)") }
+        path = String(cString: made)
+        chmod(path, mode)
+    }
+
+    deinit { try? FileManager.default.removeItem(atPath: path) }
+}
