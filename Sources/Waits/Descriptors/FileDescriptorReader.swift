@@ -69,20 +69,23 @@ public final class FileDescriptorReader: FileDescriptorReading {
     }
 
     /// A socket's family is found by looking its inode up: sock_diag's unix
-    /// sockets, this namespace's inet tables, then /proc/PID/net/unix (a unix
-    /// socket of another network namespace). Each table is read once a pass.
+    /// sockets, this namespace's inet tables (each read once a pass, and once
+    /// more for a socket made since), then /proc/PID/net/unix (a unix socket
+    /// of another network namespace, which sock_diag does not see).
     private func describeSocket(_ info: inout FileDescriptorInfo, pid: Int32) {
         guard let inode = info.inode else { return }
-        if let socket = sockets.diagnosedUnixSocket(inode: inode) {
-            describeUnix(&info, socket)
-            return
-        }
-        for proto in InetProtocol.allCases {
-            if let socket = sockets.inetSocket(inode: inode, pid: pid, protocol: proto) {
-                info.kind = proto.kind
-                info.listening = socket.listening
-                info.address = socket.addressText
+        for refresh in [false, true] {
+            if let socket = sockets.diagnosedUnixSocket(inode: inode, refresh: refresh) {
+                describeUnix(&info, socket)
                 return
+            }
+            for proto in InetProtocol.allCases {
+                if let socket = sockets.inetSocket(inode: inode, pid: pid, protocol: proto, refresh: refresh) {
+                    info.kind = proto.kind
+                    info.listening = socket.listening
+                    info.address = socket.addressText
+                    return
+                }
             }
         }
         if let socket = sockets.procNetUnixSocket(inode: inode, pid: pid) {

@@ -26,18 +26,19 @@ final class SocketTables {
     }
 
     /// From the sock_diag dump alone (a peer's entry: its name and owner).
-    func diagnosedUnixSocket(inode: UInt64) -> UnixSocket? {
-        if unixDiagTries == 0 || (unixDiag?[inode] == nil && unixDiagTries == 1) {
+    /// With `refresh`, a socket missing is looked for in a new dump (once a pass).
+    func diagnosedUnixSocket(inode: UInt64, refresh: Bool = false) -> UnixSocket? {
+        if unixDiagTries == 0 || (refresh && unixDiagTries == 1 && unixDiag?[inode] == nil) {
             unixDiagTries += 1
             unixDiag = SockDiagUnixDump.dump() ?? unixDiag
         }
         return unixDiag?[inode]
     }
 
-    func inetSocket(inode: UInt64, pid: Int32, protocol proto: InetProtocol) -> InetSocket? {
-        let key = networkNamespace(of: pid) + " " + proto.rawValue
+    func inetSocket(inode: UInt64, pid: Int32, protocol proto: InetProtocol, refresh: Bool = false) -> InetSocket? {
         if let socket = inetSockets(pid: pid, protocol: proto).first(where: { $0.inode == inode }) { return socket }
-        guard !inetRereads.contains(key) else { return nil }
+        let key = networkNamespace(of: pid) + " " + proto.rawValue
+        guard refresh, !inetRereads.contains(key) else { return nil }
         inetRereads.insert(key)
         inet[key] = nil
         return inetSockets(pid: pid, protocol: proto).first { $0.inode == inode }
