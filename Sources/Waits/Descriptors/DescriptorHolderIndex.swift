@@ -1,0 +1,77 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Synchronization
+
+/// One process's descriptor: a holder of a pipe, socket or file.
+public struct DescriptorHolder: Hashable, Sendable {
+    public var pid: Int32
+    public var fd: Int32
+}
+
+/// A process whose descriptors /proc refused, and whose it is.
+public struct UnreadableProcess: Hashable, Sendable {
+    public var pid: Int32
+    public var uid: UInt32?
+}
+
+/// Who holds each pipe, socket and path, from one scan of every process's
+/// descriptors. May be a few seconds old: callers check a holder still holds
+/// the link before naming it.
+struct DescriptorHolderIndex: Sendable {
+    var holders: [DescriptorLink: [DescriptorHolder]] = [:]
+    var unreadable: [UnreadableProcess] = []
+    /// CLOCK_MONOTONIC seconds when the scan started.
+    var scannedAt: Double
+
+    init(scanning listing: any ProcessDescriptorListing, at time: Double) {
+        scannedAt = time
+        listing.forEachProcess { process in
+            switch process.descriptors {
+            case .success(let descriptors):
+                for (fd, link) in descriptors where link.isShareable {
+                    holders[link, default: []].append(DescriptorHolder(pid: process.pid, fd: fd))
+                }
+            case .failure:
+                if process.isUnreadable { unreadable.append(UnreadableProcess(pid: process.pid, uid: process.uid)) }
+            }
+        }
+    }
+
+    func holders(of link: DescriptorLink) -> [DescriptorHolder] { holders[link] ?? [] }
+}
+
+/// The holder index kept between analyses: the inspector refreshes every
+/// second, and scanning every process's descriptors each time costs too
+/// much on a big machine. An index younger than `maxAge` is reused; a
+/// reader asks for a fresh one when the index lacks what it must contain.
+public final class DescriptorHolderCache: Sendable {
+    /// The cache of the real /proc, shared by every reader that does not bring its own.
+    public static let shared = DescriptorHolderCache()
+
+    let listing: any ProcessDescriptorListing
+    let maxAge: Double
+    private let current = Mutex<DescriptorHolderIndex?>(nil)
+
+    public init(listing: any ProcessDescriptorListing = ProcDescriptorListing(), maxAge: Double = 3) {
+        self.listing = listing
+        self.maxAge = maxAge
+    }
+
+    /// The kept index when young enough (and not older than `notBefore`), else a new scan.
+    func index(notBefore: Double = -.infinity) -> DescriptorHolderIndex {
+        let now = Self.monotonicNow()
+        return current.withLock { kept in
+            if let index = kept, index.scannedAt >= notBefore, now - index.scannedAt < maxAge { return index }
+            let index = DescriptorHolderIndex(scanning: listing, at: now)
+            kept = index
+            return index
+        }
+    }
+
+    static func monotonicNow() -> Double {
+        var time = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &time)
+        return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
+    }
+}
