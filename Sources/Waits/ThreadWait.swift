@@ -9,13 +9,22 @@ public struct WaitPeer: Hashable, Sendable, Codable {
     public var tid: Int32?
     /// Why the peer could not be read further ("no permission"); nil when it was.
     public var error: String?
+    /// The peer thread's comm, for the screen ("read unix ← 4711/4713 cycle-reader");
+    /// not part of the JSON, whose peers are `{pid, command, fd, tid}`.
+    public var threadName: String?
 
-    public init(pid: Int32, command: String, fd: Int32? = nil, tid: Int32? = nil, error: String? = nil) {
+    enum CodingKeys: String, CodingKey {
+        case pid, command, fd, tid, error
+    }
+
+    public init(pid: Int32, command: String, fd: Int32? = nil, tid: Int32? = nil, error: String? = nil,
+                threadName: String? = nil) {
         self.pid = pid
         self.command = command
         self.fd = fd
         self.tid = tid
         self.error = error
+        self.threadName = threadName
     }
 }
 

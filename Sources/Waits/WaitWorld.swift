@@ -1,0 +1,99 @@
+import ProcFS
+
+/// What one analysis read of the system, each thing once: thread lists,
+/// names, system calls, the parent index. /proc changes under us; reading
+/// each file once keeps one pass consistent with itself (a thread that is
+/// gone stays gone for the whole pass).
+final class WaitWorld {
+    let procfs: ProcFS
+    let reader: any FileDescriptorReading
+    let memory: any WaitMemoryReading
+
+    private var threadLists: [Int32: [Int32]?] = [:]
+    private var threadNames: [ThreadRef: String?] = [:]
+    private var processNames: [Int32: String?] = [:]
+    private var syscalls: [ThreadRef: ThreadSyscall?] = [:]
+    private var descriptors: [DescriptorKey: Result<FileDescriptorInfo, FileDescriptorProblem>] = [:]
+    private var childrenByParent: [Int32: [Int32]]?
+
+    private struct DescriptorKey: Hashable {
+        var pid: Int32
+        var fd: Int32
+    }
+
+    init(procfs: ProcFS, reader: any FileDescriptorReading, memory: any WaitMemoryReading) {
+        self.procfs = procfs
+        self.reader = reader
+        self.memory = memory
+    }
+
+    /// The process's threads, nil when it is gone or unreadable.
+    func threads(of pid: Int32) -> [Int32]? {
+        if let cached = threadLists[pid] { return cached }
+        let tids = procfs.threadIDs(pid)
+        threadLists[pid] = tids
+        return tids
+    }
+
+    func isLiveThread(pid: Int32, tid: Int32) -> Bool {
+        threads(of: pid)?.contains(tid) ?? false
+    }
+
+    /// A thread's comm.
+    func threadName(pid: Int32, tid: Int32) -> String? {
+        let key = ThreadRef(pid: pid, tid: tid)
+        if let cached = threadNames[key] { return cached }
+        let name = procfs.comm(pid, thread: tid)
+        threadNames[key] = name
+        return name
+    }
+
+    /// A process's comm (its main thread's).
+    func processName(_ pid: Int32) -> String? {
+        if let cached = processNames[pid] { return cached }
+        let name = procfs.stat(pid)?.name
+        processNames[pid] = name
+        return name
+    }
+
+    func syscall(pid: Int32, tid: Int32) -> ThreadSyscall? {
+        let key = ThreadRef(pid: pid, tid: tid)
+        if let cached = syscalls[key] { return cached }
+        let call = procfs.syscall(pid, thread: tid)
+        syscalls[key] = call
+        return call
+    }
+
+    /// Remembers a system call the caller read already, so the pass agrees with it.
+    func record(syscall: ThreadSyscall, pid: Int32, tid: Int32) {
+        syscalls[ThreadRef(pid: pid, tid: tid)] = syscall
+    }
+
+    func describe(pid: Int32, fd: Int32) -> Result<FileDescriptorInfo, FileDescriptorProblem> {
+        let key = DescriptorKey(pid: pid, fd: fd)
+        if let cached = descriptors[key] { return cached }
+        let result = reader.describe(pid: pid, fd: fd)
+        descriptors[key] = result
+        return result
+    }
+
+    /// The processes whose parent is `pid`. The kernel's
+    /// /proc/PID/task/TID/children needs CONFIG_PROC_CHILDREN, which many
+    /// kernels lack, so every process's stat is read once per pass instead.
+    func children(of pid: Int32) -> [Int32] {
+        if childrenByParent == nil {
+            var index: [Int32: [Int32]] = [:]
+            for candidate in procfs.processIDs() {
+                guard let stat = procfs.stat(candidate), stat.state != .zombie, stat.state != .dead else { continue }
+                index[stat.parentID, default: []].append(candidate)
+            }
+            childrenByParent = index
+        }
+        return childrenByParent?[pid] ?? []
+    }
+
+    /// The parent of `pid`, nil when it is gone.
+    func parent(of pid: Int32) -> Int32? {
+        procfs.stat(pid)?.parentID
+    }
+}
