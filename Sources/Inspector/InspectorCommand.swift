@@ -17,6 +17,11 @@ public enum InspectorCommand: Hashable, Sendable {
     /// Attach to `pid` as well (an untraced child in pane 1) and show it; the
     /// processes already traced stay traced.
     case attachAlso(Int32)
+    /// `a` on the main screen: open the picker to add a process to the
+    /// session; the processes attached stay attached.
+    case openPicker
+    /// `a` in the picker: attach `pid` as well; the process shown stays shown.
+    case addProcess(Int32)
     /// `f`: go to the other end of a thread's wait: select `tid` when `pid`
     /// is shown; else attach `pid` as well (or show it, if traced) and select `tid`.
     case followWait(pid: Int32, tid: Int32?)

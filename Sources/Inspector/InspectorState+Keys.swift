@@ -26,6 +26,11 @@ extension InspectorState {
         }
         var said: StatusMessage?
         defer { message = said }
+        // Esc (no filter to clear) leaves a picker opened to add a process.
+        if screen == .picker, key == .escape, picker.addingToSession, !picker.isTypingFilter, !picker.filter.isActive {
+            screen = .main
+            return .redraw
+        }
         switch screen {
         case .picker: return picker.handle(key, width: width, height: height, message: &said)
         case .main: return main.handle(key, width: width, height: height, message: &said)

@@ -18,7 +18,7 @@ public struct InspectorState: Sendable {
         case log
     }
 
-    public private(set) var screen: Screen
+    public internal(set) var screen: Screen
     public var capabilities: Capabilities
     /// Transient: the next key clears it. Every message shown is logged too.
     public internal(set) var message: StatusMessage? {
@@ -56,8 +56,11 @@ public struct InspectorState: Sendable {
 
     // MARK: Data from the controller
 
-    public mutating func showPicker() {
+    /// - addingToSession: opened from the main screen (`a`): the processes
+    ///   attached stay, Esc goes back to them, and the main screen keeps its panes.
+    public mutating func showPicker(addingToSession: Bool = false) {
         screen = .picker
+        picker.addingToSession = addingToSession
         if overlay == .help { overlay = nil }
     }
 
@@ -101,6 +104,12 @@ public struct InspectorState: Sendable {
     @discardableResult
     public mutating func setThreads(_ rows: [ThreadRow]) -> InspectorCommand? { main.setThreads(rows) }
 
+    /// Selects `tid` in the thread table and focuses it (where `f` lands);
+    /// false when the table has no such thread. Its backtrace is then the
+    /// controller's to fetch.
+    @discardableResult
+    public mutating func selectThread(tid: Int32) -> Bool { main.select(tid: tid) }
+
     public mutating func setBacktrace(_ backtrace: Backtrace) { main.setBacktrace(backtrace) }
     /// Forgets every cached backtrace, e.g. when the threads have run since.
     public mutating func clearBacktraces() { main.clearBacktraces() }
@@ -132,4 +141,6 @@ public struct InspectorState: Sendable {
     public var focusedPane: PaneID { main.focus }
     public var selectedThreadID: Int32? { main.threads.selectedTID }
     public var selectedPickerPID: Int32? { picker.selectedProcess?.pid }
+    /// The picker was opened to add a process to a running session.
+    public var pickerAddsToSession: Bool { picker.addingToSession }
 }

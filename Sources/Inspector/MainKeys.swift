@@ -50,6 +50,8 @@ enum MainKeys {
                     help: [line("s < > F6", "sort threads by the next / previous column")]),
             MainKey(bar: "c", label: "Group", event: .character("c"), panes: [.threads], dropOrder: 3,
                     help: [line("c", "group threads with identical stacks, on/off")]),
+            MainKey(bar: "f", label: "Follow", event: .character("f"), panes: [.threads, .backtrace], dropOrder: 1,
+                    help: [line("f", "go to the other end of the wait: its process, the mutex owner")]),
             MainKey(bar: "g", label: "gdb", event: .character("g"), panes: [.threads, .backtrace], dropOrder: 2,
                     help: [line("g", "hand the process to gdb, on the selected thread")]),
             MainKey(bar: "Enter", label: "Stack", event: .enter, panes: [.threads], dropOrder: 6,
@@ -73,8 +75,10 @@ enum MainKeys {
                     help: [line("+ -", "refresh less / more often (0.25s to 10s)")]),
             MainKey(bar: "l", label: "Log", event: .character("l"), panes: everywhere, dropOrder: 4,
                     help: [line("l", "event log: forks, execs, exits, births, holds, signals")]),
+            MainKey(bar: "a", label: "Add", event: .character("a"), panes: everywhere, dropOrder: 5,
+                    help: [line("a", "add a process to the session: the picker, `a` there adds it")]),
             MainKey(bar: "d", label: "Detach", event: .character("d"), panes: everywhere, dropOrder: 4,
-                    help: [line("d", "detach, leaving the process running")]),
+                    help: [line("d", "detach the shown process, leaving it running; the others stay")]),
             MainKey(bar: "?", label: "Help", event: .function(1), panes: everywhere,
                     help: [line("? F1", "this help")]),
             MainKey(bar: "q", label: "Quit", event: .character("q"), panes: everywhere,
@@ -86,6 +90,7 @@ enum MainKeys {
     static let notes: [MainKey.HelpLine] = [
         .init(keys: "Mouse", meaning: "click focuses, selects, acts as a key bar key; wheel scrolls"),
         .init(keys: "Marks", meaning: "* shown  T traced  B held at birth"),
+        .init(keys: "deadlock", meaning: "WAITS ON: the thread is in a wait-for cycle"),
     ]
 
     /// The main screen's help, in the shape `HelpOverlay.draw` takes.

@@ -53,6 +53,17 @@ struct MainScreen: Sendable {
 
     var isTypingFilter: Bool { threads.filter.typing }
 
+    /// Where `f` lands: `tid` selected in pane 2 (its group's row when
+    /// grouped; the filter cleared if it hid it), pane 2 focused. False when
+    /// the table has no such thread (yet).
+    mutating func select(tid: Int32) -> Bool {
+        let before = threads.selectedTID
+        guard threads.select(tid: tid) else { return false }
+        focus = .threads
+        _ = syncBacktrace(previousTID: before)
+        return true
+    }
+
     // MARK: Layout
 
     /// Tells each list how many rows it shows, so page keys and scrolling
@@ -86,7 +97,7 @@ struct MainScreen: Sendable {
     }
 
     /// Keeps pane 3 on the selected thread; a changed selection asks for its backtrace.
-    private mutating func syncBacktrace(previousTID: Int32?) -> InspectorCommand? {
+    mutating func syncBacktrace(previousTID: Int32?) -> InspectorCommand? {
         backtrace.show(threads.selectedThread)
         guard let tid = threads.selectedTID, tid != previousTID else { return nil }
         return .selectThread(tid)
@@ -121,6 +132,8 @@ struct MainScreen: Sendable {
             threads.toggleGrouping()
             return .command(.setGrouping(threads.grouped))
         case .character("g"): return .command(.handToGDB(pid: status.pid, thread: threads.selectedTID))
+        case .character("f"): return followSelectedWait(message: &message)
+        case .character("a"): return .command(.openPicker)
         case .character("d"): return .command(.detach)
         case .character("q"), .function(10): return .command(.quit)
         case .escape:

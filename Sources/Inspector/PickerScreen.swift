@@ -26,6 +26,9 @@ struct PickerScreen: Sendable {
     /// A row with a caution whose warning is showing: a second Enter on it
     /// attaches, any other key forgets it.
     private var cautionShown: Int32?
+    /// Opened from the main screen (`a`): a session is running, `a` adds to
+    /// it and Esc goes back to it.
+    var addingToSession = false
 
     var selectedProcess: PickerRow? { list.selectedRow?.row }
     var isTypingFilter: Bool { filter.typing }
@@ -98,7 +101,8 @@ struct PickerScreen: Sendable {
     private mutating func dispatch(_ key: KeyEvent, layout: PickerLayout?, warned: Int32?,
                                    message: inout StatusMessage?) -> KeyOutcome {
         switch key {
-        case .enter: return attach(warned: warned, message: &message)
+        case .enter: return attach(warned: warned, message: &message, key: "Enter", as: InspectorCommand.attach)
+        case .character("a"): return attach(warned: warned, message: &message, key: "a", as: InspectorCommand.addProcess)
         case .character("/"), .function(3): filter.start()
         case .escape:
             guard filter.isActive else { return .ignored }
@@ -125,10 +129,11 @@ struct PickerScreen: Sendable {
         return .redraw
     }
 
-    /// Enter on a process we cannot trace says why instead of failing later
-    /// in ptrace; on one with a caution it shows the caution first and only
-    /// the next Enter, on the same row, attaches.
-    private mutating func attach(warned: Int32?, message: inout StatusMessage?) -> KeyOutcome {
+    /// Enter (or `a`) on a process we cannot trace says why instead of
+    /// failing later in ptrace; on one with a caution it shows the caution
+    /// first and only the next press, on the same row, attaches.
+    private mutating func attach(warned: Int32?, message: inout StatusMessage?, key: String,
+                                 as command: (Int32) -> InspectorCommand) -> KeyOutcome {
         guard let process = selectedProcess else {
             message = StatusMessage(all.isEmpty ? "no processes listed yet" : "no process matches /\(filter.text)",
                                     severity: .warning)
@@ -140,12 +145,12 @@ struct PickerScreen: Sendable {
             return .redraw
         }
         if let caution = process.caution, warned != process.pid {
-            message = StatusMessage("\(process.pid) \(process.command): \(caution); press Enter again to attach",
+            message = StatusMessage("\(process.pid) \(process.command): \(caution); press \(key) again to attach",
                                     severity: .warning)
             cautionShown = process.pid
             return .redraw
         }
-        return .command(.attach(process.pid))
+        return .command(command(process.pid))
     }
 
     private mutating func mouse(x: Int, y: Int, kind: KeyEvent.MouseKind, layout: PickerLayout) -> KeyOutcome {
@@ -178,8 +183,10 @@ struct PickerScreen: Sendable {
     var keyBarItems: [KeyBarItem] {
         [
             KeyBarItem(key: "Enter", label: "Attach", event: .enter),
+            KeyBarItem(key: "a", label: "Add", event: .character("a"), dropOrder: addingToSession ? 0 : 4),
             KeyBarItem(key: "/", label: "Filter", event: .character("/")),
-        ] + (filter.isActive ? [KeyBarItem(key: "Esc", label: "Clear", event: .escape, dropOrder: 1)] : []) + [
+        ] + (filter.isActive ? [KeyBarItem(key: "Esc", label: "Clear", event: .escape, dropOrder: 1)]
+             : addingToSession ? [KeyBarItem(key: "Esc", label: "Back", event: .escape, dropOrder: 1)] : []) + [
             KeyBarItem(key: unicode ? "↑↓" : "Up/Dn", label: "Move", event: .down, dropOrder: 6),
             KeyBarItem(key: "t", label: treeView ? "List" : "Tree", event: .character("t"), dropOrder: 1),
             KeyBarItem(key: "s", label: "Sort", event: .character("s"), dropOrder: 2),

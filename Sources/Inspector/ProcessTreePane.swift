@@ -1,4 +1,4 @@
-/// Pane 1: the attached process with its parent chain and children, in the
+/// Pane 1: every attached process with its parent chain and children, in the
 /// controller's order. Marks: `*` the one shown, `T` traced, `B` held at birth.
 /// Each process shows its state, CPU% and held threads; ancestors go by their
 /// command's name only, so PID 1's long command line does not take the width.
@@ -41,7 +41,8 @@ struct ProcessTreePane: Sendable {
         let prefixes = TreePrefix.compute(depths: newRows.map(\.depth), unicode: unicode)
         let ancestors = Self.ancestors(in: newRows)
         list.setRows(zip(newRows, prefixes).map { row, prefix in
-            let isAncestor = ancestors.contains(row.pid)
+            // The feed marks ancestors; rows made by hand leave it to the parent chain.
+            let isAncestor = row.isAncestor || (ancestors.contains(row.pid) && !row.traced)
             return Line(row: row, prefix: prefix, name: isAncestor ? Self.commandName(row.command) : row.command,
                         isAncestor: isAncestor)
         })

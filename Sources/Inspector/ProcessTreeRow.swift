@@ -1,5 +1,5 @@
-/// One process around the attached one: its parent chain and its children,
-/// already in display order with `depth` for indentation.
+/// One process around the attached ones: their parent chains and their
+/// children, already in display order with `depth` for indentation.
 public struct ProcessTreeRow: Hashable, Sendable, Identifiable {
     public var pid: Int32
     public var parent: Int32?
@@ -17,12 +17,14 @@ public struct ProcessTreeRow: Hashable, Sendable, Identifiable {
     public var cpuPercent: Double?
     /// Its threads held now (at birth or on a hold flag).
     public var heldThreads: Int
+    /// Shown above an attached process for context only (a parent, a grandparent).
+    public var isAncestor: Bool
 
     public var id: Int32 { pid }
 
     public init(pid: Int32, parent: Int32?, command: String, depth: Int, isCurrent: Bool = false,
                 traced: Bool = false, heldAtBirth: Bool = false, exited: String? = nil, state: Character? = nil,
-                cpuPercent: Double? = nil, heldThreads: Int = 0) {
+                cpuPercent: Double? = nil, heldThreads: Int = 0, isAncestor: Bool = false) {
         self.pid = pid
         self.parent = parent
         self.command = command
@@ -34,5 +36,6 @@ public struct ProcessTreeRow: Hashable, Sendable, Identifiable {
         self.state = state
         self.cpuPercent = cpuPercent
         self.heldThreads = heldThreads
+        self.isAncestor = isAncestor
     }
 }

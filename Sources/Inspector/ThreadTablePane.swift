@@ -2,7 +2,7 @@
 struct ThreadTablePane: Sendable {
     /// Columns in table order; the sort column is one of them.
     enum Column: Int, CaseIterable, Sendable {
-        case tid, name, state, cpu, wchan, function, held
+        case tid, name, state, cpu, wchan, waitsOn, function, held
 
         var title: String {
             switch self {
@@ -11,6 +11,7 @@ struct ThreadTablePane: Sendable {
             case .state: "S"
             case .cpu: "CPU%"
             case .wchan: "WCHAN"
+            case .waitsOn: "WAITS ON"
             case .function: "FUNCTION"
             case .held: "HELD"
             }
@@ -21,9 +22,11 @@ struct ThreadTablePane: Sendable {
     }
 
     /// NAME is as wide as its names (a comm is at most 15 characters);
-    /// WCHAN and HELD grow to what they hold before FUNCTION, the one that
-    /// needs it most, gets the rest. The sorted column's title carries the
-    /// order's arrow, as htop marks it.
+    /// WCHAN, WAITS ON and HELD grow to what they hold before FUNCTION, the
+    /// one that needs it most, gets the rest. WCHAN goes first when the width
+    /// runs out, then CPU%: WAITS ON says more than either (unless no
+    /// thread waits on anything known). The sorted
+    /// column's title carries the order's arrow, as htop marks it.
     static func columns(for threads: [ThreadRow], grouped: Bool = false, sortedBy sort: Column? = nil,
                         descending: Bool = false, unicode: Bool = true) -> [TableColumn] {
         func title(_ column: Column) -> String {
@@ -34,10 +37,15 @@ struct ThreadTablePane: Sendable {
             TableColumn(title: title(.tid), width: 7, alignment: .right),
             TableColumn(title: title(.name), width: 4).fitted(to: threads.lazy.map(\.name), limit: 15),
             TableColumn(title: title(.state), width: 1),
-            TableColumn(title: title(.cpu), width: 5, alignment: .right, dropOrder: 2),
-            TableColumn(title: title(.wchan), width: 5, dropOrder: 3)
+            TableColumn(title: title(.cpu), width: 5, alignment: .right, dropOrder: 3),
+            TableColumn(title: title(.wchan), width: 5, dropOrder: 4)
                 .fitted(to: threads.lazy.map { $0.wchan ?? "" }, limit: 17)
                 .wanting(threads.lazy.map { $0.wchan ?? "" }, limit: 28),
+            // With no wait known in the table it gives its room up first.
+            TableColumn(title: title(.waitsOn), width: 8,
+                        dropOrder: threads.contains { $0.waitsOn != nil } ? 2 : 5)
+                .fitted(to: threads.lazy.map(Self.waitsOnText), limit: 18)
+                .wanting(threads.lazy.map(Self.waitsOnText), limit: 48),
             TableColumn(title: title(.function), width: 16, flexible: true),
             TableColumn(title: title(.held), width: 5, dropOrder: 1)
                 .fitted(to: threads.lazy.map(Self.heldText), limit: 16)
@@ -48,9 +56,16 @@ struct ThreadTablePane: Sendable {
     /// Where FUNCTION is among `columns`' columns.
     static func functionColumn(grouped: Bool) -> Int { (grouped ? 1 : 0) + Column.function.rawValue }
 
+    /// What holds the thread: a flag, its hold at birth, or a wait-for
+    /// cycle. The cycle says so in words: the mark must survive NO_COLOR and
+    /// a plain-text capture of the screen.
     static func heldText(_ thread: ThreadRow) -> String {
-        thread.heldFlag ?? (thread.heldAtBirth ? "birth" : "")
+        thread.heldFlag ?? (thread.heldAtBirth ? "birth" : thread.deadlocked ? deadlockMark : "")
     }
+
+    static let deadlockMark = "deadlock"
+
+    static func waitsOnText(_ thread: ThreadRow) -> String { thread.waitsOn ?? "" }
 
     private(set) var all: [ThreadRow] = []
     private(set) var list = ListPane<ThreadRow>()
@@ -80,7 +95,8 @@ struct ThreadTablePane: Sendable {
         let filter = filter
         // Any frame of the stack, not only the innermost one the table shows.
         let matching = all.filter { thread in
-            filter.matches(thread.name, thread.function ?? "") || thread.stackFunctions.contains { filter.matches($0) }
+            filter.matches(thread.name, thread.function ?? "", thread.waitsOn ?? "", thread.deadlocked ? Self.deadlockMark : "")
+                || thread.stackFunctions.contains { filter.matches($0) }
         }
         unfilteredRowCount = grouped ? Self.groups(of: all).count : all.count
         if grouped { return list.setRows(Self.groups(of: matching)) }
@@ -125,6 +141,18 @@ struct ThreadTablePane: Sendable {
         return rows.enumerated()
             .sorted { a, b in a.element.groupSize != b.element.groupSize ? a.element.groupSize > b.element.groupSize : a.offset < b.offset }
             .map(\.element)
+    }
+
+    /// Selects `tid`'s row (its group's when grouped), clearing a filter that hides it.
+    mutating func select(tid: Int32) -> Bool {
+        guard all.contains(where: { $0.tid == tid }) else { return false }
+        if !list.rows.contains(where: { $0.tid == tid || $0.memberTIDs.contains(tid) }) {
+            filter.clear()
+            rebuild()
+        }
+        if list.select(id: tid) { return true }
+        guard let group = list.rows.first(where: { $0.memberTIDs.contains(tid) }) else { return false }
+        return list.select(id: group.id)
     }
 
     mutating func cycleSort(by step: Int) {
@@ -195,9 +223,11 @@ struct ThreadTablePane: Sendable {
             let function = side.shifted(thread.function ?? "-", width: functionWidth, unicode: unicode)
             let values = (grouped ? ["\(thread.groupSize)"] : [])
                 + ["\(thread.tid)", thread.name, String(thread.state), Formatting.oneDecimal(thread.cpuPercent),
-                   thread.wchan ?? "-", function, Self.heldText(thread)]
+                   thread.wchan ?? "-", thread.waitsOn ?? "-",
+                   function, Self.heldText(thread)]
             let held = thread.isHeld || !thread.heldMemberTIDs.isEmpty
-            return StyledLine(table.line(values), style: held ? context.theme.held : context.theme.normal)
+            let style = thread.deadlocked ? context.theme.warning : held ? context.theme.held : context.theme.normal
+            return StyledLine(table.line(values), style: style)
         }
     }
 
@@ -210,6 +240,7 @@ struct ThreadTablePane: Sendable {
         case .state: return order(String(a.state), String(b.state))
         case .cpu: return order(a.cpuPercent, b.cpuPercent)
         case .wchan: return order(a.wchan ?? "", b.wchan ?? "")
+        case .waitsOn: return order(waitsOnText(a), waitsOnText(b))
         case .function: return order(a.function ?? "", b.function ?? "")
         case .held: return order(heldText(a), heldText(b))
         }

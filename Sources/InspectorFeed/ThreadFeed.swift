@@ -2,9 +2,11 @@ import Backtraces
 import Engine
 import Holds
 import Inspector
+import ProcFS
+import Waits
 
 /// Panes 2 to 4 from one snapshot: unwinds the threads, surveys the hold
-/// flags, joins in births and CPU%, and keeps what the backtrace pane may
+/// flags, asks what each thread waits on, joins in births and CPU%, and keeps what the backtrace pane may
 /// ask for next. The joins themselves are `ThreadRows`' and the like; this
 /// holds what lasts from one refresh to the next.
 public struct ThreadFeed: Sendable {
@@ -12,7 +14,14 @@ public struct ThreadFeed: Sendable {
     public struct Update: Sendable {
         public var threads: [ThreadRow]
         public var flags: [HoldFlagRow]
+        /// What the threads wait on, and the processes the analysis followed.
+        public var waits: WaitReport
     }
+
+    /// How far the wait analysis follows edges out of the shown process on
+    /// each refresh: far enough to name a peer and close a cycle between two
+    /// processes, short enough to stay cheap.
+    public static let followDepth = 2
 
     private let backtracer = Backtracer()
     /// A refresh needs each thread's function (found past glibc's insides),
@@ -31,20 +40,29 @@ public struct ThreadFeed: Sendable {
 
     /// - grouping: threads are shown by stack group, so every stack is unwound in full.
     /// - now: seconds on a monotonic clock, for CPU%.
+    /// - waits: the analyzer (kept across refreshes for its caches); nil
+    ///   leaves WAITS ON empty. It reads /proc only, so it stops no one.
     public mutating func update(
-        _ snapshot: ProcessSnapshot, heldAtBirth: Set<Int32>, grouping: Bool, now: Double, actions: HoldActions
+        _ snapshot: ProcessSnapshot, heldAtBirth: Set<Int32>, grouping: Bool, now: Double, actions: HoldActions,
+        waits analyzer: WaitAnalyzer? = nil
     ) -> Update {
         let space = backtracer.addressSpace(of: snapshot.pid)
         let traces = (grouping ? backtracer : shallowBacktracer).backtraces(of: snapshot, in: space)
         last = (snapshot, space)
         fullBacktraces = grouping ? Dictionary(traces.threads.map { ($0.tid, $0) }, uniquingKeysWith: { a, _ in a }) : [:]
         survey = try? actions.survey(traces, in: space)
+        var syscalls: [Int32: ThreadSyscall] = [:]
+        for thread in snapshot.threads { syscalls[thread.tid] = thread.syscall }
+        let waits = analyzer?.analyze(
+            ThreadRows.waitInputs(traces.threads, pid: snapshot.pid, syscalls: syscalls), followDepth: Self.followDepth)
+            ?? WaitReport()
         let threads = ThreadRows.make(
             traces.threads, heldBy: survey?.heldBy ?? [:], heldAtBirth: heldAtBirth,
             cpuPercent: cpu.percentages(snapshot, now: now),
             stackGroups: grouping ? StackGroups.numbers(traces.threads) : [:],
-            mainExecutable: backtracer.procfs.executablePath(snapshot.pid).map(ModulePaths.displayPath))
-        return Update(threads: threads, flags: (survey?.entries ?? []).map(HoldFlagRow.init))
+            mainExecutable: backtracer.procfs.executablePath(snapshot.pid).map(ModulePaths.displayPath),
+            waits: waits, pid: snapshot.pid)
+        return Update(threads: threads, flags: (survey?.entries ?? []).map(HoldFlagRow.init), waits: waits)
     }
 
     /// The whole backtrace of `tid`, unwound from the last snapshot's copy of its stack.

@@ -1,10 +1,12 @@
 import Backtraces
 import Holds
 import Inspector
+import ProcFS
+import Waits
 
 /// The thread table's rows, joined from what one refresh read: the
-/// backtraces, which flag holds whom, who is held at birth, CPU% and stack
-/// groups. Pure: the same values give the same rows.
+/// backtraces, which flag holds whom, who is held at birth, CPU%, stack
+/// groups and what each thread waits on. Pure: the same values give the same rows.
 public enum ThreadRows {
     /// One row per backtrace, in the backtraces' order.
     /// - heldBy: from the hold survey; nil when there is none.
@@ -12,17 +14,40 @@ public enum ThreadRows {
     /// - stackGroups: from `StackGroups.numbers`, when threads are grouped.
     /// - mainExecutable: the process's executable by its mapping's path, for
     ///   `CalledFunction`; nil treats every module as a library.
+    /// - waits: the analysis of these threads, of process `pid`: WAITS ON,
+    ///   the deadlock mark and where `f` goes.
     public static func make(
         _ threads: [ThreadBacktrace], heldBy: [Int32: HoldFlag] = [:], heldAtBirth: Set<Int32> = [],
-        cpuPercent: [Int32: Double] = [:], stackGroups: [Int32: Int] = [:], mainExecutable: String? = nil
+        cpuPercent: [Int32: Double] = [:], stackGroups: [Int32: Int] = [:], mainExecutable: String? = nil,
+        waits: WaitReport = WaitReport(), pid: Int32 = 0
     ) -> [ThreadRow] {
-        threads.map { thread in
-            ThreadRow(
+        // A chain that ends at a thread we hold says so ("… (held)").
+        let held = Set((Array(heldBy.keys) + heldAtBirth).map { ThreadRef(pid: pid, tid: $0) })
+        let deadlocked = waits.deadlocked
+        return threads.map { thread in
+            var row = ThreadRow(
                 tid: thread.tid, name: thread.name, state: thread.state.letter,
                 cpuPercent: cpuPercent[thread.tid] ?? 0, wchan: WaitChannelLabel.shown(thread.waitChannel),
                 function: CalledFunction.label(thread.frames, mainExecutable: mainExecutable),
                 heldFlag: heldBy[thread.tid]?.displayName, heldAtBirth: heldAtBirth.contains(thread.tid),
                 stackGroup: stackGroups[thread.tid], stackFunctions: thread.frames.map(\.text.label))
+            let wait = waits.wait(pid: pid, tid: thread.tid)
+            row.waitsOn = wait?.label(held: held)
+            row.deadlocked = deadlocked.contains(ThreadRef(pid: pid, tid: thread.tid))
+            row.follow = wait?.followTarget.map { FollowTarget(pid: $0.pid, tid: $0.tid) }
+            return row
+        }
+    }
+
+    /// What the wait analysis is given for `threads` of `pid`: each one's
+    /// system call as the snapshot read it before the stop, its name, and
+    /// its frames' functions (a mutex wait shows in them).
+    public static func waitInputs(
+        _ threads: [ThreadBacktrace], pid: Int32, syscalls: [Int32: ThreadSyscall]
+    ) -> [ThreadWaitInput] {
+        threads.map { thread in
+            ThreadWaitInput(pid: pid, tid: thread.tid, name: thread.name, syscall: syscalls[thread.tid],
+                            frames: thread.frames.map(\.text.label))
         }
     }
 }

@@ -24,7 +24,7 @@ import Testing
         _ = state.handle(.enter)
         let bar = state.render(width: 200, height: 24).textDump().split(separator: "\n").last.map(String.init) ?? ""
         let item: [String: String] = [
-            "Up Down j k": "↑↓Move", "PgUp PgDn": "↑↓Move", "Home End": "↑↓Move", "Enter": "EnterAttach",
+            "Up Down j k": "↑↓Move", "PgUp PgDn": "↑↓Move", "Home End": "↑↓Move", "Enter": "EnterAttach", "a": "aAdd",
             "/": "/Filter", "Esc": "EscClear", "t": "tTree", "s > F6 <": "sSort", "P M N": "PCPU", "I": "IInvert",
             "l": "lLog", "? F1": "?Help", "q F10": "qQuit",
         ]

@@ -7,20 +7,15 @@ extension InspectorApp {
     func execute(_ command: InspectorCommand) {
         switch command {
         case .attach(let pid):
-            switch blocking({ [engine] in await EngineCall.attach(pid, engine: engine) }) {
-            case .success(let processID):
-                enterMain(processID)
-                log("attached to \(processID) \(commandLine(processID))", kind: .process)
-            case .failure(let error): say(error.description, severity: .error, kind: .process)
-            }
+            attachFirst(pid)
+        case .addProcess(let pid):
+            addToSession(pid)
+        case .openPicker:
+            openPicker()
         case .switchProcess(let pid):
             show(pid)
         case .detach:
-            blocking { [engine] in
-                for pid in await engine.attachedProcesses() { await engine.detach(pid) }
-            }
-            enterPicker()
-            say("detached; the process runs on", kind: .process)
+            detachShown()
         case .quit:
             running = false
         case .toggleFlag(_, let address):
@@ -39,8 +34,8 @@ extension InspectorApp {
             handToGDB(pid, thread: thread)
         case .attachAlso(let pid):
             attachAlso(pid)
-        case .followWait:
-            say("following a wait is not built yet", severity: .warning)
+        case .followWait(let pid, let tid):
+            followWait(to: pid, thread: tid)
         case .selectThread(let tid):
             showBacktrace(tid)
         case .setGrouping:

@@ -37,9 +37,9 @@ extension InspectorApp {
                 say("\(status), holding new threads and children again", kind: .process)
             }
         case .failure(let error):
-            // A followed child lost: back to the process attached, still traced.
-            if let root = watched.attached, root != pid {
-                show(root)
+            // Lost: the session goes on with the others, still traced.
+            if let next = watched.remove(pid) {
+                show(next)
             } else {
                 enterPicker()
             }

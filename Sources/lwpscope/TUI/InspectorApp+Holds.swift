@@ -45,10 +45,12 @@ extension InspectorApp {
         refreshWhatChanged()
     }
 
+    /// For every process of the session at once: hold-new is the session's.
     func toggleHoldNew() {
-        guard let pid = watched.current else { return }
+        guard let shown = watched.current else { return }
         let on = !state.status.holdingNew
-        if let failure = setHoldNew(pid, on) {
+        let pids = watched.roots.contains(shown) ? watched.roots : [shown] + watched.roots
+        if let failure = pids.lazy.compactMap({ self.setHoldNew($0, on) }).first {
             say(failure, severity: .error, kind: .hold)
         } else {
             state.setHoldingNew(on)

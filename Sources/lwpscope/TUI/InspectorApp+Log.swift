@@ -39,7 +39,7 @@ extension InspectorApp {
             case .refreshSoon: refresh(within: 0.1)
             case .refreshNow:
                 if let pid = watched.current { show(pid) }
-            case .targetGone(let pid, let message): targetGone(pid, message)
+            case .rootGone(let pid, let message), .targetGone(let pid, let message): targetGone(pid, message)
             }
         }
     }

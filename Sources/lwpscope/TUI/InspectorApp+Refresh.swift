@@ -13,7 +13,7 @@ extension InspectorApp {
         refreshEvenIfPaused = false
         guard let pid = watched.current, !state.status.paused || oneOff else { return }
         let result = blocking { [engine] in
-            await EngineCall.snapshot(pid, engine: engine, stackBytes: 4096, details: .waitChannel)
+            await EngineCall.snapshot(pid, engine: engine, stackBytes: 4096, details: [.waitChannel, .syscall])
         }
         switch result {
         case .failure(let error):
@@ -25,7 +25,8 @@ extension InspectorApp {
             }
             let heldAtBirth = Set(held.map(\.tid))
             let update = feed.update(
-                snapshot, heldAtBirth: heldAtBirth, grouping: state.isGrouping, now: Clock.now(), actions: holds)
+                snapshot, heldAtBirth: heldAtBirth, grouping: state.isGrouping, now: Clock.now(), actions: holds,
+                waits: waitAnalyzer)
             state.setStall(microseconds: snapshot.stoppedMicroseconds)
             state.setCommand(commandLine(pid))
             let heldThreads = HeldThreadCounts.perProcess(
@@ -35,6 +36,7 @@ extension InspectorApp {
             ) { procfs.processListing() })
             state.setHoldFlags(update.flags)
             if let command = state.setThreads(update.threads) { execute(command) }
+            landAfterRefresh(of: pid)
             if let selected = state.selectedThreadID { showBacktrace(selected) }
         }
     }

@@ -4,8 +4,10 @@ import InspectorFeed
 
 /// Moving between the picker and an attached process.
 extension InspectorApp {
+    /// The session is over: nothing attached is left.
     func enterPicker() {
         watched.detach()
+        pendingFollow = nil
         feed = ThreadFeed()
         state.showPicker()
         nextRefresh = 0
@@ -20,7 +22,7 @@ extension InspectorApp {
         nextRefresh = 0
     }
 
-    /// Shows a traced child's threads (or the attached process's again).
+    /// Shows a traced process's threads: one of the session's, or a followed child.
     func show(_ pid: Int32) {
         watched.show(pid)
         state.showMain(pid: pid, command: commandLine(pid))
@@ -29,14 +31,13 @@ extension InspectorApp {
 
     /// Attaches to `pid` too (an untraced child in pane 1) and shows it; the
     /// processes traced already stay traced. It holds new threads and
-    /// children as the shown process does, as a followed child would.
+    /// children as the others do, as a followed child would.
     func attachAlso(_ pid: Int32) {
-        switch blocking({ [engine] in await EngineCall.attach(pid, engine: engine) }) {
+        switch attachKeepingHoldNew(pid) {
         case .failure(let error):
             say(error.description, severity: .error, kind: .process)
-        case .success(let processID):
+        case .success(let (processID, failure)):
             let holding = state.status.holdingNew
-            let failure = holding ? setHoldNew(processID, true) : nil
             show(processID)
             let command = commandLine(processID)
             if let failure {
@@ -51,12 +52,5 @@ extension InspectorApp {
 
     func commandLine(_ pid: Int32) -> String {
         procfs.commandLine(pid).map { $0.joined(separator: " ") } ?? ""
-    }
-
-    /// The target is gone: back to the picker, saying how it ended.
-    func targetGone(_ pid: Int32, _ text: String) {
-        blocking { [engine] in await engine.detach(pid) }
-        enterPicker()
-        say(text, severity: .warning, kind: .process)
     }
 }

@@ -3,6 +3,7 @@ import Inspector
 import InspectorFeed
 import ProcFS
 import Terminal
+import Waits
 
 /// The full-screen inspector's controller: connects the loop, the terminal
 /// and the engine. What the panes show comes from `InspectorFeed`; all UI
@@ -20,6 +21,11 @@ final class InspectorApp: @unchecked Sendable {
     var watched = WatchedProcesses()
     var feed = ThreadFeed()
     var pickerFeed = PickerFeed()
+    /// One for the session: it keeps what is costly to read (every
+    /// process's descriptors) between refreshes.
+    let waitAnalyzer = WaitAnalyzer()
+    /// `f` to a thread of another process: selected after the refresh that brings its threads.
+    var pendingFollow: (pid: Int32, tid: Int32)?
     var nextRefresh: Double = 0
     /// The next refresh happens even while paused (a command changed the target).
     var refreshEvenIfPaused = false
