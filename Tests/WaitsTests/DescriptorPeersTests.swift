@@ -1,0 +1,130 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Foundation
+import Testing
+import TestSupport
+@testable import Waits
+
+/// `peers(of:pid:)`: who holds the other end, in this process and in a child.
+@Suite struct DescriptorPeersTests {
+    private func peers(_ fd: Int32, reader: FileDescriptorReader = FileDescriptorReader()) throws -> [WaitPeer] {
+        reader.peers(of: try reader.describe(pid: testPid, fd: fd).get(), pid: testPid)
+    }
+
+    private func me(_ fd: Int32) -> WaitPeer { WaitPeer(pid: testPid, command: testCommand, fd: fd) }
+
+    @Test func aPipeReadersPeersAreItsWritersAndBack() throws {
+        let fds = DescriptorSet()
+        let (r, w) = try fds.pipe()
+        let second = try fds.keep(fcntl(w, F_DUPFD_CLOEXEC, 0))
+        #expect(try peers(r) == [me(w), me(second)].sorted { $0.fd! < $1.fd! })
+        // A writer's peers are the readers, never the other writer.
+        #expect(try peers(w) == [me(r)])
+    }
+
+    @Test func aPipeEndInAChildIsItsPeer() throws {
+        let fds = DescriptorSet()
+        let (r, w) = try fds.pipe()
+        let child = try DescriptorHoldingChild(holding: [(w, 100)])
+        fds.closeNow(w)
+        #expect(try peers(r) == [WaitPeer(pid: child.pid, command: "sleep", fd: 100)])
+    }
+
+    @Test func socketPairEndsAreEachOthersPeers() throws {
+        let fds = DescriptorSet()
+        let (a, b) = try fds.socketPair()
+        #expect(try peers(a) == [me(b)])
+        #expect(try peers(b) == [me(a)])
+    }
+
+    @Test func unixClientAndAcceptedEndsMeetAndTheListenerHasNoPeer() throws {
+        let directory = try makeTempDirectory("fds")
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let fds = DescriptorSet()
+        let (listener, client, accepted) = try fds.unixConnection(directory + "/p.sock")
+        #expect(try peers(client) == [me(accepted)])
+        #expect(try peers(accepted) == [me(client)])
+        #expect(try peers(listener) == [])
+
+        // ss -xp names the same holder for the client's peer inode.
+        let clientRow = try #require(try ssRows(["-xapnH"], holder: testPid, fd: client).first)
+        let peerRow = try #require(try ssRows(["-xapnH"], holder: testPid, fd: accepted).first)
+        #expect(peerRow[5] == clientRow[7])
+    }
+
+    @Test func aUnixPeerInAChild() throws {
+        let fds = DescriptorSet()
+        let (a, b) = try fds.socketPair()
+        let child = try DescriptorHoldingChild(holding: [(b, 101)])
+        fds.closeNow(b)
+        #expect(try peers(a) == [WaitPeer(pid: child.pid, command: "sleep", fd: 101)])
+    }
+
+    @Test(arguments: [false, true]) func loopbackTcpPeersAreTheReversedPair(v6: Bool) throws {
+        let fds = DescriptorSet()
+        let (listener, client, accepted, _) = try fds.tcpConnection(v6: v6)
+        #expect(try peers(accepted) == [me(client)])
+        #expect(try peers(client) == [me(accepted)])
+        #expect(try peers(listener) == [])
+        // ss -tnp: the row of our accepted end has the client's address as its peer, and the row
+        // with that address as local is the client's fd.
+        let server = try #require(try ssRows(["-tnpH"], holder: testPid, fd: accepted).first)
+        let other = try #require(try ssRows(["-tnpH"], holder: testPid, fd: client).first)
+        #expect(server[4] == other[3] && server[3] == other[4])
+    }
+
+    @Test func aDescriptorGoneBeforeTheQueryIsNoPeer() throws {
+        let fds = DescriptorSet()
+        let (r, w) = try fds.pipe()
+        let reader = FileDescriptorReader()
+        let info = try reader.describe(pid: testPid, fd: r).get()
+        _ = reader.peers(of: info, pid: testPid)  // the index now lists w
+        fds.closeNow(w)
+        #expect(reader.peers(of: info, pid: testPid) == [])
+    }
+
+    @Test func theIndexIsKeptBetweenPassesAndRescannedWhenItLacksTheDescriptor() throws {
+        let listing = CountingDescriptorListing()
+        let cache = DescriptorHolderCache(listing: listing, maxAge: 60)
+        let fds = DescriptorSet()
+        let (r, w) = try fds.pipe()
+        #expect(try peers(r, reader: FileDescriptorReader(holders: cache)) == [me(w)])
+        #expect(try peers(w, reader: FileDescriptorReader(holders: cache)) == [me(r)])
+        #expect(listing.scans == 1)
+        // A pipe made after the scan is not in the kept index: one rescan finds it.
+        let (r2, w2) = try fds.pipe()
+        #expect(try peers(r2, reader: FileDescriptorReader(holders: cache)) == [me(w2)])
+        #expect(listing.scans == 2)
+    }
+
+    @Test func anUnreadablePipeHolderIsNamedWithNoPermission() throws {
+        let fds = DescriptorSet()
+        let (r, w) = try fds.pipe()
+        let child = try DescriptorHoldingChild(holding: [(w, 100)])
+        fds.closeNow(w)
+        let cache = DescriptorHolderCache(listing: RefusingDescriptorListing(refused: [child.pid]))
+        #expect(try peers(r, reader: FileDescriptorReader(holders: cache))
+            == [WaitPeer(pid: child.pid, command: "sleep", error: "no permission")])
+    }
+
+    @Test func anUnreadableUnixHolderIsNamedOnlyWhenItsUserOwnsThePeerSocket() throws {
+        let fds = DescriptorSet()
+        let (a, b) = try fds.socketPair()
+        let child = try DescriptorHoldingChild(holding: [(b, 101)])
+        fds.closeNow(b)
+        let sameUser = DescriptorHolderCache(listing: RefusingDescriptorListing(refused: [child.pid]))
+        #expect(try peers(a, reader: FileDescriptorReader(holders: sameUser))
+            == [WaitPeer(pid: child.pid, command: "sleep", error: "no permission")])
+        let otherUser = DescriptorHolderCache(listing: RefusingDescriptorListing(refused: [child.pid], refusedOwner: getuid() &+ 4242))
+        #expect(try peers(a, reader: FileDescriptorReader(holders: otherUser)) == [])
+    }
+
+    @Test func aReadablePeerIsNamedEvenWhenOthersAreUnreadable() throws {
+        let fds = DescriptorSet()
+        let (a, b) = try fds.socketPair()
+        let bystander = try DescriptorHoldingChild(holding: [])
+        let cache = DescriptorHolderCache(listing: RefusingDescriptorListing(refused: [bystander.pid]))
+        #expect(try peers(a, reader: FileDescriptorReader(holders: cache)) == [me(b)])
+    }
+}
