@@ -14,6 +14,13 @@ import TestSupport
 
     private func me(_ fd: Int32) -> WaitPeer { WaitPeer(pid: testPid, command: testCommand, fd: fd) }
 
+    /// Hands `fd` to a child (as `theirs`) and closes ours: the child alone holds that end.
+    private func moveToChild(_ fd: Int32, as theirs: Int32, from fds: DescriptorSet) throws -> DescriptorHoldingChild {
+        let child = try DescriptorHoldingChild(holding: [(fd, theirs)])
+        fds.closeNow(fd)
+        return child
+    }
+
     @Test func aPipeReadersPeersAreItsWritersAndBack() throws {
         let fds = DescriptorSet()
         let (r, w) = try fds.pipe()
@@ -26,8 +33,7 @@ import TestSupport
     @Test func aPipeEndInAChildIsItsPeer() throws {
         let fds = DescriptorSet()
         let (r, w) = try fds.pipe()
-        let child = try DescriptorHoldingChild(holding: [(w, 100)])
-        fds.closeNow(w)
+        let child = try moveToChild(w, as: 100, from: fds)
         #expect(try peers(r) == [WaitPeer(pid: child.pid, command: "sleep", fd: 100)])
     }
 
@@ -56,8 +62,7 @@ import TestSupport
     @Test func aUnixPeerInAChild() throws {
         let fds = DescriptorSet()
         let (a, b) = try fds.socketPair()
-        let child = try DescriptorHoldingChild(holding: [(b, 101)])
-        fds.closeNow(b)
+        let child = try moveToChild(b, as: 101, from: fds)
         #expect(try peers(a) == [WaitPeer(pid: child.pid, command: "sleep", fd: 101)])
     }
 
@@ -98,33 +103,31 @@ import TestSupport
         #expect(listing.scans == 2)
     }
 
+    /// Peers as another user sees them: /proc refuses `pid` (reported as owned by `owner`, else its real owner).
+    private func peers(_ fd: Int32, refusing pid: pid_t, owner: UInt32? = nil) throws -> [WaitPeer] {
+        let listing = RefusingDescriptorListing(refused: [pid], refusedOwner: owner)
+        return try peers(fd, reader: FileDescriptorReader(holders: DescriptorHolderCache(listing: listing)))
+    }
+
     @Test func anUnreadablePipeHolderIsNamedWithNoPermission() throws {
         let fds = DescriptorSet()
         let (r, w) = try fds.pipe()
-        let child = try DescriptorHoldingChild(holding: [(w, 100)])
-        fds.closeNow(w)
-        let cache = DescriptorHolderCache(listing: RefusingDescriptorListing(refused: [child.pid]))
-        #expect(try peers(r, reader: FileDescriptorReader(holders: cache))
-            == [WaitPeer(pid: child.pid, command: "sleep", error: "no permission")])
+        let child = try moveToChild(w, as: 100, from: fds)
+        #expect(try peers(r, refusing: child.pid) == [WaitPeer(pid: child.pid, command: "sleep", error: "no permission")])
     }
 
     @Test func anUnreadableUnixHolderIsNamedOnlyWhenItsUserOwnsThePeerSocket() throws {
         let fds = DescriptorSet()
         let (a, b) = try fds.socketPair()
-        let child = try DescriptorHoldingChild(holding: [(b, 101)])
-        fds.closeNow(b)
-        let sameUser = DescriptorHolderCache(listing: RefusingDescriptorListing(refused: [child.pid]))
-        #expect(try peers(a, reader: FileDescriptorReader(holders: sameUser))
-            == [WaitPeer(pid: child.pid, command: "sleep", error: "no permission")])
-        let otherUser = DescriptorHolderCache(listing: RefusingDescriptorListing(refused: [child.pid], refusedOwner: getuid() &+ 4242))
-        #expect(try peers(a, reader: FileDescriptorReader(holders: otherUser)) == [])
+        let child = try moveToChild(b, as: 101, from: fds)
+        #expect(try peers(a, refusing: child.pid) == [WaitPeer(pid: child.pid, command: "sleep", error: "no permission")])
+        #expect(try peers(a, refusing: child.pid, owner: getuid() &+ 4242) == [])
     }
 
     @Test func aReadablePeerIsNamedEvenWhenOthersAreUnreadable() throws {
         let fds = DescriptorSet()
         let (a, b) = try fds.socketPair()
         let bystander = try DescriptorHoldingChild(holding: [])
-        let cache = DescriptorHolderCache(listing: RefusingDescriptorListing(refused: [bystander.pid]))
-        #expect(try peers(a, reader: FileDescriptorReader(holders: cache)) == [me(b)])
+        #expect(try peers(a, refusing: bystander.pid) == [me(b)])
     }
 }
