@@ -98,7 +98,7 @@ import TestSupport
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let real = URL(fileURLWithPath: directory).resolvingSymlinksInPath().path
         let fds = DescriptorSet()
-        FileManager.default.createFile(atPath: real + "/plain", contents: Data("x".utf8))
+        #expect(FileManager.default.createFile(atPath: real + "/plain", contents: Data("x".utf8)))
         let file = try fds.keep(open(real + "/plain", O_RDONLY | O_CLOEXEC))
         #expect(try reader.describe(pid: testPid, fd: file).get()
             == FileDescriptorInfo(fd: file, kind: .file, inode: inode(file), path: real + "/plain", readable: true, writable: false))

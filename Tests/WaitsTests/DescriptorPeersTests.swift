@@ -79,6 +79,19 @@ import TestSupport
         #expect(server[4] == other[3] && server[3] == other[4])
     }
 
+    /// A connected UDP client's peer is the unconnected server bound to its remote address.
+    @Test(arguments: [false, true]) func udpClientFindsTheBoundServer(v6: Bool) throws {
+        let fds = DescriptorSet()
+        let (server, client, port) = try fds.udpExchange(v6: v6)
+        let host = v6 ? "[::1]" : "127.0.0.1"
+        let described = try FileDescriptorReader().describe(pid: testPid, fd: client).get()
+        #expect(described.kind == (v6 ? .udp6 : .udp) && !described.listening)
+        #expect(described.address?.hasSuffix(" -> \(host):\(port)") == true)
+        #expect(try peers(client) == [me(server)])
+        // The server talks to no one in particular.
+        #expect(try peers(server) == [])
+    }
+
     @Test func aDescriptorGoneBeforeTheQueryIsNoPeer() throws {
         let fds = DescriptorSet()
         let (r, w) = try fds.pipe()

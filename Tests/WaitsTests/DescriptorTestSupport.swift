@@ -58,14 +58,29 @@ final class DescriptorSet {
         let listener = try keep(socket(family, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0))
         try withLoopback(v6: v6, port: 0) { guard bind(listener, $0, $1) == 0 else { throw TestFailure("bind: \(errno)") } }
         guard listen(listener, 8) == 0 else { throw TestFailure("listen: \(errno)") }
-        var bound = sockaddr_in6()
-        var length = socklen_t(MemoryLayout<sockaddr_in6>.size)
-        _ = withUnsafeMutablePointer(to: &bound) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(listener, $0, &length) } }
-        let port = UInt16(bigEndian: bound.sin6_port)  // sin_port sits at the same offset
+        let port = boundPort(listener)
         let client = try keep(socket(family, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0))
         try withLoopback(v6: v6, port: port) { guard connect(client, $0, $1) == 0 else { throw TestFailure("connect: \(errno)") } }
         let accepted = try keep(acceptClosingOnExec(listener))
         return (listener, client, accepted, port)
+    }
+
+    /// An unconnected UDP socket bound to loopback and a client connected to it.
+    func udpExchange(v6: Bool) throws -> (server: Int32, client: Int32, port: UInt16) {
+        let family = v6 ? AF_INET6 : AF_INET
+        let server = try keep(socket(family, Int32(SOCK_DGRAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0))
+        try withLoopback(v6: v6, port: 0) { guard bind(server, $0, $1) == 0 else { throw TestFailure("bind: \(errno)") } }
+        let port = boundPort(server)
+        let client = try keep(socket(family, Int32(SOCK_DGRAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0))
+        try withLoopback(v6: v6, port: port) { guard connect(client, $0, $1) == 0 else { throw TestFailure("connect: \(errno)") } }
+        return (server, client, port)
+    }
+
+    private func boundPort(_ fd: Int32) -> UInt16 {
+        var bound = sockaddr_in6()
+        var length = socklen_t(MemoryLayout<sockaddr_in6>.size)
+        _ = withUnsafeMutablePointer(to: &bound) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) } }
+        return UInt16(bigEndian: bound.sin6_port)  // sin_port sits at the same offset
     }
 
     private func acceptClosingOnExec(_ listener: Int32) -> Int32 {

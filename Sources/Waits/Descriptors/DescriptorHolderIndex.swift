@@ -4,13 +4,13 @@ import Glibc
 import Synchronization
 
 /// One process's descriptor: a holder of a pipe, socket or file.
-public struct DescriptorHolder: Hashable, Sendable {
+struct DescriptorHolder: Hashable, Sendable {
     public var pid: Int32
     public var fd: Int32
 }
 
 /// A process whose descriptors /proc refused, and whose it is.
-public struct UnreadableProcess: Hashable, Sendable {
+struct UnreadableProcess: Hashable, Sendable {
     public var pid: Int32
     public var uid: UInt32?
 }

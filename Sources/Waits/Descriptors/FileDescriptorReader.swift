@@ -14,6 +14,8 @@ public final class FileDescriptorReader: FileDescriptorReading {
     var holderIndex: DescriptorHolderIndex?
     /// Whether this pass already asked for a fresh scan (it asks once at most).
     var rescanned = false
+    /// When this pass began: an index scanned since is current, never rescanned.
+    let passStarted = DescriptorHolderCache.monotonicNow()
     var commands: [Int32: String?] = [:]
 
     /// - holders: the index kept between passes; by default the one shared
