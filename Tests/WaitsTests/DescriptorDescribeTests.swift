@@ -120,6 +120,26 @@ import TestSupport
         #expect(try reader.describe(pid: testPid, fd: slave).get() == FileDescriptorInfo(fd: slave, kind: .tty, inode: inode(slave), path: name))
     }
 
+    /// sock_diag sees only our network namespace: a socket of a process in
+    /// another one is read from its own /proc/PID/net (unix and tcp alike).
+    @Test func socketsOfAProcessInAnotherNetworkNamespace() throws {
+        let name = "@lwpscope-netns-\(testPid)-\(UInt32.random(in: 0 ... .max))"
+        let script = """
+            import socket, time
+            u = socket.socket(socket.AF_UNIX); u.bind("\\0\(name.dropFirst())"); u.listen()
+            t = socket.socket(); t.bind(("0.0.0.0", 0)); t.listen()
+            print("ready", u.fileno(), t.fileno(), t.getsockname()[1], flush=True)
+            time.sleep(60)
+            """
+        let child = try ChildProcess(path: "/usr/bin/unshare", arguments: ["-n", "python3", "-c", script])
+        let words = try child.waitForLine(startingWith: "ready").split(separator: " ").compactMap { Int32($0) }
+        try #require(words.count == 3)
+        let unix = try reader.describe(pid: child.pid, fd: words[0]).get()
+        #expect(unix.kind == .unix && unix.path == name && unix.listening)
+        let tcp = try reader.describe(pid: child.pid, fd: words[1]).get()
+        #expect(tcp.kind == .tcp && tcp.listening && tcp.address == "0.0.0.0:\(words[2]) -> 0.0.0.0:0")
+    }
+
     @Test func closedDescriptorAndExitedProcess() throws {
         let fds = DescriptorSet()
         let (r, _) = try fds.pipe()
