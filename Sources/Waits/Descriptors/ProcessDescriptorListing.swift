@@ -10,6 +10,17 @@ public struct ProcessDescriptors: Sendable {
     /// (fd, link) pairs, or the errno when /proc/PID/fd could not be read.
     var descriptors: Result<[(fd: Int32, link: DescriptorLink)], ProcReadError>
 
+    /// A process and its descriptors' link texts ("pipe:[7]"), for a fake listing.
+    public init(pid: Int32, uid: UInt32?, links: [(fd: Int32, text: String)]) {
+        self.init(pid: pid, uid: uid, descriptors: .success(links.map { ($0.fd, DescriptorLink(linkText: $0.text)) }))
+    }
+
+    init(pid: Int32, uid: UInt32?, descriptors: Result<[(fd: Int32, link: DescriptorLink)], ProcReadError>) {
+        self.pid = pid
+        self.uid = uid
+        self.descriptors = descriptors
+    }
+
     /// Whether /proc refused the fd directory (another user's process).
     public var isUnreadable: Bool {
         if case .failure(let error) = descriptors { return error.code == EACCES || error.code == EPERM }
