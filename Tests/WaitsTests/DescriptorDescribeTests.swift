@@ -82,13 +82,15 @@ import TestSupport
         #expect(row[0] == "ESTAB" && "\(row[3]) -> \(row[4])" == server.address)
     }
 
-    @Test func eventfdTimerfdAndAnEpollWatchingThem() throws {
+    @Test func eventfdTimerfdSignalfdAndAnEpollWatchingTwo() throws {
         let fds = DescriptorSet()
         let event = try fds.keep(LinuxDescriptorCalls.eventfd())
         let timer = try fds.keep(LinuxDescriptorCalls.timerfd())
         let epoll = try fds.keep(LinuxDescriptorCalls.epoll(watching: [timer, event]))
         #expect(try reader.describe(pid: testPid, fd: event).get() == FileDescriptorInfo(fd: event, kind: .eventfd))
         #expect(try reader.describe(pid: testPid, fd: timer).get() == FileDescriptorInfo(fd: timer, kind: .timerfd))
+        let signals = try fds.keep(LinuxDescriptorCalls.signalfd())
+        #expect(try reader.describe(pid: testPid, fd: signals).get() == FileDescriptorInfo(fd: signals, kind: .signalfd))
         #expect(try reader.describe(pid: testPid, fd: epoll).get()
             == FileDescriptorInfo(fd: epoll, kind: .epoll, watched: [event, timer].sorted()))
     }

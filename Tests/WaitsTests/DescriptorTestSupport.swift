@@ -211,6 +211,15 @@ enum LinuxDescriptorCalls {
         function("timerfd_create", as: (@convention(c) (Int32, Int32) -> Int32).self)(CLOCK_MONOTONIC, closeOnExec)
     }
 
+    /// A signalfd for SIGUSR2 (not blocked: nothing is delivered through it).
+    static func signalfd() -> Int32 {
+        var mask = sigset_t()
+        sigemptyset(&mask)
+        sigaddset(&mask, SIGUSR2)
+        let call = function("signalfd", as: (@convention(c) (Int32, UnsafePointer<sigset_t>, Int32) -> Int32).self)
+        return call(-1, &mask, closeOnExec)
+    }
+
     /// The /dev/pts name of a /dev/ptmx master, unlocked so it may be opened.
     static func unlockedTerminalName(master: Int32) -> String? {
         guard function("unlockpt", as: (@convention(c) (Int32) -> Int32).self)(master) == 0,

@@ -34,7 +34,11 @@ public final class FileDescriptorReader: FileDescriptorReading {
         case (.failure(let error), _), (_, .failure(let error)): return .failure(problem(error, pid: pid, fd: fd))
         }
         // The fd may have been closed and reused between the two reads.
-        guard case .success(linkText) = ProcEntryIO.readLink(fdPath) else { return .failure(.closed(fd: fd)) }
+        switch ProcEntryIO.readLink(fdPath) {
+        case .success(linkText): break
+        case .success: return .failure(.closed(fd: fd))
+        case .failure(let error): return .failure(problem(error, pid: pid, fd: fd))
+        }
         let fdInfo = DescriptorFdInfo.parse(fdInfoText)
         var info = FileDescriptorInfo(fd: fd, kind: .file, readable: fdInfo.readable, writable: fdInfo.writable)
         switch DescriptorLink(linkText: linkText) {
