@@ -4,22 +4,37 @@ import Glibc
 import Synchronization
 
 /// One process's descriptor: a holder of a pipe, socket or file.
-public struct DescriptorHolder: Hashable, Sendable {
+struct DescriptorHolder: Hashable, Sendable {
     public var pid: Int32
     public var fd: Int32
 }
 
 /// A process whose descriptors /proc refused, and whose it is.
-public struct UnreadableProcess: Hashable, Sendable {
+struct UnreadableProcess: Hashable, Sendable {
     public var pid: Int32
     public var uid: UInt32?
 }
 
 /// Who holds each pipe, socket and path, from one scan of every process's
 /// descriptors. May be a few seconds old: callers check a holder still holds
-/// the link before naming it.
+/// the link before naming it (which also settles a path hash's collisions).
 struct DescriptorHolderIndex: Sendable {
-    var holders: [DescriptorLink: [DescriptorHolder]] = [:]
+    /// Paths are kept by hash: a big machine has a great many open files,
+    /// and only FIFOs among them are ever looked up.
+    enum Key: Hashable, Sendable {
+        case pipe(UInt64), socket(UInt64), path(hash: Int)
+
+        init?(_ link: DescriptorLink) {
+            switch link {
+            case .pipe(let inode): self = .pipe(inode)
+            case .socket(let inode): self = .socket(inode)
+            case .path(let path): self = .path(hash: path.hashValue)
+            case .anonymous, .other: return nil
+            }
+        }
+    }
+
+    var holders: [Key: [DescriptorHolder]] = [:]
     var unreadable: [UnreadableProcess] = []
     /// CLOCK_MONOTONIC seconds when the scan started.
     var scannedAt: Double
@@ -29,8 +44,8 @@ struct DescriptorHolderIndex: Sendable {
         listing.forEachProcess { process in
             switch process.descriptors {
             case .success(let descriptors):
-                for (fd, link) in descriptors where link.isShareable {
-                    holders[link, default: []].append(DescriptorHolder(pid: process.pid, fd: fd))
+                for (fd, link) in descriptors {
+                    if let key = Key(link) { holders[key, default: []].append(DescriptorHolder(pid: process.pid, fd: fd)) }
                 }
             case .failure:
                 if process.isUnreadable { unreadable.append(UnreadableProcess(pid: process.pid, uid: process.uid)) }
@@ -38,7 +53,7 @@ struct DescriptorHolderIndex: Sendable {
         }
     }
 
-    func holders(of link: DescriptorLink) -> [DescriptorHolder] { holders[link] ?? [] }
+    func holders(of link: DescriptorLink) -> [DescriptorHolder] { Key(link).flatMap { holders[$0] } ?? [] }
 }
 
 /// The holder index kept between analyses: the inspector refreshes every

@@ -39,14 +39,6 @@ enum DescriptorLink: Hashable, Sendable {
         }
     }
 
-    /// Whether the holder index keeps this link: what a peer can share.
-    var isShareable: Bool {
-        switch self {
-        case .pipe, .socket, .path: true
-        case .anonymous, .other: false
-        }
-    }
-
     private static func bracketedNumber(_ text: String, after prefix: String) -> UInt64? {
         guard text.hasPrefix(prefix), text.hasSuffix("]") else { return nil }
         return UInt64(text.dropFirst(prefix.count).dropLast())

@@ -73,14 +73,14 @@ extension FileDescriptorReader {
         return peers.isEmpty ? unreadablePeers(index, owner: other.uid) : peers
     }
 
-    /// This pass's index; a kept one is scanned again (once a pass) when it
-    /// lacks `link` or does not know the asking descriptor holds `own`:
-    /// both prove it older than what is being asked about.
+    /// This pass's index; one kept from an earlier pass is scanned again
+    /// (once a pass) when it lacks `link` or does not know the asking
+    /// descriptor holds `own`: both prove it older than what is asked about.
     private func holderIndex(containing link: DescriptorLink, witness: DescriptorHolder, own: DescriptorLink? = nil) -> DescriptorHolderIndex {
         var index = holderIndex ?? holderCache.index()
         let ownLink = own ?? link
         let stale = index.holders(of: link).isEmpty || !index.holders(of: ownLink).contains(witness)
-        if stale, !rescanned {
+        if stale, !rescanned, index.scannedAt < passStarted {
             rescanned = true
             index = holderCache.index(notBefore: DescriptorHolderCache.monotonicNow())
         }

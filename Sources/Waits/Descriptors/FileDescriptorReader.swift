@@ -14,6 +14,8 @@ public final class FileDescriptorReader: FileDescriptorReading {
     var holderIndex: DescriptorHolderIndex?
     /// Whether this pass already asked for a fresh scan (it asks once at most).
     var rescanned = false
+    /// When this pass began: an index scanned since is current, never rescanned.
+    let passStarted = DescriptorHolderCache.monotonicNow()
     var commands: [Int32: String?] = [:]
 
     /// - holders: the index kept between passes; by default the one shared
@@ -32,7 +34,11 @@ public final class FileDescriptorReader: FileDescriptorReading {
         case (.failure(let error), _), (_, .failure(let error)): return .failure(problem(error, pid: pid, fd: fd))
         }
         // The fd may have been closed and reused between the two reads.
-        guard case .success(linkText) = ProcEntryIO.readLink(fdPath) else { return .failure(.closed(fd: fd)) }
+        switch ProcEntryIO.readLink(fdPath) {
+        case .success(linkText): break
+        case .success: return .failure(.closed(fd: fd))
+        case .failure(let error): return .failure(problem(error, pid: pid, fd: fd))
+        }
         let fdInfo = DescriptorFdInfo.parse(fdInfoText)
         var info = FileDescriptorInfo(fd: fd, kind: .file, readable: fdInfo.readable, writable: fdInfo.writable)
         switch DescriptorLink(linkText: linkText) {

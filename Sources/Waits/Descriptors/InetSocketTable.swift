@@ -70,14 +70,8 @@ struct InetSocket: Hashable, Sendable {
 enum InetProtocol: String, CaseIterable, Sendable {
     case tcp, tcp6, udp, udp6
 
-    var kind: WaitObjectKind {
-        switch self {
-        case .tcp: .tcp
-        case .tcp6: .tcp6
-        case .udp: .udp
-        case .udp6: .udp6
-        }
-    }
+    /// The raw values are the same words.
+    var kind: WaitObjectKind { WaitObjectKind(rawValue: rawValue)! }
 
     /// Both families of the same transport: where a reversed pair may be.
     var sameTransport: [InetProtocol] {

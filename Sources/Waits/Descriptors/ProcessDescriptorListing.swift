@@ -10,6 +10,17 @@ public struct ProcessDescriptors: Sendable {
     /// (fd, link) pairs, or the errno when /proc/PID/fd could not be read.
     var descriptors: Result<[(fd: Int32, link: DescriptorLink)], ProcReadError>
 
+    /// A process and its descriptors' link texts ("pipe:[7]"), for a fake listing.
+    public init(pid: Int32, uid: UInt32?, links: [(fd: Int32, text: String)]) {
+        self.init(pid: pid, uid: uid, descriptors: .success(links.map { ($0.fd, DescriptorLink(linkText: $0.text)) }))
+    }
+
+    init(pid: Int32, uid: UInt32?, descriptors: Result<[(fd: Int32, link: DescriptorLink)], ProcReadError>) {
+        self.pid = pid
+        self.uid = uid
+        self.descriptors = descriptors
+    }
+
     /// Whether /proc refused the fd directory (another user's process).
     public var isUnreadable: Bool {
         if case .failure(let error) = descriptors { return error.code == EACCES || error.code == EPERM }
@@ -53,9 +64,9 @@ public struct ProcDescriptorListing: ProcessDescriptorListing {
     private func descriptors(of pid: Int32, under rootFD: Int32) -> Result<[(fd: Int32, link: DescriptorLink)], ProcReadError> {
         let directoryFD = openat(rootFD, "\(pid)/fd", O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         guard directoryFD >= 0 else { return .failure(ProcReadError(code: errno)) }
+        defer { close(directoryFD) }
         var result: [(fd: Int32, link: DescriptorLink)] = []
-        // fdopendir owns directoryFD from here; closedir closes it.
-        for fd in Self.numericEntries(of: directoryFD, closing: true) {
+        for fd in Self.numericEntries(of: directoryFD) {
             if case .success(let text) = ProcEntryIO.readLink("\(fd)", in: directoryFD) {
                 result.append((fd, DescriptorLink(linkText: text)))
             }
@@ -63,12 +74,13 @@ public struct ProcDescriptorListing: ProcessDescriptorListing {
         return .success(result)
     }
 
-    /// Numeric names in an open directory. With `closing`, the directory's
-    /// fd is consumed (closed when done); otherwise a duplicate is read.
-    private static func numericEntries(of directoryFD: Int32, closing: Bool = false) -> [Int32] {
-        let readFD = closing ? directoryFD : dup(directoryFD)
-        guard readFD >= 0, let directory = fdopendir(readFD) else {
-            if closing { close(directoryFD) }
+    /// Numeric names in an open directory, read through a duplicate fd
+    /// (fdopendir takes the fd it is given; the caller keeps its own).
+    private static func numericEntries(of directoryFD: Int32) -> [Int32] {
+        let readFD = fcntl(directoryFD, F_DUPFD_CLOEXEC, 0)
+        guard readFD >= 0 else { return [] }
+        guard let directory = fdopendir(readFD) else {
+            close(readFD)
             return []
         }
         defer { closedir(directory) }
