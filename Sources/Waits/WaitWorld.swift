@@ -10,6 +10,7 @@ final class WaitWorld {
     let memory: any WaitMemoryReading
 
     private var threadLists: [Int32: [Int32]?] = [:]
+    private var threadSets: [Int32: Set<Int32>] = [:]
     private var threadNames: [ThreadRef: String?] = [:]
     private var processNames: [Int32: String?] = [:]
     private var syscalls: [ThreadRef: ThreadSyscall?] = [:]
@@ -32,8 +33,12 @@ final class WaitWorld {
         Self.remembered(&threadLists, pid) { procfs.threadIDs(pid) }
     }
 
+    /// Asked once per futex of a process that may have thousands of threads: a set.
     func isLiveThread(pid: Int32, tid: Int32) -> Bool {
-        threads(of: pid)?.contains(tid) ?? false
+        if let set = threadSets[pid] { return set.contains(tid) }
+        let set = Set(threads(of: pid) ?? [])
+        threadSets[pid] = set
+        return set.contains(tid)
     }
 
     /// A thread's comm.

@@ -58,6 +58,27 @@ import Testing
         #expect(report.processes[child!] == "sleep")
     }
 
+    /// A real pollfd array and real fd_sets, read out of python's memory.
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/python3")),
+          arguments: ["p = select.poll(); p.register(r1); p.register(r2); p.poll(100000)",
+                      "select.select([r1, r2], [], [], 100)"])
+    func pollAndSelectSetsAreReadFromTheCallersMemory(call: String) throws {
+        let script = "import os, select\nr1, _ = os.pipe()\nr2, _ = os.pipe()\nprint('ready', r1, r2, flush=True)\n" + call
+        let python = try ChildProcess(path: "/usr/bin/python3", arguments: ["-c", script])
+        defer { python.terminate() }
+        let words = try python.waitForLine(startingWith: "ready").split(separator: " ").compactMap { Int32($0) }
+        try #require(words.count == 2)
+        #expect(waitUntil(timeout: 10) { ["poll", "ppoll", "select", "pselect6"].contains(syscallName(python.pid, python.pid)) })
+        let fds = FakeDescriptors()
+        fds.add(pid: python.pid, FileDescriptorInfo(fd: words[0], kind: .pipe, writable: false))
+        let report = WaitAnalyzer(makeReader: { fds }).analyze([ThreadWaitInput(pid: python.pid, tid: python.pid)])
+        let wait = try #require(report.wait(pid: python.pid, tid: python.pid))
+        #expect(wait.fd == words[0])
+        #expect(wait.watching == [words[1]])
+        #expect(wait.object == .pipe)
+        #expect(wait.note == nil)
+    }
+
     @Test func liveMemoryReadsExactlyOrNotAtAll() {
         var words: [UInt32] = [0x1122_3344, 7]
         let memory = LiveWaitMemory()
