@@ -27,6 +27,7 @@ enum FixturePair {
         let client: ChildProcess
         let clientPID: Int32
         let daemonPID: Int32
+        let socket: String
         let directory: String
 
         func stop() {
@@ -46,11 +47,12 @@ enum FixturePair {
             let pair = word.split(separator: "=", maxSplits: 1)
             if pair.count == 2 { fields[String(pair[0])] = String(pair[1]) }
         }
-        guard let c = fields["client"].flatMap({ Int32($0) }), let d = fields["daemon"].flatMap({ Int32($0) }) else {
+        guard let c = fields["client"].flatMap({ Int32($0) }), let d = fields["daemon"].flatMap({ Int32($0) }),
+              let socket = fields["socket"] else {
             client.terminate()
             throw TestFailure("unexpected ready line: \(line)")
         }
-        return Running(client: client, clientPID: c, daemonPID: d, directory: directory)
+        return Running(client: client, clientPID: c, daemonPID: d, socket: socket, directory: directory)
     }
 
     /// The thread of `pid` whose comm is `name`.
@@ -122,6 +124,7 @@ struct FixturePairWaitTests {
         #expect(main.peers.map(\.pid) == [daemon])
         #expect(main.peers.first?.command == "fixture-daemon")
         #expect(main.peers.first?.tid == nil)
+        #expect(main.path == pair.socket)
         #expect(report.edges.contains(WaitEdge(from: ThreadRef(pid: client, tid: client), to: ThreadRef(pid: daemon, tid: nil), via: .unix, fd: main.fd)))
 
         #expect(report.wait(pid: client, tid: clientReader)?.peers.first?.tid == daemonReader)
@@ -130,6 +133,19 @@ struct FixturePairWaitTests {
         #expect(report.cycles.contains(cycle))
         #expect(report.processes[daemon] == "fixture-daemon")
         #expect(report.processes[client] == "fixture-client")
+
+        // The daemon's threads, reached through the client main thread's edge to the whole daemon.
+        let pipeReader = try FixturePair.thread(daemon, named: "pipe-reader")
+        let pipe = try #require(report.wait(pid: daemon, tid: pipeReader))
+        #expect(pipe.object == .pipe)
+        #expect(pipe.peers.map(\.pid) == [client])
+        #expect(report.edges.contains(WaitEdge(from: ThreadRef(pid: daemon, tid: pipeReader), to: ThreadRef(pid: client, tid: nil),
+                                               via: .pipe, fd: pipe.fd)))
+        let acceptor = try #require(report.wait(pid: daemon, tid: try FixturePair.thread(daemon, named: "acceptor")))
+        #expect(acceptor.label() == "accept4 unix \(pair.socket)")
+        let epoll = try #require(report.wait(pid: daemon, tid: try FixturePair.thread(daemon, named: "epoll-waiter")))
+        #expect(epoll.object == .epoll)
+        #expect(epoll.watching.count == 2)
         #expect(TaskStates.untraced(client) && TaskStates.untraced(daemon))
     }
 }
