@@ -10,6 +10,7 @@ final class WaitWorld {
     let memory: any WaitMemoryReading
 
     private var threadLists: [Int32: [Int32]?] = [:]
+    private var threadSets: [Int32: Set<Int32>] = [:]
     private var threadNames: [ThreadRef: String?] = [:]
     private var processNames: [Int32: String?] = [:]
     private var syscalls: [ThreadRef: ThreadSyscall?] = [:]
@@ -29,39 +30,29 @@ final class WaitWorld {
 
     /// The process's threads, nil when it is gone or unreadable.
     func threads(of pid: Int32) -> [Int32]? {
-        if let cached = threadLists[pid] { return cached }
-        let tids = procfs.threadIDs(pid)
-        threadLists[pid] = tids
-        return tids
+        Self.remembered(&threadLists, pid) { procfs.threadIDs(pid) }
     }
 
+    /// Asked once per futex of a process that may have thousands of threads: a set.
     func isLiveThread(pid: Int32, tid: Int32) -> Bool {
-        threads(of: pid)?.contains(tid) ?? false
+        if let set = threadSets[pid] { return set.contains(tid) }
+        let set = Set(threads(of: pid) ?? [])
+        threadSets[pid] = set
+        return set.contains(tid)
     }
 
     /// A thread's comm.
     func threadName(pid: Int32, tid: Int32) -> String? {
-        let key = ThreadRef(pid: pid, tid: tid)
-        if let cached = threadNames[key] { return cached }
-        let name = procfs.comm(pid, thread: tid)
-        threadNames[key] = name
-        return name
+        Self.remembered(&threadNames, ThreadRef(pid: pid, tid: tid)) { procfs.comm(pid, thread: tid) }
     }
 
     /// A process's comm (its main thread's).
     func processName(_ pid: Int32) -> String? {
-        if let cached = processNames[pid] { return cached }
-        let name = procfs.stat(pid)?.name
-        processNames[pid] = name
-        return name
+        Self.remembered(&processNames, pid) { procfs.stat(pid)?.name }
     }
 
     func syscall(pid: Int32, tid: Int32) -> ThreadSyscall? {
-        let key = ThreadRef(pid: pid, tid: tid)
-        if let cached = syscalls[key] { return cached }
-        let call = procfs.syscall(pid, thread: tid)
-        syscalls[key] = call
-        return call
+        Self.remembered(&syscalls, ThreadRef(pid: pid, tid: tid)) { procfs.syscall(pid, thread: tid) }
     }
 
     /// Remembers a system call the caller read already, so the pass agrees with it.
@@ -75,6 +66,15 @@ final class WaitWorld {
         let result = reader.describe(pid: pid, fd: fd)
         descriptors[key] = result
         return result
+    }
+
+    /// What `read` gave the first time for `key` (nil answers too).
+    private static func remembered<Key: Hashable, Value>(_ cache: inout [Key: Value?], _ key: Key,
+                                                         _ read: () -> Value?) -> Value? {
+        if let cached = cache[key] { return cached }
+        let value = read()
+        cache[key] = .some(value)
+        return value
     }
 
     /// The processes whose parent is `pid`. The kernel's

@@ -10,7 +10,7 @@ import Glibc
 /// WaitAnalyzer on the running fixture pair, each `waitsOn` checked field by
 /// field against /proc and ss (FixturePairTruth), and the checks themselves
 /// shown to catch wrong answers.
-@Suite(.serialized, .timeLimit(.minutes(4))) struct FixturePairWaitTests {
+@Suite(.serialized, .timeLimit(.minutes(8))) struct FixturePairWaitTests {
     @Test func bothProcessesWaitWhereProcAndSSSay() throws {
         let pair = try WaitFixturePair()
         defer { pair.stop() }
