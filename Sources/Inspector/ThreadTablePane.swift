@@ -45,7 +45,7 @@ struct ThreadTablePane: Sendable {
             TableColumn(title: title(.waitsOn), width: 8,
                         dropOrder: threads.contains { $0.waitsOn != nil } ? 2 : 5)
                 .fitted(to: threads.lazy.map(Self.waitsOnText), limit: 18)
-                .wanting(threads.lazy.map(Self.waitsOnText), limit: 48),
+                .wanting(threads.lazy.map(Self.waitsOnText), limit: 64),
             TableColumn(title: title(.function), width: 16, flexible: true),
             TableColumn(title: title(.held), width: 5, dropOrder: 1)
                 .fitted(to: threads.lazy.map(Self.heldText), limit: 16)
