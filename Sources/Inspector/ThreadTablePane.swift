@@ -45,7 +45,7 @@ struct ThreadTablePane: Sendable {
             TableColumn(title: title(.waitsOn), width: 8,
                         dropOrder: threads.contains { $0.waitsOn != nil } ? 2 : 5)
                 .fitted(to: threads.lazy.map(Self.waitsOnText), limit: 18)
-                .wanting(threads.lazy.map(Self.waitsOnText), limit: 48),
+                .wanting(threads.lazy.map(Self.waitsOnText), limit: 64),
             TableColumn(title: title(.function), width: 16, flexible: true),
             TableColumn(title: title(.held), width: 5, dropOrder: 1)
                 .fitted(to: threads.lazy.map(Self.heldText), limit: 16)
@@ -219,11 +219,13 @@ struct ThreadTablePane: Sendable {
         }
         let side = side, unicode = context.unicode
         let functionWidth = table.column(from: Self.functionColumn(grouped: grouped))?.width ?? 0
+        let waitsOnWidth = table.column(from: (grouped ? 1 : 0) + Column.waitsOn.rawValue)?.width ?? 0
         list.draw(into: &grid, rect: rows, focused: focused, theme: context.theme) { thread in
             let function = side.shifted(thread.function ?? "-", width: functionWidth, unicode: unicode)
             let values = (grouped ? ["\(thread.groupSize)"] : [])
                 + ["\(thread.tid)", thread.name, String(thread.state), Formatting.oneDecimal(thread.cpuPercent),
-                   thread.wchan ?? "-", thread.waitsOn ?? "-",
+                   thread.wchan ?? "-",
+                   thread.waitsOn.map { WaitsOnText.fitted($0, width: waitsOnWidth, unicode: unicode) } ?? "-",
                    function, Self.heldText(thread)]
             let held = thread.isHeld || !thread.heldMemberTIDs.isEmpty
             let style = thread.deadlocked ? context.theme.warning : held ? context.theme.held : context.theme.normal

@@ -28,4 +28,20 @@ import Testing
         let wide = TableColumns(ThreadTablePane.columns(for: WaitFixtures.threads), width: 160)
         #expect(wide.column(from: ThreadTablePane.Column.wchan.rawValue) != nil)
     }
+
+    /// A long path gives way before the peer `f` goes to.
+    @Test func aCutLabelKeepsThePeer() {
+        let label = "read unix /tmp/lwf-abcdef/daemon.sock ← 4300 fixture-daemon"
+        #expect(WaitsOnText.fitted(label, width: 40) == "read unix /tmp/lw… ← 4300 fixture-daemon")
+        #expect(WaitsOnText.fitted(label, width: 60) == label)
+        #expect(WaitsOnText.fitted("read unix /run/a/b/c.sock", width: 12) == "read unix /run/a/b/c.sock",
+                "no peer: the column cuts it at the end")
+        var row = WaitFixtures.threads[1]
+        row.waitsOn = label
+        var state = WaitFixtures.state()
+        state.setThreads([row] + WaitFixtures.threads.dropFirst(2))
+        // At 140 WCHAN has given its room up and the label is still too long.
+        let text = state.render(width: 140, height: 40).textDump()
+        #expect(text.contains("← 4300 fixture-daemon") && !text.contains(label), "\(text)")
+    }
 }

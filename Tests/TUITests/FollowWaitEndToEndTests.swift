@@ -18,7 +18,7 @@ import Glibc
         let pair = try WaitFixturePair()
         defer { pair.stop() }
         let (client, daemon) = (pair.client, pair.daemon)
-        let tmux = try TmuxSession(width: 200, height: 50, command: lwpscope, arguments: [String(client)])
+        let tmux = try TmuxSession(width: 220, height: 50, command: lwpscope, arguments: [String(client)])
 
         // The main thread (tid = pid) reads U3, whose other end the daemon holds.
         let named = try tmux.waitUntil(timeout: 60) { screen in
@@ -73,7 +73,8 @@ private struct WaitFixturePair {
     let directory: String
 
     init() throws {
-        var template = Array("/tmp/lwpscope-follow-XXXXXX".utf8CString)
+        // Short: the socket's path is part of WAITS ON, which must not be cut before the pid.
+        var template = Array("/tmp/lwf-XXXXXX".utf8CString)
         guard let made = mkdtemp(&template) else { throw TestFailure("mkdtemp: \(errno)") }
         directory = String(cString: made)
         process = try ChildProcess(path: BuiltProducts.path("fixture-client"), arguments: ["--dir", directory])

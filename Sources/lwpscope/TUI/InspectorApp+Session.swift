@@ -57,7 +57,18 @@ extension InspectorApp {
     func detachShown() {
         guard let pid = watched.current else { return enterPicker() }
         let command = commandLine(pid)
-        blocking { [engine] in await engine.detach(pid) }
+        let roots = Set(watched.roots)
+        // Its followed children (forked under hold-new) go with it; other attached processes stay.
+        blocking { [engine] in
+            var leaving: Set<Int32> = [pid]
+            let traced = await engine.tracedProcesses()
+            while let next = traced.first(where: { t in
+                !leaving.contains(t.pid) && !roots.contains(t.pid) && t.parent.map(leaving.contains) == true
+            }) {
+                leaving.insert(next.pid)
+            }
+            for leaver in leaving { await engine.detach(leaver) }
+        }
         guard let next = watched.remove(pid) else {
             // Nothing attached is left; followed children go too.
             blocking { [engine] in
