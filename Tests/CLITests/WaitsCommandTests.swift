@@ -109,6 +109,27 @@ import Glibc
         #expect(ptraceCalls(inStraceLog: log).count == 2)
     }
 
+    /// The JSON the tests read is read as the issue spells it (absent keys are nil or empty).
+    @Test func graphJSONIsReadAsTheIssueSpellsIt() throws {
+        let text = """
+            {"processes": [{"pid": 10, "command": "fixture-client", "threads": [
+                {"tid": 10, "name": "fixture-client", "state": "S", "function": "read", "heldBy": null,
+                 "waitsOn": {"syscall": "read", "fd": 7, "object": "unix", "path": "/s", "peers": [{"pid": 11, "command": "d", "fd": 9}]}},
+                {"tid": 12, "name": "x", "state": "R", "function": null, "heldBy": null, "waitsOn": null}]}],
+             "edges": [{"from": {"pid": 10, "tid": 10}, "to": {"pid": 11}, "via": "unix", "fd": 7}],
+             "cycles": [[{"pid": 10, "tid": 10}, {"pid": 11, "tid": 13}]]}
+            """
+        let graph = try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
+        try checkGraphShape(graph)
+        let observed = WaitObservation(graphJSON: graph)
+        let main = ThreadKey(pid: 10, tid: 10)
+        #expect(observed.waits == [main: WaitFacts(syscall: "read", fd: 7, object: "unix", path: "/s",
+                                                   peers: [PeerFacts(pid: 11, command: "d", fd: 9)])])
+        #expect(observed.edges == [EdgeFacts(from: main, toPid: 11, toTid: nil, via: "unix")])
+        #expect(observed.cycles == [[main, ThreadKey(pid: 11, tid: 13)]])
+        #expect(observed.processes == [10: "fixture-client"])
+    }
+
     @Test func graphTextPutsCyclesFirstAndNamesTheDaemon() throws {
         let pair = try WaitFixturePair()
         defer { pair.stop() }
