@@ -15,7 +15,9 @@ public final class ChildProcess: @unchecked Sendable {
     private var reaped = false
     private let stderrPath: String
 
-    public init(path: String, arguments: [String] = []) throws {
+    /// `ownProcessGroup`: the child leads a new process group, so killpg(pid)
+    /// reaches what it starts too (the wait fixture pair's daemon).
+    public init(path: String, arguments: [String] = [], ownProcessGroup: Bool = false) throws {
         var pipeFDs: [Int32] = [0, 0]
         guard pipe(&pipeFDs) == 0 else { throw TestFailure("pipe: \(errno)") }
         // Close-on-exec, so other children spawned meanwhile do not hold our pipe open.
@@ -32,6 +34,7 @@ public final class ChildProcess: @unchecked Sendable {
         defer { argv.forEach { free($0) } }
         var child: pid_t = 0
         let attributes = SpawnAttributes()
+        if ownProcessGroup { attributes.startNewProcessGroup() }
         let rc = posix_spawn(&child, path, &actions, &attributes.raw, argv, environ)
         close(pipeFDs[1])
         guard rc == 0 else {

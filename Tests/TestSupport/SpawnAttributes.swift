@@ -21,5 +21,13 @@ final class SpawnAttributes {
         posix_spawnattr_setflags(&raw, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
     }
 
+    /// The child leads a process group of its own.
+    func startNewProcessGroup() {
+        var flags: Int16 = 0
+        posix_spawnattr_getflags(&raw, &flags)
+        posix_spawnattr_setpgroup(&raw, 0)
+        posix_spawnattr_setflags(&raw, flags | Int16(POSIX_SPAWN_SETPGROUP))
+    }
+
     deinit { posix_spawnattr_destroy(&raw) }
 }

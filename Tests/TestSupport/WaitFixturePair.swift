@@ -16,7 +16,7 @@ public final class WaitFixturePair: @unchecked Sendable {
     /// The daemon's loopback TCP listener.
     public let port: Int
     public let directory: String
-    private let stdoutFD: Int32
+    private let process: ChildProcess
     private var stopped = false
     let procfs = ProcFS()
 
@@ -24,56 +24,32 @@ public final class WaitFixturePair: @unchecked Sendable {
     /// its short-lived ready-check thread is gone (only the contract's threads remain).
     public init(timeout: Double = 40) throws {
         directory = try makeTempDirectory("wait-pair")
-        var pipeFDs: [Int32] = [0, 0]
-        guard pipe(&pipeFDs) == 0 else { throw TestFailure("pipe: \(errno)") }
-        // Close-on-exec, so other children spawned meanwhile do not hold our pipe open.
-        _ = fcntl(pipeFDs[0], F_SETFD, FD_CLOEXEC)
-        _ = fcntl(pipeFDs[1], F_SETFD, FD_CLOEXEC)
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_adddup2(&actions, pipeFDs[1], 1)
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 2, directory + "/stderr", O_WRONLY | O_CREAT | O_TRUNC, 0o600)
-        let path = BuiltProducts.path("fixture-client")
-        let words: [String] = [path, "--dir", directory]
-        let argv = words.map { strdup($0) } + [nil]
-        defer { argv.forEach { free($0) } }
-        let attributes = SpawnAttributes()
-        // A group of its own, so one kill reaches the client, the daemon and its child.
-        posix_spawnattr_setpgroup(&attributes.raw, 0)
-        var flags: Int16 = 0
-        posix_spawnattr_getflags(&attributes.raw, &flags)
-        posix_spawnattr_setflags(&attributes.raw, flags | Int16(POSIX_SPAWN_SETPGROUP))
-        var child: pid_t = 0
-        let rc = posix_spawn(&child, path, &actions, &attributes.raw, argv, environ)
-        close(pipeFDs[1])
-        guard rc == 0 else {
-            close(pipeFDs[0])
+        do {
+            process = try ChildProcess(path: BuiltProducts.path("fixture-client"), arguments: ["--dir", directory],
+                                       ownProcessGroup: true)
+        } catch {
             try? FileManager.default.removeItem(atPath: directory)
-            throw TestFailure("posix_spawn \(path): \(String(cString: strerror(rc)))")
+            throw error
         }
-        stdoutFD = pipeFDs[0]
-        client = child
+        client = process.pid
         let line: String
         do {
-            line = try Self.readLine(from: stdoutFD, timeout: timeout, pid: child)
+            line = try process.waitForLine(startingWith: "ready", timeout: timeout)
         } catch {
-            let stderr = (try? String(contentsOfFile: directory + "/stderr", encoding: .utf8)) ?? ""
-            Self.kill(group: child, directory: directory, stdoutFD: stdoutFD)
-            throw TestFailure("\(error); fixture-client's stderr: \(stderr)")
+            Self.kill(process, directory: directory)
+            throw TestFailure("\(error); fixture-client's stderr: \(process.standardError())")
         }
-        guard let ready = ReadyLine(line), ready.client == child else {
-            Self.kill(group: child, directory: directory, stdoutFD: stdoutFD)
+        guard let ready = ReadyLine(line), ready.client == client else {
+            Self.kill(process, directory: directory)
             throw TestFailure("fixture-client printed \(line.debugDescription), not its ready line")
         }
         daemon = ready.daemon
         socketPath = ready.socket
         port = ready.port
-        stopped = false
-        guard waitUntil(timeout: 5, { procfs.threadIDs(child)?.count == 2 }) else {
+        let client = client
+        guard waitUntil(timeout: 5, { procfs.threadIDs(client)?.count == 2 }) else {
             stop()
-            throw TestFailure("fixture-client kept a thread besides main and cycle-reader: \(procfs.threadIDs(child) ?? [])")
+            throw TestFailure("fixture-client kept a thread besides main and cycle-reader: \(procfs.threadIDs(client) ?? [])")
         }
     }
 
@@ -122,9 +98,7 @@ public final class WaitFixturePair: @unchecked Sendable {
     }
 
     /// What the client wrote to stderr.
-    public func standardError() -> String {
-        (try? String(contentsOfFile: directory + "/stderr", encoding: .utf8)) ?? ""
-    }
+    public func standardError() -> String { process.standardError() }
 
     /// Kills the group, reaps the client, waits for the daemon and its child
     /// to be gone, removes the directory. Safe to call twice.
@@ -132,32 +106,13 @@ public final class WaitFixturePair: @unchecked Sendable {
         guard !stopped else { return }
         stopped = true
         let family = processes()
-        Self.kill(group: client, directory: directory, stdoutFD: stdoutFD)
+        Self.kill(process, directory: directory)
         _ = waitUntil(timeout: 10) { family.allSatisfy { pid in procfs.stat(pid).map { $0.state == .zombie } ?? true } }
     }
 
-    private static func kill(group: Int32, directory: String, stdoutFD: Int32) {
-        killpg(group, SIGKILL)
-        killpg(group, SIGCONT)
-        var status: Int32 = 0
-        _ = waitpid(group, &status, 0)
-        close(stdoutFD)
+    private static func kill(_ process: ChildProcess, directory: String) {
+        killpg(process.pid, SIGKILL)
+        process.terminate()
         try? FileManager.default.removeItem(atPath: directory)
-    }
-
-    private static func readLine(from fd: Int32, timeout: Double, pid: Int32) throws -> String {
-        let deadline = Date().addingTimeInterval(timeout)
-        var buffered: [UInt8] = []
-        while true {
-            if let newline = buffered.firstIndex(of: 10) { return String(decoding: buffered[..<newline], as: UTF8.self) }
-            let remaining = deadline.timeIntervalSinceNow
-            guard remaining > 0 else { throw TestFailure("fixture-client \(pid) did not print its ready line in \(timeout) s") }
-            var pollFD = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
-            guard poll(&pollFD, 1, Int32(min(remaining, 1) * 1000)) > 0 else { continue }
-            var chunk = [UInt8](repeating: 0, count: 512)
-            let n = read(fd, &chunk, chunk.count)
-            if n <= 0 { throw TestFailure("fixture-client \(pid) exited before its ready line") }
-            buffered.append(contentsOf: chunk[0..<n])
-        }
     }
 }
