@@ -1,7 +1,7 @@
 import Waits
 
 /// `graph`'s text: one chain of waits per line, cycles first; then the held
-/// threads no chain reached.
+/// threads no chain reached, and the processes read.
 ///
 ///     cycle  4711/4712 lock-a =mutex=> 4711/4713 lock-b =mutex=> 4711/4712 lock-a
 ///     chain  4800/4800 fixture-client =unix fd 5=> 4711 fixture-daemon
@@ -10,8 +10,7 @@ enum GraphText {
     static func lines(_ graph: GatheredGraph) -> [String] {
         let report = graph.report, names = WaitNames(graph)
         let processes = graph.processes.map { "\($0.pid) \($0.command)" + ($0.error.map { " (\($0))" } ?? "") }
-        var lines = ["processes: " + processes.joined(separator: ", ")]
-        lines += report.cycles.map { cycleLine($0, names: names, edges: report.edges) }
+        var lines = report.cycles.map { cycleLine($0, names: names, edges: report.edges) }
         var shown = Set(report.cycles.joined())
         let outgoing = Dictionary(grouping: report.edges, by: \.from)
         let waitedOn = Set(report.edges.map(\.to))
@@ -33,8 +32,8 @@ enum GraphText {
         for node in names.heldBy.keys.sorted() where !shown.contains(node) {
             lines.append("held   " + names.text(node))
         }
-        if lines.count == 1 { lines.append("no thread waits on another") }
-        return lines
+        if lines.isEmpty { lines.append("no thread waits on another") }
+        return lines + ["processes: " + processes.joined(separator: ", ")]
     }
 
     static func cycleLine(_ cycle: [ThreadRef], names: WaitNames, edges: [WaitEdge] = []) -> String {

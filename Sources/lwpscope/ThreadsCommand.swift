@@ -82,9 +82,10 @@ struct ThreadsCommand: AsyncParsableCommand {
                 waits.wait(pid: snapshot.pid, tid: thread.tid).map { $0.label() } ?? "-",
             ])
         }
+        print(table.render())
         let names = WaitNames(waits, threads: snapshot.threads.map { (snapshot.pid, $0.tid, $0.name) })
         for cycle in waits.cycles { print(GraphText.cycleLine(cycle, names: names, edges: waits.edges)) }
-        print(table.render() + (watch ? "\n" : ""))
+        if watch { print() }
         fflush(nil)
     }
 }

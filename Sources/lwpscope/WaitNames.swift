@@ -11,7 +11,12 @@ struct WaitNames {
         commands = report.processes
         for (pid, tid, name) in named { threads[ThreadRef(pid: pid, tid: tid)] = name }
         for wait in report.waits.values {
-            for peer in wait.peers where commands[peer.pid] == nil { commands[peer.pid] = peer.command }
+            for peer in wait.peers {
+                if commands[peer.pid] == nil { commands[peer.pid] = peer.command }
+                if let tid = peer.tid, let name = peer.threadName, threads[ThreadRef(pid: peer.pid, tid: tid)] == nil {
+                    threads[ThreadRef(pid: peer.pid, tid: tid)] = name
+                }
+            }
             if let owner = wait.owner, let ownerPid = wait.ownerPid, let name = wait.ownerName,
                 threads[ThreadRef(pid: ownerPid, tid: owner)] == nil
             {

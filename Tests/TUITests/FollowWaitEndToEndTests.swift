@@ -112,12 +112,13 @@ private struct WaitFixturePair {
     }
 }
 
-/// A thread table row, as the part of a screen line between two borders:
+/// A thread table row, as the part of a screen line between two borders
+/// (`│`, or `┤` where a pane on the left ends its top border beside it):
 /// right-aligned TID, NAME, the state letter and CPU%. Pane 1's rows start
 /// with a mark or a tree branch instead.
 private func threadRow(_ screen: [String], tid: Int32? = nil, name: String) -> String? {
     for line in screen {
-        for segment in line.split(separator: "│").map(String.init) {
+        for segment in line.split(whereSeparator: { "│┤├".contains($0) }).map(String.init) {
             let words = tokens(segment)
             guard words.count >= 4, let first = words.first, let number = Int32(first),
                   segment.hasPrefix(" "), words[1] == name, words[2].count == 1, Double(words[3]) != nil

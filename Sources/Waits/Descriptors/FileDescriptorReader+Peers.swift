@@ -38,7 +38,7 @@ extension FileDescriptorReader {
             (info.readable && end.writable) || (info.writable && end.readable)
         }.map(\.0)
         let peers = named(opposite)
-        return peers.isEmpty ? unreadablePeers(index, owner: nil) : peers
+        return peers.isEmpty ? unreadablePeers(index, owner: nil, near: asking.pid) : peers
     }
 
     /// The holders of the peer socket; a listener has none.
@@ -48,7 +48,7 @@ extension FileDescriptorReader {
         let index = holderIndex(containing: link, witness: asking, own: .socket(inode: inode))
         let peers = named(index.holders(of: link).filter { stillHolds($0, link, inode: nil) })
         guard peers.isEmpty, let owner = sockets.diagnosedUnixSocket(inode: peerInode)?.uid else { return peers }
-        return unreadablePeers(index, owner: owner)
+        return unreadablePeers(index, owner: owner, near: asking.pid)
     }
 
     /// The socket whose local and remote are this one's swapped; none when
@@ -70,7 +70,7 @@ extension FileDescriptorReader {
         let link = DescriptorLink.socket(inode: other.inode)
         let index = holderIndex(containing: link, witness: asking, own: .socket(inode: inode))
         let peers = named(index.holders(of: link).filter { stillHolds($0, link, inode: nil) })
-        return peers.isEmpty ? unreadablePeers(index, owner: other.uid) : peers
+        return peers.isEmpty ? unreadablePeers(index, owner: other.uid, near: asking.pid) : peers
     }
 
     /// This pass's index; one kept from an earlier pass is scanned again
@@ -106,8 +106,20 @@ extension FileDescriptorReader {
 
     /// The processes that may hold the other end but whose descriptors /proc
     /// refused: those of the socket's owner, or any for a pipe (`owner` nil).
-    private func unreadablePeers(_ index: DescriptorHolderIndex, owner: UInt32?) -> [WaitPeer] {
-        index.unreadable.lazy.filter { owner == nil || $0.uid == owner }.prefix(Self.unreadableLimit).compactMap { process in
+    /// Nearest kin of the asking process first (its parent, siblings, children,
+    /// then the rest): a pipe's ends are handed down across fork, so the
+    /// holder is most often a relative, and the list is cut at a few.
+    private func unreadablePeers(_ index: DescriptorHolderIndex, owner: UInt32?, near asker: Int32) -> [WaitPeer] {
+        let candidates = index.unreadable.filter { owner == nil || $0.uid == owner }
+        let parent = procfs.stat(asker)?.parentID
+        func kinship(_ pid: Int32) -> Int {
+            guard let theirParent = procfs.stat(pid)?.parentID else { return 4 }
+            if pid == parent { return 0 }
+            if theirParent == parent { return 1 }
+            return theirParent == asker ? 2 : 3
+        }
+        let ranked = candidates.map { ($0, kinship($0.pid)) }.sorted { ($0.1, $0.0.pid) < ($1.1, $1.0.pid) }
+        return ranked.lazy.map(\.0).prefix(Self.unreadableLimit).compactMap { process in
             self.command(of: process.pid).map { WaitPeer(pid: process.pid, command: $0, error: "no permission") }
         }
     }
