@@ -6,7 +6,7 @@ import Glibc
 
 /// The wait fixture pair running: fixture-client, spawned in a process group
 /// of its own, and the fixture-daemon it started (and the daemon's idle
-/// child), every thread blocked where /work/fixture-contract.md says.
+/// child), every thread blocked where docs/WAIT-FIXTURES.md says.
 /// `stop()` (or deinit) kills the whole group and removes the socket's directory.
 public final class WaitFixturePair: @unchecked Sendable {
     public let client: Int32

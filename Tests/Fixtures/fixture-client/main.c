@@ -1,5 +1,5 @@
 // fixture-client: the client half of the wait fixtures (see
-// /work/fixture-contract.md). Starts fixture-daemon (beside its own
+// docs/WAIT-FIXTURES.md). Starts fixture-daemon (beside its own
 // executable) as its child with a pipe between them, connects U1, U2, U3 to
 // the daemon's unix listener and T1 to its loopback TCP listener, and blocks:
 //   fixture-client (main)  read(U3), which the daemon holds and never writes

@@ -1,5 +1,5 @@
 // fixture-daemon: the daemon half of the wait fixtures, blocked in every way
-// a wait can be followed (see /work/fixture-contract.md; fixture-client
+// a wait can be followed (see docs/WAIT-FIXTURES.md; fixture-client
 // starts it and is the other end of everything).
 //
 // Usage (from fixture-client only):
