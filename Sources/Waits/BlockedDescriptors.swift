@@ -24,12 +24,19 @@ struct BlockedDescriptors {
 
     /// The lowest thread of `pid` blocked on `fd` (reading, writing, polling
     /// or epolling it), from each thread's /proc syscall file; nobody is stopped.
+    /// Each process's threads are read once a pass, into an index by
+    /// descriptor: a thousand readers of pipes whose writer is one process
+    /// would otherwise read its thousand threads each.
     func thread(of pid: Int32, blockedOn fd: Int32, except skipped: ThreadRef? = nil) -> Int32? {
-        for tid in world.threads(of: pid) ?? [] where ThreadRef(pid: pid, tid: tid) != skipped {
-            guard case .inSyscall(let number, let arguments, _, _)? = world.syscall(pid: pid, tid: tid) else { continue }
-            let call = BlockingCall.decode(name: SyscallNames.name(number), arguments: arguments)
-            if descriptors(of: call, pid: pid).contains(fd) { return tid }
+        let index = world.blockedThreads(of: pid) {
+            var index: [Int32: [Int32]] = [:]
+            for tid in (world.threads(of: pid) ?? []).sorted() {
+                guard case .inSyscall(let number, let arguments, _, _)? = world.syscall(pid: pid, tid: tid) else { continue }
+                let call = BlockingCall.decode(name: SyscallNames.name(number), arguments: arguments)
+                for descriptor in Set(descriptors(of: call, pid: pid)) { index[descriptor, default: []].append(tid) }
+            }
+            return index
         }
-        return nil
+        return index[fd]?.first { ThreadRef(pid: pid, tid: $0) != skipped }
     }
 }

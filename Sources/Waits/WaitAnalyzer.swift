@@ -53,6 +53,7 @@ public final class WaitAnalyzer: @unchecked Sendable {
         var report = WaitReport()
         var queue: [(input: ThreadWaitInput, depth: Int)] = []
         var queued: Set<ThreadRef> = []
+        var expanded: Set<Int32> = []
         func enqueue(_ input: ThreadWaitInput, depth: Int) {
             if queued.insert(ThreadRef(pid: input.pid, tid: input.tid)).inserted { queue.append((input, depth)) }
         }
@@ -71,6 +72,8 @@ public final class WaitAnalyzer: @unchecked Sendable {
             report.edges += edges
             guard depth < followDepth else { continue }
             for edge in edges {
+                // A whole process is followed into once, not once per edge to it.
+                if edge.to.tid == nil, !expanded.insert(edge.to.pid).inserted { continue }
                 let tids = edge.to.tid.map { [$0] } ?? (world.threads(of: edge.to.pid) ?? [])
                 for tid in tids.prefix(Self.maxThreadsPerFollowedProcess) {
                     enqueue(ThreadWaitInput(pid: edge.to.pid, tid: tid), depth: depth + 1)

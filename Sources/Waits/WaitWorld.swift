@@ -16,6 +16,7 @@ final class WaitWorld {
     private var syscalls: [ThreadRef: ThreadSyscall?] = [:]
     private var descriptors: [DescriptorKey: Result<FileDescriptorInfo, FileDescriptorProblem>] = [:]
     private var childrenByParent: [Int32: [Int32]]?
+    private var blockedThreadIndexes: [Int32: [Int32: [Int32]]] = [:]
 
     private struct DescriptorKey: Hashable {
         var pid: Int32
@@ -66,6 +67,15 @@ final class WaitWorld {
         let result = reader.describe(pid: pid, fd: fd)
         descriptors[key] = result
         return result
+    }
+
+    /// A process's threads by the descriptor each is blocked on, built by
+    /// `build` the first time it is asked for in the pass.
+    func blockedThreads(of pid: Int32, build: () -> [Int32: [Int32]]) -> [Int32: [Int32]] {
+        if let index = blockedThreadIndexes[pid] { return index }
+        let index = build()
+        blockedThreadIndexes[pid] = index
+        return index
     }
 
     /// What `read` gave the first time for `key` (nil answers too).
