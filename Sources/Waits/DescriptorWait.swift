@@ -53,7 +53,7 @@ struct DescriptorWait {
 
     private func peers(of info: FileDescriptorInfo, thread: ThreadRef) -> [WaitPeer] {
         let blocked = BlockedDescriptors(world: world)
-        return world.reader.peers(of: info, pid: thread.pid).map { peer in
+        return world.peers(of: info, pid: thread.pid).map { peer in
             var peer = peer
             if peer.error == nil, peer.tid == nil, let fd = peer.fd,
                let tid = blocked.thread(of: peer.pid, blockedOn: fd, except: thread) {

@@ -49,6 +49,11 @@ public final class WaitAnalyzer: @unchecked Sendable {
     ///   so chains and cycles through them are found.
     public func analyze(_ threads: [ThreadWaitInput], followDepth: Int = 4) -> WaitReport {
         let world = WaitWorld(procfs: procfs, reader: makeReader(), memory: memory)
+        // Every call the caller read, before any is looked up: a peer's
+        // threads may be among them.
+        for input in threads {
+            if let syscall = input.syscall { world.record(syscall: syscall, pid: input.pid, tid: input.tid) }
+        }
         let waits = ThreadWaitReader(world: world)
         var report = WaitReport()
         var queue: [(input: ThreadWaitInput, depth: Int)] = []

@@ -16,6 +16,7 @@ final class WaitWorld {
     private var syscalls: [ThreadRef: ThreadSyscall?] = [:]
     private var descriptors: [DescriptorKey: Result<FileDescriptorInfo, FileDescriptorProblem>] = [:]
     private var childrenByParent: [Int32: [Int32]]?
+    private var peerLists: [DescriptorKey: [WaitPeer]] = [:]
     private var blockedThreadIndexes: [Int32: [Int32: [Int32]]] = [:]
 
     private struct DescriptorKey: Hashable {
@@ -67,6 +68,16 @@ final class WaitWorld {
         let result = reader.describe(pid: pid, fd: fd)
         descriptors[key] = result
         return result
+    }
+
+    /// Who holds the other end of `info` (a descriptor of `pid`), asked of
+    /// the reader once a pass: threads sharing one pipe ask about it once.
+    func peers(of info: FileDescriptorInfo, pid: Int32) -> [WaitPeer] {
+        let key = DescriptorKey(pid: pid, fd: info.fd)
+        if let cached = peerLists[key] { return cached }
+        let peers = reader.peers(of: info, pid: pid)
+        peerLists[key] = peers
+        return peers
     }
 
     /// A process's threads by the descriptor each is blocked on, built by

@@ -33,8 +33,14 @@ import Glibc
         // Our binary may sit in a directory nobody cannot enter: run a copy.
         let directory = try TemporaryDirectory(mode: 0o755)
         let copy = directory.path + "/lwpscope"
-        try FileManager.default.copyItem(atPath: BuiltProducts.path("lwpscope"), toPath: copy)
-        let result = try run("/usr/bin/setpriv", Self.nobody + [copy, "graph", "--no-stop", "--json", String(reader)])
+        try copyExecutable(BuiltProducts.path("lwpscope"), to: copy)
+        var result = try run("/usr/bin/setpriv", Self.nobody + [copy, "graph", "--no-stop", "--json", String(reader)])
+        // A child another test spawns between our open and close can hold the
+        // copy open for writing a moment longer (ETXTBSY): try again.
+        for _ in 0..<5 where result.exitCode == 126 && result.stderr.contains("busy") {
+            usleepMillis(200)
+            result = try run("/usr/bin/setpriv", Self.nobody + [copy, "graph", "--no-stop", "--json", String(reader)])
+        }
         #expect(result.exitCode == 0, "\(result.stderr)")
         let json = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
         let processes = try #require(json["processes"] as? [[String: Any]])
@@ -49,6 +55,17 @@ import Glibc
         // Every peer named without being read is marked so: none is a guess.
         #expect(peers.allSatisfy { $0["error"] as? String == "no permission" }, "\(peers)")
     }
+}
+
+/// Copies an executable through a close-on-exec descriptor, so children
+/// spawned meanwhile by other tests do not keep it open for writing.
+func copyExecutable(_ source: String, to destination: String) throws {
+    guard let bytes = FileManager.default.contents(atPath: source) else { throw TestFailure("cannot read \(source)") }
+    let fd = open(destination, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o755)
+    guard fd >= 0 else { throw TestFailure("open \(destination): \(errno)") }
+    defer { close(fd) }
+    let written = bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+    guard written == bytes.count else { throw TestFailure("short write to \(destination)") }
 }
 
 /// A directory removed with everything in it at the end.

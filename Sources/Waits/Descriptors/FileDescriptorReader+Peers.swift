@@ -27,12 +27,13 @@ extension FileDescriptorReader {
     /// O_RDWR end is both); when none may be read, every unreadable process
     /// could be one.
     private func pipePeers(of info: FileDescriptorInfo, link: DescriptorLink, asking: DescriptorHolder) -> [WaitPeer] {
-        let index = holderIndex(containing: link, witness: asking)
-        let ends = index.holders(of: link).filter { $0 != asking }.compactMap { holder -> (DescriptorHolder, DescriptorFdInfo)? in
-            guard stillHolds(holder, link, inode: info.inode),
-                  case .success(let text) = ProcEntryIO.readText("\(procfs.root)/\(holder.pid)/fdinfo/\(holder.fd)")
-            else { return nil }
-            return (holder, DescriptorFdInfo.parse(text))
+        let (index, ends) = liveHolders(of: link, witness: asking) { index in
+            index.holders(of: link).filter { $0 != asking }.compactMap { holder -> (DescriptorHolder, DescriptorFdInfo)? in
+                guard stillHolds(holder, link, inode: info.inode),
+                      case .success(let text) = ProcEntryIO.readText("\(procfs.root)/\(holder.pid)/fdinfo/\(holder.fd)")
+                else { return nil }
+                return (holder, DescriptorFdInfo.parse(text))
+            }
         }
         let opposite = ends.filter { _, end in
             (info.readable && end.writable) || (info.writable && end.readable)
@@ -45,8 +46,10 @@ extension FileDescriptorReader {
     private func unixPeers(inode: UInt64, asking: DescriptorHolder, listening: Bool) -> [WaitPeer] {
         guard !listening, let peerInode = sockets.diagnosedUnixSocket(inode: inode)?.peer else { return [] }
         let link = DescriptorLink.socket(inode: peerInode)
-        let index = holderIndex(containing: link, witness: asking, own: .socket(inode: inode))
-        let peers = named(index.holders(of: link).filter { stillHolds($0, link, inode: nil) })
+        let (index, holders) = liveHolders(of: link, witness: asking, own: .socket(inode: inode)) { index in
+            index.holders(of: link).filter { stillHolds($0, link, inode: nil) }
+        }
+        let peers = named(holders)
         guard peers.isEmpty, let owner = sockets.diagnosedUnixSocket(inode: peerInode)?.uid else { return peers }
         return unreadablePeers(index, owner: owner, near: asking.pid)
     }
@@ -68,9 +71,31 @@ extension FileDescriptorReader {
         }
         guard let other else { return [] }
         let link = DescriptorLink.socket(inode: other.inode)
-        let index = holderIndex(containing: link, witness: asking, own: .socket(inode: inode))
-        let peers = named(index.holders(of: link).filter { stillHolds($0, link, inode: nil) })
+        let (index, holders) = liveHolders(of: link, witness: asking, own: .socket(inode: inode)) { index in
+            index.holders(of: link).filter { stillHolds($0, link, inode: nil) }
+        }
+        let peers = named(holders)
         return peers.isEmpty ? unreadablePeers(index, owner: other.uid, near: asking.pid) : peers
+    }
+
+    /// The holders `live` keeps of those an index lists for `link`. When it
+    /// keeps fewer than listed, a holder has let go since the scan: an index
+    /// from an earlier pass is proved stale and scanned again (once a pass),
+    /// so a descriptor handed to another process meanwhile is found there.
+    private func liveHolders<Holder>(
+        of link: DescriptorLink, witness: DescriptorHolder, own: DescriptorLink? = nil,
+        _ live: (DescriptorHolderIndex) -> [Holder]
+    ) -> (DescriptorHolderIndex, [Holder]) {
+        var index = holderIndex(containing: link, witness: witness, own: own)
+        var kept = live(index)
+        let listed = index.holders(of: link).filter { $0 != witness }.count
+        if kept.count < listed, !rescanned, index.scannedAt < passStarted {
+            rescanned = true
+            index = holderCache.index(notBefore: DescriptorHolderCache.monotonicNow())
+            holderIndex = index
+            kept = live(index)
+        }
+        return (index, kept)
     }
 
     /// This pass's index; one kept from an earlier pass is scanned again
