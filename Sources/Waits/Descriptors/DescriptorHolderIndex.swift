@@ -76,12 +76,17 @@ public final class DescriptorHolderCache: Sendable {
     /// The kept index when young enough (and not older than `notBefore`), else a new scan.
     func index(notBefore: Double = -.infinity) -> DescriptorHolderIndex {
         let now = Self.monotonicNow()
-        return current.withLock { kept in
-            if let index = kept, index.scannedAt >= notBefore, now - index.scannedAt < maxAge { return index }
-            let index = DescriptorHolderIndex(scanning: listing, at: now)
-            kept = index
-            return index
+        let young = current.withLock { kept in
+            kept.flatMap { $0.scannedAt >= notBefore && now - $0.scannedAt < maxAge ? $0 : nil }
         }
+        if let young { return young }
+        // Scanned outside the lock: a read of /proc can wait on a process in
+        // the middle of an exec, and must not hold up every other analysis.
+        let index = DescriptorHolderIndex(scanning: listing, at: now)
+        current.withLock { kept in
+            if kept.map({ $0.scannedAt < index.scannedAt }) ?? true { kept = index }
+        }
+        return index
     }
 
     static func monotonicNow() -> Double {
