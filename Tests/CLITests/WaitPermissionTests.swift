@@ -14,10 +14,14 @@ import Glibc
 
     @Test func aPipeWriterOfAnotherUserIsNamedWithNoPermission() throws {
         let shell = try ChildProcess(
-            path: "/bin/sh", arguments: ["-c", "exec 1>&2; sleep 1000 | setpriv \(Self.nobody.joined(separator: " ")) cat"])
+            path: "/bin/sh", arguments: ["-c", "sleep 1000 | setpriv \(Self.nobody.joined(separator: " ")) cat"],
+            ownProcessGroup: true)
         let procfs = ProcFS()
         var reader: Int32 = 0, writer: Int32 = 0
         defer {
+            // The whole pipeline: a sleep left behind would hold for 1,000 s
+            // whatever descriptors it inherited from this test process.
+            kill(-shell.pid, SIGKILL)
             for pid in [reader, writer] where pid > 0 { kill(pid, SIGKILL) }
             shell.terminate()
         }

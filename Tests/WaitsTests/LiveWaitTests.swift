@@ -34,9 +34,12 @@ import Testing
     /// bash's `wait` with no operand is wait4(-1): every child, here the one
     /// sleep. (dash, often /bin/sh, waits in rt_sigsuspend instead.)
     @Test func aShellWaitingForItsChildNamesTheChild() throws {
-        let shell = try ChildProcess(path: "/bin/bash", arguments: ["-c", "sleep 100 & wait"])
+        // Its own group, killed whole: an orphaned sleep would keep whatever
+        // descriptors it inherited from this test process open for 100 s.
+        let shell = try ChildProcess(path: "/bin/bash", arguments: ["-c", "sleep 100 & wait"], ownProcessGroup: true)
         var child: Int32?
         defer {
+            kill(-shell.pid, SIGKILL)
             shell.terminate()
             if let child { kill(child, SIGKILL) }
         }
