@@ -40,6 +40,11 @@ extension TraceEngine {
 
     /// Reads a flag of `size` bytes (1, 2, 4 or 8), little-endian.
     public nonisolated func readValue(pid: Int32, address: UInt64, size: Int) throws(HoldError) -> UInt64 {
+        try Self.readValue(pid: pid, address: address, size: size)
+    }
+
+    /// The same read without an engine: process_vm_readv needs no attach.
+    public static func readValue(pid: Int32, address: UInt64, size: Int) throws(HoldError) -> UInt64 {
         guard [1, 2, 4, 8].contains(size) else { throw .badSize(size) }
         var value: UInt64 = 0
         let ok = withUnsafeMutableBytes(of: &value) { raw in

@@ -108,7 +108,7 @@ enum GraphGathering {
         let space = backtracer.addressSpace(of: pid)
         let backtraces = backtracer.backtraces(of: snapshot, in: space)
         let survey = try? HoldSurvey.take(backtraces: backtraces, space: space) { flag in
-            flagValue(pid: pid, flag)
+            try? TraceEngine.readValue(pid: pid, address: flag.address, size: flag.size)
         }
         let main = backtracer.procfs.executablePath(pid).map(ModulePaths.displayPath)
         let threads = backtraces.threads.map { thread in
@@ -119,16 +119,5 @@ enum GraphGathering {
         }
         let command = backtracer.procfs.process(ofThread: pid)?.command ?? backtraces.command
         return .success((GatheredGraph.Process(pid: pid, command: command, threads: threads), backtraces))
-    }
-
-    /// A flag's value read after the stop: the survey only needs to know
-    /// which threads spin on it, and nothing is written.
-    static func flagValue(pid: Int32, _ flag: HoldFlag) -> UInt64? {
-        guard (1...8).contains(flag.size) else { return nil }
-        var value: UInt64 = 0
-        let read = withUnsafeMutableBytes(of: &value) { raw in
-            ProcessMemory.read(pid: pid, address: flag.address, into: UnsafeMutableRawBufferPointer(rebasing: raw[0..<flag.size]))
-        }
-        return read ? UInt64(littleEndian: value) : nil
     }
 }
