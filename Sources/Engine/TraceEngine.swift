@@ -11,6 +11,8 @@ public actor TraceEngine {
     private let executor: DedicatedThreadExecutor
     let session: TraceSession
     let procfs: ProcFS
+    /// The call each thread sat in at its last snapshot (see the type).
+    var interruptedSyscalls = InterruptedSyscalls()
     public nonisolated let events: AsyncStream<EngineEvent>
     private let eventContinuation: AsyncStream<EngineEvent>.Continuation
 
@@ -58,7 +60,9 @@ public actor TraceEngine {
     ) throws(EngineError) -> ProcessSnapshot {
         guard let process = session.processes[pid] else { throw notAttachedError(pid) }
         let traced = session.tids(of: pid)
-        let threadInfo = procfs.threads(pid, traced, details: details)
+        // The stop's registers say what /proc/TID/syscall would: one file
+        // fewer per thread, read for a thread only if it gives no registers.
+        var threadInfo = procfs.threads(pid, traced, details: details.subtracting(.syscall))
         EngineLog.write("snapshot \(pid): /proc details read")
         // Read before the stop, so the stop stays short; thread stacks do not move.
         let mappings = stackBytes > 0 ? (procfs.mappedRanges(pid) ?? []) : []
@@ -85,6 +89,17 @@ public actor TraceEngine {
         EngineLog.write("snapshot \(pid): stop+registers \(registersRead - timing.started) µs, stacks \(stacksCopied - registersRead) µs, resume \(timing.ended - stacksCopied) µs")
         updateIdlePolling()
         guard detachAfter || session.processes[pid] != nil else { throw notAttachedError(pid) }
+        if details.contains(.syscall) {
+            for tid in threadInfo.keys {
+                guard let registers = copier.registers[tid] else {
+                    threadInfo[tid]?.syscall = procfs.syscall(pid, thread: tid)
+                    continue
+                }
+                let now = registers.syscall(wasRunning: threadInfo[tid]?.state == .running)
+                threadInfo[tid]?.syscall = interruptedSyscalls.resolve(tid, now)
+            }
+            interruptedSyscalls.keepOnly(session.processes.keys.reduce(into: Set<Int32>()) { $0.formUnion(session.tids(of: $1)) })
+        }
 
         let gathered = StopGathering(
             threadInfo: threadInfo, registers: copier.registers, stacks: copier.stacks, stragglers: stragglers,

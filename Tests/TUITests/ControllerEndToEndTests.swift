@@ -70,7 +70,7 @@ import Glibc
         try step(tmux, "Backtrace \(spinner)")
         try tmux.send("g")
         try step(tmux, "quit gdb to return to lwpscope")
-        try step(tmux, "(gdb)", timeout: 120)
+        try step(tmux, "(gdb)", timeout: 180)
         try tmux.send("info threads", "Enter")
         let threads = try tmux.waitUntil { $0.contains { $0.hasPrefix("*") && $0.contains("(LWP ") } }
         let current = threads.first { $0.hasPrefix("*") && $0.contains("(LWP ") } ?? ""

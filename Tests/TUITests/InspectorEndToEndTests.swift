@@ -124,7 +124,7 @@ import Glibc
         let tmux = try TmuxSession(width: 120, height: 40, command: lwpscope, arguments: [String(target.pid)])
         try tmux.waitFor("spinner-2")
         try tmux.send("g")
-        try tmux.waitFor("(gdb)", timeout: 60)
+        try tmux.waitFor("(gdb)", timeout: 180) // gdb reads libc's debug file: slow under load
         // gdb, not lwpscope, traces it now.
         let gdbTracer = TaskStates.of(target.pid).first?.tracerID ?? 0
         #expect(ProcFS().stat(gdbTracer)?.name == "gdb")
