@@ -28,6 +28,7 @@ BIN = os.path.join(ROOT, ".build", "debug")
 LWPSCOPE = os.path.join(BIN, "lwpscope")
 NOFP = os.path.join(BIN, "fixture-threads-nofp")
 CHURN = os.path.join(BIN, "fixture-churn")
+CLIENT = os.path.join(BIN, "fixture-client")
 
 # Every process this script starts, so every exit path can end them.
 STARTED = []
@@ -413,7 +414,7 @@ def kill_watch(sig):
 
 
 class TmuxTUI:
-    """lwpscope's inspector in a private tmux server."""
+    """lwpscope's inspector in a private tmux server; `pid` may be several, space-separated."""
 
     def __init__(self, pid):
         self.sock = f"lwpscope-faults-{os.getpid()}-{random.randrange(1 << 30)}"
@@ -469,6 +470,43 @@ def kill_tui(sig):
                 return fail("lwpscope still running 5 s later")
             bad = check_target(p.pid)
             return fail(bad) if bad else ok()
+        finally:
+            tui.kill_server()
+    return run
+
+
+def kill_session_of_two(how):
+    """The inspector with two processes in its session (`lwpscope CLIENT DAEMON`,
+    the wait fixture pair), left by `how`: a signal, "q", or None (terminal closed)."""
+    def run(ctx):
+        client, daemon = ctx.pair()
+        tui = TmuxTUI(f"{client} {daemon}")
+        try:
+            lwp = child_pid(tui.pane_pid) if tui.pane_pid else None
+            if not lwp:
+                return fail("could not find lwpscope in the tmux pane")
+            if not tui.wait_for(r"lock-a|fixture-client"):
+                return fail("the inspector never showed the client; screen: " + first_line(tui.screen()))
+            deadline = time.monotonic() + 10
+            while not (attached_by(client, lwp) and attached_by(daemon, lwp)) and time.monotonic() < deadline:
+                time.sleep(0.02)
+            if not (attached_by(client, lwp) and attached_by(daemon, lwp)):
+                return fail("lwpscope did not attach both processes within 10 s")
+            time.sleep(random.uniform(0, 0.2))
+            ctx.count(attached=True)
+            if how is None:
+                tui.kill_server()
+            elif how == "q":
+                subprocess.run(["tmux", "-L", tui.sock, "send-keys", "q"], stdout=subprocess.DEVNULL,
+                               stderr=subprocess.DEVNULL)
+            else:
+                os.kill(lwp, how)
+            if not wait_gone(lwp, 5):
+                os.kill(lwp, signal.SIGKILL)
+                return fail("lwpscope still running 5 s later")
+            bad = [f"{name}: {b}" for name, pid in (("client", client), ("daemon", daemon))
+                   for b in [check_target(pid)] if b]
+            return fail("; ".join(bad)) if bad else ok()
         finally:
             tui.kill_server()
     return run
@@ -885,6 +923,30 @@ class Context:
     def target(self):
         return self.fixture("nofp")
 
+    def pair(self):
+        """The wait fixture pair (fixture-client starts fixture-daemon): (client, daemon)."""
+        p = self.fixtures.get("pair")
+        if p is None or p.poll() is not None or pid_gone(self.pair_pids[1]):
+            if p is not None:
+                stop_proc(p)
+            directory = tempfile.mkdtemp(dir=TMP, prefix="pair.")
+            p = track(subprocess.Popen([CLIENT, "--dir", directory], stdout=subprocess.PIPE,
+                                       stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL))
+            deadline, buf = time.monotonic() + 60, b""
+            while not (b"ready " in buf and b"\n" in buf.split(b"ready ", 1)[1]):
+                left = deadline - time.monotonic()
+                if left <= 0 or p.poll() is not None:
+                    raise RuntimeError("fixture-client did not print ready")
+                r, _, _ = select.select([p.stdout], [], [], left)
+                if r:
+                    buf += os.read(p.stdout.fileno(), 4096) or b""
+            line = buf.split(b"ready ", 1)[1].split(b"\n", 1)[0].decode()
+            fields = dict(w.split("=", 1) for w in line.split() if "=" in w)
+            threading.Thread(target=lambda: p.stdout.read(), daemon=True).start()
+            self.fixtures["pair"] = p
+            self.pair_pids = (int(fields["client"]), int(fields["daemon"]))
+        return self.pair_pids
+
     def close(self):
         for p in list(self.fixtures.values()) + self.later:
             stop_proc(p)
@@ -901,6 +963,10 @@ def cases(n, quick):
     for s in (sig.SIGKILL, sig.SIGTERM, sig.SIGINT, sig.SIGHUP):
         c.append(Case(f"inspector (`lwpscope PID` in tmux) killed by {s.name}", kill_tui(s), n))
     c.append(Case("inspector: terminal closed (tmux server killed)", kill_tui(None), n))
+    for how, name in ((sig.SIGKILL, "killed by SIGKILL"), (sig.SIGTERM, "killed by SIGTERM"),
+                      (sig.SIGHUP, "killed by SIGHUP"), ("q", "quit with `q`"), (None, "terminal closed")):
+        c.append(Case(f"inspector with two processes (`lwpscope CLIENT DAEMON`, the wait fixtures) {name}",
+                      kill_session_of_two(how), n))
     c.append(Case("`dump` SIGKILLed 0-250 ms after attaching, fixture with 2000 workers (stop lasts ~250 ms)",
                   kill_dump("workers", 0.25), n))
     c.append(Case("`dump` SIGKILLed 0-5 ms after attaching, `fixture-churn`", kill_dump("churn", 0.005), n))

@@ -5,15 +5,15 @@ import Terminal
 import Glibc
 #endif
 
-/// `lwpscope [PID]`: the full-screen inspector. Without a pid it starts with
-/// the attach picker.
+/// `lwpscope [PID...]`: the full-screen inspector. Without a pid it starts
+/// with the attach picker; with several, they are one session, the first shown.
 struct InspectCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "inspect",
-        abstract: "The full-screen inspector (the default): `lwpscope` picks a process, `lwpscope PID` attaches.")
+        abstract: "The full-screen inspector (the default): `lwpscope` picks a process, `lwpscope PID...` attaches.")
 
-    @Argument(help: "The process to attach to; without it, pick one from the list.")
-    var pid: Int32?
+    @Argument(help: "The processes to attach to, the first one shown; without any, pick one from the list.")
+    var pids: [Int32] = []
 
     func run() async throws {
         guard isatty(STDIN_FILENO) == 1, isatty(STDOUT_FILENO) == 1 else {
@@ -25,10 +25,12 @@ struct InspectCommand: AsyncParsableCommand {
             await engine.close()
         }
         defer { shutdown.disarm() }
-        var attached: Int32?
-        if let pid {
+        // All or none: a session missing one of the processes asked for
+        // would look like one where that process has nothing to show.
+        var attached: [Int32] = []
+        for pid in pids {
             switch await EngineCall.attach(pid, engine: engine) {
-            case .success(let processID): attached = processID
+            case .success(let processID): if !attached.contains(processID) { attached.append(processID) }
             case .failure(let error):
                 await engine.close()
                 throw fail(error)

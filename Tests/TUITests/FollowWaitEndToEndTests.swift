@@ -54,6 +54,36 @@ import Glibc
         }
     }
 
+    /// `lwpscope CLIENT DAEMON`: one session of both, the client shown and
+    /// the daemon a traced row of pane 1; Enter on it shows its threads; `q`
+    /// lets both go. A pid that cannot be attached fails the whole start.
+    @Test func twoPidsOnTheCommandLineAreOneSession() throws {
+        guard TmuxSession.isAvailable else { Issue.record("tmux missing"); return }
+        let pair = try WaitFixturePair()
+        defer { pair.stop() }
+        let (client, daemon) = (pair.client, pair.daemon)
+        let tmux = try TmuxSession(width: 220, height: 50, command: lwpscope, arguments: [String(client), String(daemon)])
+        let both = try tmux.waitUntil(timeout: 60) { screen in
+            screen.first?.contains("PID \(client) ") == true && treeMark(screen, pid: client) == "*"
+                && treeMark(screen, pid: daemon) == "T"
+        }
+        #expect(both.first?.contains("PID \(client) ") == true, "not showing the client: \(both.first ?? "")")
+        #expect(treeMark(both, pid: daemon) == "T", "the daemon is not a traced row of pane 1:\n\(both.joined(separator: "\n"))")
+        #expect(TaskStates.of(daemon).allSatisfy { $0.tracerID != 0 }, "the daemon must be attached from the start")
+        try tmux.send("q")
+        #expect(tmux.exitStatus(timeout: 30) == 0)
+        for pid in [client, daemon] {
+            #expect(waitUntil(timeout: 5) { runsUntraced(pid) }, "\(TaskStates.of(pid))")
+        }
+
+        // A gone pid after a good one: one line, non-zero, the good one let go.
+        let refused = try TmuxSession(width: 120, height: 20, command: lwpscope, arguments: [String(client), "999999"])
+        let status = refused.exitStatus(timeout: 30)
+        #expect(status != nil && status != 0, "exit status \(String(describing: status))")
+        #expect(try refused.capture().joined(separator: "\n").contains("999999"))
+        #expect(waitUntil(timeout: 5) { runsUntraced(client) }, "\(TaskStates.of(client))")
+    }
+
     /// tmux.waitFor, naming what never came first.
     @discardableResult
     func step(_ tmux: TmuxSession, _ text: String, timeout: Double = 45) throws -> [String] {

@@ -39,11 +39,15 @@ final class InspectorApp: @unchecked Sendable {
         holds = HoldActions(engine: engine)
     }
 
-    /// Runs until the user quits. `pid` is already attached when given.
-    func run(attachedTo pid: Int32?) {
-        if let pid {
-            enterMain(pid)
-            log("attached to \(pid) \(commandLine(pid))", kind: .process)
+    /// Runs until the user quits. `pids` are already attached; the first is shown.
+    func run(attachedTo pids: [Int32]) {
+        if let first = pids.first {
+            enterMain(first)
+            log("attached to \(first) \(commandLine(first))", kind: .process)
+            for other in pids.dropFirst() {
+                watched.add(other)
+                log("attached to \(other) \(commandLine(other)) as well", kind: .process)
+            }
         } else {
             enterPicker()
         }
