@@ -24,6 +24,9 @@ let sourceFixtureNames = ["fixture-lines"]
 // A daemon and its client, blocked on each other in every way a wait can be
 // followed: pipes, unix and TCP sockets, accept, mutexes, a cycle.
 let waitFixtureNames = ["fixture-daemon", "fixture-client"]
+// Threads that call one function every 20 ms, and no hold flag: where hold
+// points (issue 15) park them.
+let pointFixtureNames = ["fixture-points"]
 
 // The modules a backtrace and a screen refresh run through are optimized in
 // debug builds too: tests run lwpscope hundreds of times, and unoptimized
@@ -70,21 +73,34 @@ let package = Package(
         .target(name: "Unwind", dependencies: ["ELF", "Demangle"], swiftSettings: optimizedInDebug),
         // DWARF line tables and inline scopes: source file, line and inlined calls for an address.
         .target(name: "DWARF", dependencies: ["ELF"], swiftSettings: optimizedInDebug),
+        // x86_64 instructions: lengths, and one instruction relocated into a
+        // displaced copy that a thread runs instead of the original.
+        .target(name: "Instructions", swiftSettings: optimizedInDebug),
+        // The guardian: an untraced helper process that writes back every
+        // patched byte of a target the moment lwpscope dies (pipe EOF).
+        .target(name: "Guardian", swiftSettings: optimizedInDebug),
         // The ptrace engine: one actor on one dedicated OS thread.
-        .target(name: "Engine", dependencies: ["CPtrace", "ProcFS", "Paths"], swiftSettings: optimizedInDebug),
+        .target(name: "Engine", dependencies: ["CPtrace", "ProcFS", "Paths", "Guardian"], swiftSettings: optimizedInDebug),
         // Snapshots into symbolized backtraces: modules of a process, CFI, names.
         .target(name: "Backtraces", dependencies: ["Engine", "ProcFS", "ELF", "DWARF", "Unwind", "Demangle"], swiftSettings: optimizedInDebug),
         // Why threads wait and on whom: system calls, descriptors, peers, mutex owners, cycles.
         .target(name: "Waits", dependencies: ["ProcFS", "Engine", "Paths"], swiftSettings: optimizedInDebug),
         // Hold flags (`while (hold);`) and the code that spins on them.
         .target(name: "Holds", dependencies: ["Backtraces", "ELF", "ProcFS", "Paths"], swiftSettings: optimizedInDebug),
+        // Hold points: locations (FUNCTION, MODULE:FUNCTION, FILE:LINE,
+        // *ADDRESS) resolved in a process, room for displaced copies, and
+        // setting and removing points through the engine.
+        .target(
+            name: "HoldPoints",
+            dependencies: ["Backtraces", "Engine", "ELF", "DWARF", "Demangle", "ProcFS", "Paths", "Instructions"],
+            swiftSettings: optimizedInDebug),
         // The screen model: state, keys, panes, rendering into a cell grid; no curses.
         .target(name: "Inspector", dependencies: ["Paths", "FrameFormatting"], swiftSettings: optimizedInDebug),
         // What the inspector shows, from the engine's snapshots: thread, tree,
         // flag and picker rows, backtraces, and the hold actions `hold` shares.
         .target(
             name: "InspectorFeed",
-            dependencies: ["Engine", "Backtraces", "Holds", "ProcFS", "Inspector", "FrameFormatting", "Paths", "Waits"],
+            dependencies: ["Engine", "Backtraces", "Holds", "HoldPoints", "ProcFS", "Inspector", "FrameFormatting", "Paths", "Waits"],
             swiftSettings: optimizedInDebug),
         // The ncurses driver: draws cell grids, reads keys and mouse.
         .target(name: "Terminal", dependencies: ["CCurses", "Inspector"], swiftSettings: optimizedInDebug),
@@ -92,7 +108,7 @@ let package = Package(
             name: "lwpscope",
             dependencies: [
                 "Engine", "ProcFS", "Backtraces", "Holds", "Inspector", "InspectorFeed", "Terminal", "CSignals", "Paths",
-                "Waits", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "Waits", "HoldPoints", "Guardian", "Instructions", .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
 
@@ -104,6 +120,7 @@ let package = Package(
         fixture("fixture-bench", flags: noFramePointerFlags),
         fixture("fixture-daemon", flags: noFramePointerFlags),
         fixture("fixture-client", flags: noFramePointerFlags),
+        fixture("fixture-points", flags: noFramePointerFlags),
         // A Swift helper that attaches through the engine and parks with the
         // target stopped, so a test can SIGKILL it mid-attach.
         .executableTarget(name: "engine-probe", dependencies: ["Engine"], path: "Tests/Fixtures/engine-probe"),
@@ -124,11 +141,11 @@ let package = Package(
         .testTarget(
             name: "EngineTests",
             dependencies: ["Engine", "ProcFS", "TestSupport", "engine-probe"]
-                + fixtureNames.map { .target(name: $0) }
+                + (fixtureNames + pointFixtureNames).map { .target(name: $0) }
         ),
         .testTarget(
             name: "CLITests",
-            dependencies: ["TestSupport", "lwpscope"] + (fixtureNames + waitFixtureNames).map { .target(name: $0) }
+            dependencies: ["TestSupport", "lwpscope"] + (fixtureNames + waitFixtureNames + pointFixtureNames).map { .target(name: $0) }
         ),
         .testTarget(
             name: "BacktraceTests",
@@ -154,6 +171,12 @@ let package = Package(
             dependencies: ["InspectorFeed", "Inspector", "Engine", "Backtraces", "Holds", "ProcFS", "FrameFormatting", "TestSupport"]
                 + fixtureNames.map { .target(name: $0) }),
         .testTarget(name: "SignalPipeTests", dependencies: ["CSignals"]),
+        .testTarget(name: "InstructionsTests", dependencies: ["Instructions", "TestSupport"]),
+        .testTarget(name: "GuardianTests", dependencies: ["Guardian", "TestSupport", "lwpscope"] + pointFixtureNames.map { .target(name: $0) }),
+        .testTarget(
+            name: "HoldPointsTests",
+            dependencies: ["HoldPoints", "Backtraces", "Engine", "Instructions", "ProcFS", "TestSupport"]
+                + (fixtureNames + pointFixtureNames).map { .target(name: $0) }),
         .testTarget(
             name: "WaitsTests",
             dependencies: ["Waits", "ProcFS", "TestSupport"] + waitFixtureNames.map { .target(name: $0) }),
