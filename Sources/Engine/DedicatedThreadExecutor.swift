@@ -95,7 +95,19 @@ final class DedicatedThreadExecutor: SerialExecutor, @unchecked Sendable {
         pthread_mutex_unlock(&mutex)
         name.withCString { lwp_prepare_engine_thread($0) }
         pthread_mutex_lock(&mutex)
+        var nextIdle = Self.monotonicNanoseconds()
         while true {
+            // Events are collected on time even while jobs keep coming (a
+            // caller polling the engine must not starve the tracees' stops).
+            if let idleHandler, Self.monotonicNanoseconds() >= nextIdle {
+                pthread_mutex_unlock(&mutex)
+                let busy = idleHandler()
+                idleInterval = busy ? Self.idleIntervalRange.lowerBound
+                    : min(idleInterval * 2, Self.idleIntervalRange.upperBound)
+                nextIdle = Self.monotonicNanoseconds() + idleInterval
+                pthread_mutex_lock(&mutex)
+                continue
+            }
             if jobsHead < jobs.count {
                 let job = jobs[jobsHead]
                 jobsHead += 1
@@ -106,26 +118,22 @@ final class DedicatedThreadExecutor: SerialExecutor, @unchecked Sendable {
                 continue
             }
             if stopRequested { break }
-            if let idleHandler {
-                var deadline = timespec()
-                clock_gettime(CLOCK_MONOTONIC, &deadline)
-                let nanos = deadline.tv_nsec + idleInterval
-                deadline.tv_sec += nanos / 1_000_000_000
-                deadline.tv_nsec = nanos % 1_000_000_000
+            if idleHandler != nil {
+                var deadline = timespec(tv_sec: nextIdle / 1_000_000_000, tv_nsec: nextIdle % 1_000_000_000)
                 pthread_cond_timedwait(&condition, &mutex, &deadline)
-                if jobsHead == jobs.count {
-                    pthread_mutex_unlock(&mutex)
-                    let busy = idleHandler()
-                    idleInterval = busy ? Self.idleIntervalRange.lowerBound
-                        : min(idleInterval * 2, Self.idleIntervalRange.upperBound)
-                    pthread_mutex_lock(&mutex)
-                }
             } else {
                 pthread_cond_wait(&condition, &mutex)
+                nextIdle = Self.monotonicNanoseconds()
             }
         }
         threadRunning = false
         threadID = 0
         pthread_mutex_unlock(&mutex)
+    }
+
+    private static func monotonicNanoseconds() -> Int {
+        var now = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &now)
+        return now.tv_sec * 1_000_000_000 + now.tv_nsec
     }
 }

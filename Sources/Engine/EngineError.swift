@@ -12,6 +12,8 @@ public enum EngineError: Error, Equatable, Sendable, CustomStringConvertible {
     case notAttached(pid: Int32)
     case processExited(pid: Int32, status: TerminationStatus?)
     case system(pid: Int32, SystemError)
+    /// A hold point could not be set (or removed) in `pid`.
+    case holdPoint(pid: Int32, reason: String)
 
     public var description: String {
         switch self {
@@ -37,6 +39,8 @@ public enum EngineError: Error, Equatable, Sendable, CustomStringConvertible {
             return "pid \(pid) " + (status.map { "\($0)" } ?? "exited") + "; nothing left to inspect"
         case .system(let pid, let error):
             return "pid \(pid): \(error)"
+        case .holdPoint(let pid, let reason):
+            return "pid \(pid): cannot set the hold point: \(reason)"
         }
     }
 }

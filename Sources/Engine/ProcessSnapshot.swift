@@ -60,6 +60,8 @@ public enum EngineEvent: Sendable, Equatable {
     case heldAtBirth(pid: Int32, tid: Int32)
     /// A signal that stopped a tracee was delivered to it as it resumed.
     case signalPassedOn(pid: Int32, tid: Int32, signal: Int32)
+    /// A thread reached hold point `pointID` and is parked there until released.
+    case parkedAtPoint(pid: Int32, tid: Int32, pointID: Int)
 }
 
 public enum TerminationStatus: Sendable, Equatable, CustomStringConvertible {

@@ -57,6 +57,10 @@ enum Ptrace {
         try check(lwp_ptrace_getregs(tid, &raw), "PTRACE_GETREGS")
         return ThreadRegisters(raw: raw)
     }
+    static func setRegisters(_ tid: pid_t, _ registers: ThreadRegisters) throws(SystemError) {
+        var raw = registers.raw
+        try check(lwp_ptrace_setregs(tid, &raw), "PTRACE_SETREGS")
+    }
     static func peek(_ tid: pid_t, _ address: UInt64) throws(SystemError) -> UInt64 {
         var word: UInt64 = 0
         try check(lwp_ptrace_peekdata(tid, address, &word), "PTRACE_PEEKDATA")

@@ -12,6 +12,14 @@ public struct ThreadRegisters: Sendable, Equatable {
     }
 
     public var pc: UInt64 { raw.rip }
+
+    /// The same registers at another pc: a thread moved onto (or off) a
+    /// hold point's displaced copy.
+    func with(pc: UInt64) -> ThreadRegisters {
+        var moved = raw
+        moved.rip = pc
+        return ThreadRegisters(raw: moved)
+    }
     public var sp: UInt64 { raw.rsp }
     public var fp: UInt64 { raw.rbp }
     /// The thread pointer (fs_base). glibc puts a thread's descriptor and

@@ -1,3 +1,4 @@
+import Guardian
 import ProcFS
 
 /// The ptrace engine: attach, stop, snapshot, detach.
@@ -13,6 +14,8 @@ public actor TraceEngine {
     let procfs: ProcFS
     /// The call each thread sat in at its last snapshot (see the type).
     var interruptedSyscalls = InterruptedSyscalls()
+    /// Starts the guardian with the first hold point (see `setGuardianLauncher`).
+    var guardianLauncher: (@Sendable () throws(GuardianError) -> GuardianLink)?
     public nonisolated let events: AsyncStream<EngineEvent>
     private let eventContinuation: AsyncStream<EngineEvent>.Continuation
 
@@ -102,7 +105,7 @@ public actor TraceEngine {
         }
 
         let gathered = StopGathering(
-            threadInfo: threadInfo, registers: copier.registers, stacks: copier.stacks, stragglers: stragglers,
+            threadInfo: threadInfo, registers: session.registersAsAtPoints(pid, copier.registers), stacks: copier.stacks, stragglers: stragglers,
             groupStopped: groupStopped, stillTraced: Set(session.tids(of: pid)), detached: detachAfter,
             deadlineMilliseconds: session.stopDeadlineMicroseconds / 1000)
         let threads = ThreadSnapshotAssembler.threads(
@@ -137,6 +140,9 @@ public actor TraceEngine {
     public func close() {
         session.detachAll()
         session.finishDetaching(withinMicroseconds: 3_000_000)
+        // Everything written back: the guardian may go without touching anything.
+        session.store.guardian?.close(clean: session.store.points.isEmpty)
+        session.store.guardian = nil
         updateIdlePolling()
         eventContinuation.finish()
         executor.stopWhenIdle()

@@ -49,25 +49,38 @@ struct TraceEventHandler {
 
     private func handle(_ tid: Int32, status: Int32) {
         EngineLog.write("wait: tid \(tid) status 0x\(String(status, radix: 16))")
-        guard let observation = TraceeObservation(waitStatus: status) else { return }
-        if case .exited(let exit) = observation {
+        guard let decoded = TraceeObservation(waitStatus: status) else { return }
+        if case .exited(let exit) = decoded {
             handleExit(tid, exit)
             return
         }
         if store.tracees[tid] == nil { adopt(tid) }
         guard let tracee = store.tracees[tid] else { return }
         var subject = tid
+        var observation = decoded
+        if case .signalDelivery(SIGTRAP) = observation, !tracee.state.isStepping {
+            switch pointTrap(tracee) {
+            case .notOurs: break
+            case .passThrough: observation = .trapAtPoint(hold: nil)
+            case .park(let id): observation = .trapAtPoint(hold: .point(id))
+            }
+        }
         switch observation {
         case .event(.clone):
             if let child = try? Ptrace.eventMessage(tid) { adoptClone(Int32(truncatingIfNeeded: child), of: tracee) }
         case .event(.fork), .event(.vfork):
-            if let child = try? Ptrace.eventMessage(tid) { adoptFork(Int32(truncatingIfNeeded: child), parent: tracee.processID) }
+            if let child = try? Ptrace.eventMessage(tid) {
+                adoptFork(Int32(truncatingIfNeeded: child), parent: tracee.processID, sharesMemory: observation == .event(.vfork))
+            }
         case .event(.exec):
             subject = handleExec(tracee)
         default:
             break
         }
         store.apply(.observed(observation), to: subject)
+        if case .trapAtPoint(.point(let id)?) = observation, store.tracees[subject]?.state.isHeld(for: .point(id)) == true {
+            store.onEvent(.parkedAtPoint(pid: tracee.processID, tid: subject, pointID: id))
+        }
     }
 
     private func handleExit(_ tid: Int32, _ exit: TerminationStatus) {
@@ -80,6 +93,7 @@ struct TraceEventHandler {
             store.structureChanged = true
             store.processes[pid] = nil
             store.exitedProcesses[pid] = exit
+            forgetPoints(pid)
             store.onEvent(.processExited(pid: pid, status: exit))
         } else {
             store.onEvent(.threadExited(pid: pid, tid: tid))
@@ -112,9 +126,11 @@ struct TraceEventHandler {
         announceIfHeldAtBirth(child)
     }
 
-    private func adoptFork(_ child: Int32, parent: Int32) {
-        guard child > 0, store.tracees[child] == nil else { return }
-        addChildProcess(child, parent: parent)
+    private func adoptFork(_ child: Int32, parent: Int32, sharesMemory: Bool) {
+        guard child > 0 else { return }
+        if store.tracees[child] == nil { addChildProcess(child, parent: parent) }
+        // Its first stop may have come first, before we knew it was a vfork.
+        if sharesMemory { store.points[child]?.sharesParentMemory = true }
     }
 
     /// A child we follow inherits hold-new from its parent, and is itself held
@@ -123,6 +139,7 @@ struct TraceEventHandler {
         let command = store.procfs.commandLine(child)?.joined(separator: " ") ?? ""
         let hold = store.processes[parent]?.holdNew ?? false
         store.processes[child] = TracedProcess(pid: child, command: command, parentID: parent, holdNew: hold)
+        inheritPoints(child, from: parent)
         store.add(Tracee(tid: child, processID: child), heldAtBirth: hold)
         store.newTracees.append(child)
         store.onEvent(.processForked(parent: parent, child: child))
@@ -140,6 +157,8 @@ struct TraceEventHandler {
     /// Returns the id its exec stop is now filed under.
     private func handleExec(_ tracee: Tracee) -> Int32 {
         let pid = tracee.processID
+        // A new program: its memory has none of the old one's trap bytes.
+        forgetPoints(pid)
         for other in store.tids(of: pid) where other != tracee.tid { store.tracees[other] = nil }
         store.structureChanged = true
         if tracee.tid != pid {
@@ -149,5 +168,54 @@ struct TraceEventHandler {
         store.processes[pid]?.command = store.procfs.commandLine(pid)?.joined(separator: " ") ?? store.processes[pid]?.command ?? ""
         store.onEvent(.processExecuted(pid: pid))
         return pid
+    }
+
+    // MARK: Hold points
+
+    enum PointTrapOutcome { case notOurs, passThrough, park(Int) }
+
+    /// Whether a SIGTRAP came from one of our trap bytes; if so the thread is
+    /// moved onto the point's displaced copy now (see TraceSession+Points).
+    /// A point removed since still counts: the trap may have fired before.
+    private func pointTrap(_ tracee: Tracee) -> PointTrapOutcome {
+        guard let table = store.points[tracee.processID], let registers = try? Ptrace.registers(tracee.tid),
+              let point = table.points.values.first(where: { $0.spec.address == registers.pc &- 1 })
+        else { return .notOurs }
+        guard (try? Ptrace.setRegisters(tracee.tid, registers.with(pc: point.spec.copyAddress))) != nil else { return .notOurs }
+        guard !point.removed else { return .passThrough }
+        if let pattern = point.spec.threadPattern {
+            let name = store.procfs.comm(tracee.processID, thread: tracee.tid) ?? ""
+            guard fnmatch(pattern, name, 0) == 0 else { return .passThrough }
+        }
+        return .park(point.spec.id)
+    }
+
+    /// A forked child's memory is a copy of its parent's, trap bytes and
+    /// copies included: it gets the same points, so its threads park too and
+    /// its code is restored when we leave it.
+    private func inheritPoints(_ child: Int32, from parent: Int32) {
+        guard var table = store.points[parent] else { return }
+        table.startTime = store.procfs.stat(child)?.startTicks ?? 0
+        table.sharesParentMemory = false
+        store.points[child] = table
+        for point in table.points.values {
+            store.guardian?.send(.scratch(pid: child, startTime: table.startTime, address: point.spec.copyAddress,
+                                          original: point.scratchOriginal, patched: point.spec.copyCode))
+            if !point.removed {
+                store.guardian?.send(.patch(pid: child, startTime: table.startTime, address: point.spec.address,
+                                            original: [point.originalByte], patched: [TraceSession.trapByte]))
+            }
+        }
+    }
+
+    /// The process's memory is gone or replaced (exit, exec): its points are
+    /// forgotten without writing, and the guardian told to leave them.
+    private func forgetPoints(_ pid: Int32) {
+        guard let table = store.points[pid] else { return }
+        store.points[pid] = nil
+        for point in table.points.values {
+            store.guardian?.send(.restored(pid: pid, address: point.spec.address))
+            store.guardian?.send(.restored(pid: pid, address: point.spec.copyAddress))
+        }
     }
 }

@@ -6,7 +6,9 @@ extension TraceSession {
     /// stopped briefly.
     func setHoldNew(_ pid: Int32, _ on: Bool) throws(EngineError) {
         guard store.processes[pid] != nil else { throw .notAttached(pid: pid) }
-        let options = on ? PtraceOptions.threads | PtraceOptions.forks : PtraceOptions.threads
+        // Hold points need forks followed whatever hold-new says (a child carries the trap bytes).
+        let followForks = on || store.points[pid] != nil
+        let options = followForks ? PtraceOptions.threads | PtraceOptions.forks : PtraceOptions.threads
         whileStopped(.process(pid)) { stop in
             for tid in store.tids(of: pid) where stop.didStop(tid) {
                 try? Ptrace.setOptions(tid, options)

@@ -56,7 +56,7 @@ final class TraceSession: @unchecked Sendable {
     /// stop; if we exit first, the kernel lets them go.
     func detach(_ pid: Int32) {
         guard store.processes[pid] != nil else { return }
-        whileStopped(.process(pid), ending: .detach) { _ in }
+        whileStopped(.process(pid), ending: .detach) { _ in restorePoints(pid) }
     }
 
     func detachAll() {

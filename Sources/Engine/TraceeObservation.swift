@@ -18,6 +18,10 @@ enum TraceeObservation: Equatable, Sendable {
     case event(PtraceEvent)
     /// Gone: exited or killed. Traced zombies are reaped only with __WALL.
     case exited(TerminationStatus)
+    /// A SIGTRAP from a hold point's trap byte (the event handler tells it
+    /// from other traps by the pc); parked when `hold` is given, else it
+    /// runs on through the point.
+    case trapAtPoint(hold: HoldReason?)
 
     /// The signals that stop a process for its user.
     static let stopSignals: Set<Int32> = [SIGSTOP, SIGTSTP, SIGTTIN, SIGTTOU]

@@ -28,6 +28,10 @@ enum TraceeState: Equatable, Sendable {
         }
     }
 
+    var isStepping: Bool {
+        if case .stepping = self { true } else { false }
+    }
+
     var isHeld: Bool {
         if case .held = self { true } else { false }
     }
@@ -62,6 +66,10 @@ enum TraceeStop: Equatable, Sendable {
     case stepped(owing: StepDebt)
     /// A ptrace event: clone, fork, vfork, exec.
     case event(PtraceEvent)
+    /// It ran a hold point's trap byte. Its pc already points at the point's
+    /// displaced copy and the SIGTRAP was consumed when we collected the
+    /// stop, so resuming it (we, or the kernel if we die) runs on correctly.
+    case pointTrap
 
     var isGroupStop: Bool {
         switch self {
@@ -83,7 +91,7 @@ enum TraceeStop: Equatable, Sendable {
     /// What stepping out of this stop leaves owing when the thread resumes.
     var debtAcrossStep: StepDebt {
         switch self {
-        case .interrupted, .event: .nothing
+        case .interrupted, .event, .pointTrap: .nothing
         case .groupStop: .groupStop
         case .signal(let signal): .signal(signal)
         case .stepped(let owing): owing
@@ -104,6 +112,8 @@ enum StepDebt: Equatable, Sendable {
 enum HoldReason: Equatable, Sendable {
     /// Born (clone, fork, vfork) while hold-new was on.
     case birth
+    /// Parked at hold point `id` (see `HoldPointSpec`).
+    case point(Int)
 }
 
 /// What the engine wants of a thread beside what it is doing: whether its

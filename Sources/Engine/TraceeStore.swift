@@ -1,3 +1,4 @@
+import Guardian
 import ProcFS
 
 /// The traced threads and processes, shared by the attacher, the stopper and
@@ -17,6 +18,10 @@ final class TraceeStore: @unchecked Sendable {
     /// Set when an exec or an exit removed tracees without their own events.
     var structureChanged = false
     var onEvent: (EngineEvent) -> Void = { _ in }
+    /// Hold points set in each process's memory.
+    var points: [Int32: PointTable] = [:]
+    /// Told of every code patch before it is made (see `GuardianLink`).
+    var guardian: GuardianLink?
 
     init(procfs: ProcFS) {
         self.procfs = procfs

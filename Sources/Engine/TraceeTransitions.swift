@@ -53,6 +53,10 @@ enum TraceeTransitions {
         case .observed(.exited):
             return TraceeTransition(tracee: nil, action: .none)
 
+        case .observed(.trapAtPoint(let hold?)):
+            next.state = .held(hold, stop: .pointTrap)
+            return settle(next)
+
         case .observed(let observation):
             next.state = tracee.state.reporting(stop(observation, in: tracee.state))
             return settle(next)
@@ -112,6 +116,7 @@ enum TraceeTransitions {
             if signal == SIGTRAP, case .stepping(let owing) = state { return .stepped(owing: owing) }
             return .signal(signal)
         case .event(let event): return .event(event)
+        case .trapAtPoint: return .pointTrap
         case .exited: preconditionFailure("an exit is not a stop")
         }
     }

@@ -26,6 +26,7 @@ public struct EventLogNames: Sendable, Equatable {
         case .threadExited: ([], [])
         case .heldAtBirth(let pid, let tid): ([pid], tid == pid ? [] : [(pid, tid)])
         case .signalPassedOn(let pid, let tid, _): ([pid], [(pid, tid)])
+        case .parkedAtPoint(let pid, let tid, _): ([pid], [(pid, tid)])
         }
     }
 }
@@ -56,6 +57,9 @@ public enum EventLogEntries {
         case .signalPassedOn(let pid, let tid, let signal):
             EventLogEntry(time: time, kind: .signal,
                           text: "\(signalText(signal)) passed on to \(thread(tid, names)) of pid \(pid)")
+        case .parkedAtPoint(let pid, let tid, let point):
+            EventLogEntry(time: time, kind: .hold, text: "\(task(pid: pid, tid: tid, names)) parked at hold point \(point)",
+                          severity: .warning)
         }
     }
 

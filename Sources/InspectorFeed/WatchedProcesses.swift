@@ -93,7 +93,7 @@ public struct WatchedProcesses: Sendable {
         case .processForked, .processExecuted:
             treeCache.invalidate()
             return .refreshSoon
-        case .threadCreated:
+        case .threadCreated, .parkedAtPoint:
             return .refreshSoon
         case .threadExited, .signalPassedOn:
             return .none

@@ -13,4 +13,8 @@ public enum BuiltProducts {
     }()
 
     public static func path(_ name: String) -> String { directory + "/" + name }
+
+    /// The package's root directory (where Package.swift is), from this file's path.
+    public static let packageRoot: String = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
 }

@@ -80,6 +80,27 @@ public final class ChildProcess: @unchecked Sendable {
         }
     }
 
+    /// The next line of stdout; nil at EOF or when none came within `timeout` seconds.
+    public func readLine(timeout: Double) -> String? {
+        let deadline = Date().addingTimeInterval(timeout)
+        while true {
+            if let newline = buffered.firstIndex(of: 10) {
+                let line = String(decoding: buffered[..<newline], as: UTF8.self)
+                buffered.removeSubrange(...newline)
+                return line
+            }
+            let remaining = deadline.timeIntervalSinceNow
+            guard remaining > 0 else { return nil }
+            var pollFD = pollfd(fd: stdoutFD, events: Int16(POLLIN), revents: 0)
+            let ready = poll(&pollFD, 1, Int32(min(remaining, 0.2) * 1000) + 1)
+            if ready <= 0 { continue }
+            var chunk = [UInt8](repeating: 0, count: 4096)
+            let n = read(stdoutFD, &chunk, chunk.count)
+            if n <= 0 { return nil }
+            buffered.append(contentsOf: chunk[0..<n])
+        }
+    }
+
     /// Kills the child and reaps it. Safe to call twice.
     public func terminate() {
         guard !reaped else { return }
