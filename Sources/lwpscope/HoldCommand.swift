@@ -29,7 +29,25 @@ struct HoldCommand: AsyncParsableCommand {
     @Option(name: .customLong("release-thread"), help: "Let only this thread out of the loop it is held in; the flag keeps its value.")
     var releaseThread: Int32?
 
+    @Option(name: .customLong("at"), help: ArgumentHelp(
+        "Park every thread that reaches LOCATION (repeatable): FUNCTION, MODULE:FUNCTION, FILE:LINE or *0xADDRESS. "
+            + "Stays attached, prints an event per line, reads `release TID`, `release all`, `list`, `quit` on stdin.",
+        valueName: "location"))
+    var points: [String] = []
+
+    @Option(name: .customLong("thread"), help: ArgumentHelp("With --at: park only threads whose name matches this glob; others run through.", valueName: "glob"))
+    var threadPattern: String?
+
     func run() async throws {
+        if !points.isEmpty {
+            guard flags.isEmpty, assignment == nil, releaseThread == nil else {
+                throw ValidationError("--at does not go with --flag, --set or --release-thread")
+            }
+            let status = await HoldPointSession(pid: pid, locations: points, threadPattern: threadPattern, json: json).run()
+            if status != 0 { throw ExitCode(status) }
+            return
+        }
+        if threadPattern != nil { throw ValidationError("--thread goes with --at") }
         let extraNames: [FlagName]
         do {
             extraNames = try flags.map { name throws(HoldFlagError) in try FlagName(parsing: name) }

@@ -1,0 +1,107 @@
+import ELF
+import Engine
+import Instructions
+
+/// A point as set: the location the user wrote, where it resolved, and what
+/// the engine was given.
+public struct PlacedPoint: Equatable, Sendable {
+    public var location: String
+    public var resolved: ResolvedPoint
+    public var spec: HoldPointSpec
+}
+
+/// Why a hold point was not set; each says what to do.
+public enum HoldPointError: Error, Equatable, Sendable, CustomStringConvertible {
+    case location(PointLocationError)
+    case cannotMove(address: UInt64, DisplacementError)
+    case noRoom(address: UInt64, module: String)
+    case unreadable(address: UInt64)
+    case engine(EngineError)
+
+    public var description: String {
+        switch self {
+        case .location(let error): error.description
+        case .cannotMove(let address, let error): "at 0x\(String(address, radix: 16)): \(error)"
+        case .noRoom(let address, let module):
+            "no unused executable room near 0x\(String(address, radix: 16)) in \(module) for the displaced instruction; choose a point in another module"
+        case .unreadable(let address): "cannot read the code at 0x\(String(address, radix: 16)); is the process still there?"
+        case .engine(let error): error.description
+        }
+    }
+}
+
+/// Sets hold points in a process: resolves the location, reads the
+/// instruction at each address, places its displaced copy in the unused
+/// tail of the module's code segment, and hands both to the engine.
+public actor HoldPointPlacer {
+    let engine: TraceEngine
+    private var nextID = 1
+    /// The next free copy slot in each room (keyed by pid and the room's start).
+    private var used: [Int32: [UInt64: UInt64]] = [:]
+    private var placed: [Int: PlacedPoint] = [:]
+
+    public init(engine: TraceEngine) {
+        self.engine = engine
+    }
+
+    /// Every address the location means gets a point; all or none.
+    public func place(_ text: String, in pid: Int32, threadPattern: String? = nil) async throws(HoldPointError) -> [PlacedPoint] {
+        let resolved: [ResolvedPoint]
+        do throws(PointLocationError) {
+            resolved = try PointResolver(pid: pid).resolve(text)
+        } catch {
+            throw .location(error)
+        }
+        var specs: [(ResolvedPoint, HoldPointSpec)] = []
+        for point in resolved {
+            specs.append((point, try spec(for: point, in: pid, threadPattern: threadPattern)))
+        }
+        var done: [PlacedPoint] = []
+        for (point, spec) in specs {
+            do {
+                try await engine.installPoint(pid, spec)
+            } catch {
+                for earlier in done { await engine.removePoint(id: earlier.spec.id) }
+                throw .engine(error)
+            }
+            let entry = PlacedPoint(location: text, resolved: point, spec: spec)
+            placed[spec.id] = entry
+            done.append(entry)
+        }
+        return done
+    }
+
+    /// The point an id stands for (ids are the engine's hold reasons).
+    public func point(_ id: Int) -> PlacedPoint? { placed[id] }
+
+    public func points() -> [PlacedPoint] { placed.values.sorted { $0.spec.id < $1.spec.id } }
+
+    /// Removes every point set from `location`'s text (or one id); their threads run on.
+    public func remove(id: Int) async {
+        guard placed.removeValue(forKey: id) != nil else { return }
+        await engine.removePoint(id: id)
+    }
+
+    private func spec(for point: ResolvedPoint, in pid: Int32, threadPattern: String?) throws(HoldPointError) -> HoldPointSpec {
+        let address = point.runtimeAddress.rawValue
+        guard let code = TraceEngine.readCode(pid, address, count: 15) ?? TraceEngine.readCode(pid, address, count: 1) else {
+            throw .unreadable(address: address)
+        }
+        guard let room = ScratchSpace.tail(containing: point.runtimeAddress, pid: pid) else {
+            throw .noRoom(address: address, module: point.module)
+        }
+        let start = room.lowerBound.rawValue
+        let slot = used[pid]?[start] ?? ((start + 15) & ~15)
+        let slotSize = UInt64(DisplacedCopy.maximumLength)
+        guard slot + slotSize <= room.upperBound.rawValue else { throw .noRoom(address: address, module: point.module) }
+        let copy: DisplacedCopy
+        do throws(DisplacementError) {
+            copy = try Displacement.copy(of: code, at: address, to: slot)
+        } catch {
+            throw .cannotMove(address: address, error)
+        }
+        used[pid, default: [:]][start] = slot + slotSize
+        defer { nextID += 1 }
+        return HoldPointSpec(id: nextID, address: address, copyAddress: slot, copyCode: copy.code, threadPattern: threadPattern)
+    }
+}

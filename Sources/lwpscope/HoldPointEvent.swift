@@ -1,0 +1,94 @@
+import Foundation
+import HoldPoints
+import Paths
+
+/// One line `hold --at` prints: text for people, a JSON object for scripts.
+enum HoldPointEvent {
+    case point(PlacedPoint)
+    case parked(pid: Int32, tid: Int32, name: String, point: PlacedPoint?)
+    case released(pid: Int32, tid: Int32)
+    case exited(pid: Int32, tid: Int32)
+    case list(points: [PlacedPoint], parked: [Int: [Int32]])
+
+    var text: String {
+        switch self {
+        case .point(let placed):
+            "point \(placed.spec.id) \(placed.location) at \(hex(placed.spec.address)) in \(Path.basename(placed.resolved.module))"
+                + Self.whereText(placed).map { ": \($0)" }.orEmpty
+        case .parked(_, let tid, let name, let point):
+            "parked \(tid) \(name) at " + (point.flatMap(Self.whereText) ?? point?.location ?? "a hold point")
+        case .released(_, let tid):
+            "released \(tid)"
+        case .exited(_, let tid):
+            "exited \(tid)"
+        case .list(let points, let parked):
+            points.isEmpty ? "no points" : points.map { placed in
+                let tids = parked[placed.spec.id] ?? []
+                return "point \(placed.spec.id) \(placed.location) at \(hex(placed.spec.address)): "
+                    + (tids.isEmpty ? "nothing parked" : "parked " + tids.map(String.init).joined(separator: " "))
+            }.joined(separator: "\n")
+        }
+    }
+
+    var json: String {
+        switch self {
+        case .point(let placed):
+            Self.encode(PointLine(event: "point", location: placed.location, address: hex(placed.spec.address),
+                                  module: placed.resolved.module, function: placed.resolved.function,
+                                  file: placed.resolved.file, line: placed.resolved.line))
+        case .parked(let pid, let tid, let name, let point):
+            Self.encode(ParkedLine(event: "parked", pid: pid, tid: tid, name: name, location: point?.location,
+                                   function: point?.resolved.function, file: point?.resolved.file, line: point?.resolved.line))
+        case .released(let pid, let tid):
+            Self.encode(ThreadLine(event: "released", pid: pid, tid: tid))
+        case .exited(let pid, let tid):
+            Self.encode(ThreadLine(event: "exited", pid: pid, tid: tid))
+        case .list(let points, let parked):
+            Self.encode(ListLine(event: "list", points: points.map { placed in
+                ListLine.Point(location: placed.location, address: hex(placed.spec.address), module: placed.resolved.module,
+                               parkedThreads: parked[placed.spec.id] ?? [])
+            }))
+        }
+    }
+
+    /// `point_target (main.c:48)`, or what of it is known.
+    private static func whereText(_ placed: PlacedPoint) -> String? {
+        let file = placed.resolved.file.map { file in placed.resolved.line.map { "\(file):\($0)" } ?? file }
+        switch (placed.resolved.function, file) {
+        case (let function?, let file?): return "\(function) (\(file))"
+        case (let function?, nil): return function
+        case (nil, let file?): return file
+        case (nil, nil): return nil
+        }
+    }
+
+    private static func encode<T: Encodable>(_ value: T) -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return (try? encoder.encode(value)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
+    }
+
+    private struct PointLine: Encodable {
+        var event: String, location: String, address: String, module: String
+        var function: String?, file: String?, line: Int?
+    }
+    private struct ParkedLine: Encodable {
+        var event: String, pid: Int32, tid: Int32, name: String
+        var location: String?, function: String?, file: String?, line: Int?
+    }
+    private struct ThreadLine: Encodable {
+        var event: String, pid: Int32, tid: Int32
+    }
+    private struct ListLine: Encodable {
+        struct Point: Encodable {
+            var location: String, address: String, module: String, parkedThreads: [Int32]
+        }
+        var event: String, points: [Point]
+    }
+}
+
+private func hex(_ value: UInt64) -> String { "0x" + String(value, radix: 16) }
+
+private extension Optional where Wrapped == String {
+    var orEmpty: String { self ?? "" }
+}

@@ -1,0 +1,148 @@
+import Engine
+import Guardian
+import HoldPoints
+import ProcFS
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `lwpscope hold PID --at LOCATION...`: sets the points, stays attached,
+/// prints one event per line, and obeys commands on stdin (`release TID`,
+/// `release all`, `list`, `quit`). EOF, `quit`, SIGINT, SIGTERM and SIGHUP
+/// all take the points out, let every thread go, detach and exit 0.
+struct HoldPointSession {
+    let pid: Int32
+    let locations: [String]
+    let threadPattern: String?
+    let json: Bool
+
+    private enum Input {
+        case engine(EngineEvent)
+        case command(String)
+        case endOfInput
+    }
+
+    func run() async -> Int32 {
+        let engine = TraceEngine()
+        await engine.setGuardianLauncher { () throws(GuardianError) -> GuardianLink in
+            // Ourselves again, as a process of its own: it outlives us.
+            try GuardianLink.start(executable: "/proc/self/exe", arguments: ["_guardian"])
+        }
+        let shutdown = ShutdownOnSignals {
+            await engine.close()
+            exit(0)
+        }
+        defer { shutdown.disarm() }
+        let processID: Int32
+        switch await EngineCall.attach(pid, engine: engine) {
+        case .success(let attached): processID = attached
+        case .failure(let error):
+            await engine.close()
+            return report(error)
+        }
+        let placer = HoldPointPlacer(engine: engine)
+        for location in locations {
+            do {
+                for placed in try await placer.place(location, in: processID, threadPattern: threadPattern) {
+                    emit(.point(placed))
+                }
+            } catch {
+                await engine.close()
+                return report(error)
+            }
+        }
+
+        let (inputs, feed) = AsyncStream.makeStream(of: Input.self)
+        let engineEvents = Task {
+            for await event in engine.events { feed.yield(.engine(event)) }
+        }
+        let commands = Task {
+            for await line in StandardInputLines.stream() { feed.yield(.command(line)) }
+            feed.yield(.endOfInput)
+        }
+        defer {
+            engineEvents.cancel()
+            commands.cancel()
+        }
+        var parked: [Int32: Int32] = [:]  // tid → pid
+        loop: for await input in inputs {
+            switch input {
+            case .engine(.parkedAtPoint(let pid, let tid, let id)):
+                parked[tid] = pid
+                let name = ProcFS().comm(pid, thread: tid) ?? ""
+                emit(.parked(pid: pid, tid: tid, name: name, point: await placer.point(id)))
+            case .engine(.threadExited(let pid, let tid)) where parked[tid] != nil:
+                parked[tid] = nil
+                emit(.exited(pid: pid, tid: tid))
+            case .engine(.processExited(let pid, _)):
+                for (tid, owner) in parked where owner == pid { parked[tid] = nil }
+                emit(.exited(pid: pid, tid: pid))
+                if pid == processID { break loop }
+            case .engine:
+                break
+            case .command(let line):
+                if await obey(line, engine: engine, placer: placer, parked: &parked) == .quit { break loop }
+            case .endOfInput:
+                break loop
+            }
+        }
+        await engine.close()
+        return 0
+    }
+
+    private enum Obeyed { case goOn, quit }
+
+    private func obey(_ line: String, engine: TraceEngine, placer: HoldPointPlacer, parked: inout [Int32: Int32]) async -> Obeyed {
+        let words = line.split(separator: " ").map(String.init)
+        switch words.first {
+        case nil: return .goOn
+        case "quit"?: return .quit
+        case "list"?:
+            let byPoint = Dictionary(grouping: await engine.parkedThreads(), by: \.pointID).mapValues { $0.map(\.tid) }
+            emit(.list(points: await placer.points(), parked: byPoint))
+        case "release"? where words.count == 2 && words[1] == "all":
+            for thread in await engine.parkedThreads() where await engine.releaseFromPoint(thread.tid) {
+                parked[thread.tid] = nil
+                emit(.released(pid: thread.pid, tid: thread.tid))
+            }
+        case "release"? where words.count == 2:
+            guard let tid = Int32(words[1]) else { return complain("release takes a thread id or `all`, not \(words[1])") }
+            let owner = await engine.parkedThreads().first { $0.tid == tid }?.pid
+            guard let owner, await engine.releaseFromPoint(tid) else { return complain("thread \(tid) is not parked at a point") }
+            parked[tid] = nil
+            emit(.released(pid: owner, tid: tid))
+        default:
+            return complain("unknown command \(line): use release TID, release all, list or quit")
+        }
+        return .goOn
+    }
+
+    private func complain(_ message: String) -> Obeyed {
+        printLine("lwpscope: \(message)", to: STDERR_FILENO)
+        return .goOn
+    }
+
+    private func emit(_ event: HoldPointEvent) {
+        printLine(json ? event.json : event.text, to: STDOUT_FILENO)
+    }
+
+    private func report(_ error: CustomStringConvertible) -> Int32 {
+        printLine("lwpscope: \(error)", to: STDERR_FILENO)
+        return 1
+    }
+}
+
+/// One whole line with one write where it fits, so a reader of a pipe
+/// shared with the program's own output never sees half of ours.
+func printLine(_ text: String, to fd: Int32) {
+    var line = text + "\n"
+    line.withUTF8 { bytes in
+        var offset = 0
+        while offset < bytes.count {
+            let wrote = write(fd, bytes.baseAddress! + offset, bytes.count - offset)
+            if wrote < 0 && errno == EINTR { continue }
+            guard wrote > 0 else { return }
+            offset += wrote
+        }
+    }
+}
