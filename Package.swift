@@ -171,7 +171,7 @@ let package = Package(
             dependencies: ["InspectorFeed", "Inspector", "Engine", "Backtraces", "Holds", "ProcFS", "FrameFormatting", "TestSupport"]
                 + fixtureNames.map { .target(name: $0) }),
         .testTarget(name: "SignalPipeTests", dependencies: ["CSignals"]),
-        .testTarget(name: "InstructionsTests", dependencies: ["Instructions", "TestSupport"]),
+        .testTarget(name: "InstructionsTests", dependencies: ["Instructions"]),
         .testTarget(name: "GuardianTests", dependencies: ["Guardian", "TestSupport", "lwpscope"] + pointFixtureNames.map { .target(name: $0) }),
         .testTarget(
             name: "HoldPointsTests",
