@@ -26,6 +26,7 @@ import Testing
 
     @Test func avx512CodeAgreesWithObjdump() throws {
         let library = try CompiledFixture.avx512Library()
+        defer { try? FileManager.default.removeItem(atPath: (library as NSString).deletingLastPathComponent) }
         let agreement = ObjdumpAgreement(try ObjdumpListing.disassemble(library))
         report(agreement, "AVX-512 C++")
         #expect(agreement.evexChecked > 30)
