@@ -189,17 +189,26 @@ private struct Decoding {
             position += 3
         default:  // 62, EVEX
             map = try byte(at: position + 1) & 0x07
-            guard [1, 2, 3, 5, 6].contains(map) else { throw .invalidOpcode(offset: position + 1) }
+            // Maps 5 and 6 are AVX512-FP16's; 4 and 7 are reserved (APX).
+            guard map != 0, map != 4, map != 7 else { throw .invalidOpcode(offset: position + 1) }
             position += 4
         }
         let opcode = try byte(at: position)
         var instruction = PartialInstruction(opcodeOffset: position, end: position + 1, kind: .other)
         // VZEROUPPER and VZEROALL are the only VEX instructions without ModRM.
         if !(escape != 0x62 && map == 1 && opcode == 0x77) { try instruction.readModRM(self) }
-        let imm8InMap1: Set<UInt8> = [0x70, 0x71, 0x72, 0x73, 0xC2, 0xC4, 0xC5, 0xC6]
-        if map == 3 || (map == 1 && imm8InMap1.contains(opcode)) { instruction.addImmediate(1) }
+        if map == 3 || (map == 1 && Self.takesImm8InMap1(opcode)) { instruction.addImmediate(1) }
         instruction.end = try end(at: instruction.end)
         return try instruction.finish(self)
+    }
+
+    /// The 0F-map opcodes that keep their imm8 under VEX and EVEX: shifts
+    /// and shuffles (70–73), compares (C2), pinsrw/pextrw/shufps (C4–C6).
+    private static func takesImm8InMap1(_ opcode: UInt8) -> Bool {
+        switch opcode {
+        case 0x70...0x73, 0xC2, 0xC4...0xC6: true
+        default: false
+        }
     }
 
     /// AMD XOP: 8F with a map field of 8 or more (below 8 it is POP r/m).

@@ -15,6 +15,33 @@ import Testing
         #expect(agreement.disagreements.isEmpty)
     }
 
+    /// Every libc instruction copied 1 GiB away: what is refused, and that
+    /// each copy holds together (see `CopyConsistency`).
+    @Test func everyLibcInstructionCopies() throws {
+        let listing = try ObjdumpListing.disassemble("/usr/lib/x86_64-linux-gnu/libc.so.6")
+        let load: UInt64 = 0x7F00_0000_0000
+        var runIndex = 0
+        var copied = 0
+        var refused: [String: Int] = [:]
+        var problems: [String] = []
+        for line in listing.lines {
+            let bytes = Array(listing.bytes(from: line, runIndex: &runIndex))
+            let original = load + line.address
+            let copyAddress = original &- 0x4000_0000
+            do throws(DisplacementError) {
+                let copy = try Displacement.copy(of: bytes, at: original, to: copyAddress)
+                copied += 1
+                let instruction = try! InstructionDecoder.decode(bytes)
+                problems += CopyConsistency.problems(copy, of: instruction, bytes, at: original, to: copyAddress)
+            } catch {
+                refused["\(error)".prefix(60).description, default: 0] += 1
+            }
+        }
+        print("libc copies: \(copied) made, refused: \(refused)")
+        #expect(copied > 330_000)
+        #expect(problems.isEmpty, "\(problems.prefix(10))")
+    }
+
     /// libcrypto's assembly uses VEX and EVEX (VAES, AVX-512 IFMA) heavily.
     @Test(.enabled(if: FileManager.default.fileExists(atPath: "/usr/lib/x86_64-linux-gnu/libcrypto.so.3")))
     func libcryptoAgreesWithObjdump() throws {
@@ -26,6 +53,7 @@ import Testing
 
     @Test func avx512CodeAgreesWithObjdump() throws {
         let library = try CompiledFixture.avx512Library()
+        defer { try? FileManager.default.removeItem(atPath: (library as NSString).deletingLastPathComponent) }
         let agreement = ObjdumpAgreement(try ObjdumpListing.disassemble(library))
         report(agreement, "AVX-512 C++")
         #expect(agreement.evexChecked > 30)
