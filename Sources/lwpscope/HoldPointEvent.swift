@@ -87,8 +87,6 @@ enum HoldPointEvent {
     }
 }
 
-private func hex(_ value: UInt64) -> String { "0x" + String(value, radix: 16) }
-
 private extension Optional where Wrapped == String {
     var orEmpty: String { self ?? "" }
 }

@@ -11,15 +11,24 @@ import Glibc
 public final class ChildProcess: @unchecked Sendable {
     public let pid: pid_t
     private let stdoutFD: Int32
+    /// The write end of its stdin, with `withInput`; -1 once closed.
+    private var stdinFD: Int32 = -1
     private var buffered: [UInt8] = []
     private var reaped = false
     private let stderrPath: String
 
     /// `ownProcessGroup`: the child leads a new process group, so killpg(pid)
     /// reaches what it starts too (the wait fixture pair's daemon).
-    public init(path: String, arguments: [String] = [], ownProcessGroup: Bool = false) throws {
+    /// `withInput`: its stdin is a pipe (`send`, `closeInput`) instead of /dev/null.
+    public init(path: String, arguments: [String] = [], ownProcessGroup: Bool = false, withInput: Bool = false) throws {
         var pipeFDs: [Int32] = [0, 0]
         guard pipe(&pipeFDs) == 0 else { throw TestFailure("pipe: \(errno)") }
+        var inputFDs: [Int32] = [-1, -1]
+        if withInput {
+            guard pipe(&inputFDs) == 0 else { throw TestFailure("pipe: \(errno)") }
+            _ = fcntl(inputFDs[0], F_SETFD, FD_CLOEXEC)
+            _ = fcntl(inputFDs[1], F_SETFD, FD_CLOEXEC)
+        }
         // Close-on-exec, so other children spawned meanwhile do not hold our pipe open.
         _ = fcntl(pipeFDs[0], F_SETFD, FD_CLOEXEC)
         _ = fcntl(pipeFDs[1], F_SETFD, FD_CLOEXEC)
@@ -27,7 +36,11 @@ public final class ChildProcess: @unchecked Sendable {
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
         posix_spawn_file_actions_adddup2(&actions, pipeFDs[1], 1)
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        if withInput {
+            posix_spawn_file_actions_adddup2(&actions, inputFDs[0], 0)
+        } else {
+            posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        }
         let stderrPath = FileManager.default.temporaryDirectory.appendingPathComponent("lwpscope-stderr-\(UUID().uuidString)").path
         posix_spawn_file_actions_addopen(&actions, 2, stderrPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
         let argv = ([path] + arguments).map { strdup($0) } + [nil]
@@ -37,13 +50,30 @@ public final class ChildProcess: @unchecked Sendable {
         if ownProcessGroup { attributes.startNewProcessGroup() }
         let rc = posix_spawn(&child, path, &actions, &attributes.raw, argv, environ)
         close(pipeFDs[1])
+        if withInput { close(inputFDs[0]) }
         guard rc == 0 else {
             close(pipeFDs[0])
+            if withInput { close(inputFDs[1]) }
             throw TestFailure("posix_spawn \(path): \(String(cString: strerror(rc)))")
         }
         pid = child
         stdoutFD = pipeFDs[0]
+        stdinFD = inputFDs[1]
         self.stderrPath = stderrPath
+    }
+
+    /// Writes `line` and a newline to its stdin (with `withInput`).
+    public func send(_ line: String) {
+        guard stdinFD >= 0 else { return }
+        let bytes = Array((line + "\n").utf8)
+        _ = bytes.withUnsafeBytes { write(stdinFD, $0.baseAddress, $0.count) }
+    }
+
+    /// Closes its stdin: EOF to it.
+    public func closeInput() {
+        guard stdinFD >= 0 else { return }
+        close(stdinFD)
+        stdinFD = -1
     }
 
     /// Everything the child wrote to stderr so far.
@@ -53,6 +83,7 @@ public final class ChildProcess: @unchecked Sendable {
 
     deinit {
         terminate()
+        closeInput()
         close(stdoutFD)
         unlink(stderrPath)
     }

@@ -99,6 +99,17 @@ public final class PointFixture: @unchecked Sendable {
         return (try loadBias() + text.address + text.fileSize + 15) & ~15
     }
 
+    /// The bytes the binary file holds where `pid` maps `count` bytes at
+    /// `runtimeAddress` (its code, or the unused tail of its last code page).
+    public static func fileBytes(of pid: Int32, at runtimeAddress: UInt64, count: Int) throws -> [UInt8] {
+        guard let mapping = (ProcFS().memoryMap(pid) ?? []).first(where: { $0.contains(runtimeAddress) && $0.isFileBacked }) else {
+            throw TestFailure("pid \(pid) maps no file at 0x\(String(runtimeAddress, radix: 16))")
+        }
+        let data = try Data(contentsOf: URL(fileURLWithPath: mapping.path))
+        let offset = Int(mapping.fileOffset + (runtimeAddress - mapping.start))
+        return Array(data[offset..<(offset + count)])
+    }
+
     /// The line of main.c marked POINT-LINE.
     public static func pointLine() throws -> Int {
         let text = try String(contentsOfFile: source, encoding: .utf8)
