@@ -29,6 +29,7 @@ LWPSCOPE = os.path.join(BIN, "lwpscope")
 NOFP = os.path.join(BIN, "fixture-threads-nofp")
 CHURN = os.path.join(BIN, "fixture-churn")
 CLIENT = os.path.join(BIN, "fixture-client")
+POINTS = os.path.join(BIN, "fixture-points")
 
 # Every process this script starts, so every exit path can end them.
 STARTED = []
@@ -512,6 +513,115 @@ def kill_session_of_two(how):
     return run
 
 
+class PointsTarget:
+    """fixture-points, its call lines counted as they come (`call TID COUNT NAME`)."""
+
+    def __init__(self, args):
+        self.p = track(subprocess.Popen([POINTS] + args, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                                        stdin=subprocess.DEVNULL))
+        self.pid = self.p.pid
+        self.calls = {}
+        while True:  # its threads may print calls before it says ready
+            line = self.p.stdout.readline()
+            if not line:
+                raise RuntimeError("fixture-points did not print ready")
+            if line.startswith(b"ready"):
+                break
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self):
+        for line in self.p.stdout:
+            words = line.split()
+            if len(words) >= 4 and words[0] == b"call":
+                self.calls[int(words[1])] = int(words[2])
+
+    def alive(self):
+        return self.p.poll() is None
+
+    def death(self):
+        rc = self.p.poll()
+        return f"killed by {signal.Signals(-rc).name}" if rc is not None and rc < 0 else f"exited {rc}"
+
+    def address_of(self, function):
+        out = subprocess.run(["nm", POINTS], capture_output=True, text=True).stdout
+        value = next(int(l.split()[0], 16) for l in out.splitlines() if l.endswith(" " + function))
+        for line in open(f"/proc/{self.pid}/maps"):
+            fields = line.split()
+            if len(fields) >= 6 and fields[5] == os.path.realpath(POINTS) and int(fields[2], 16) == 0:
+                return int(fields[0].split("-")[0], 16) + value
+        raise RuntimeError("fixture-points maps no offset-0 segment")
+
+    def code_is_the_files(self, address, count):
+        """The process's bytes at `address` are the file's (code, or the unused tail of the code page)."""
+        for line in open(f"/proc/{self.pid}/maps"):
+            fields = line.split()
+            lo, hi = (int(x, 16) for x in fields[0].split("-"))
+            if lo <= address < hi and len(fields) >= 6 and fields[5].startswith("/"):
+                with open(fields[5], "rb") as f:
+                    f.seek(int(fields[2], 16) + address - lo)
+                    want = f.read(count)
+                with open(f"/proc/{self.pid}/mem", "rb") as m:
+                    m.seek(address)
+                    return m.read(count) == want
+        return False
+
+    def stop(self):
+        stop_proc(self.p)
+
+
+def kill_hold_at(running_through):
+    """`lwpscope hold PID --at point_target` SIGKILLed: with the four callers
+    parked, or (running_through) with a glob that parks no one, so every call
+    of every thread goes through the trap byte and its copy while we die."""
+    def run(ctx):
+        target = PointsTarget(["--others", "0"] if not running_through else [])
+        try:
+            args = ["hold", target.pid, "--at", "point_target", "--json"]
+            if running_through:
+                args += ["--thread", "nobody-is-called-this"]
+            lwp = track(subprocess.Popen([LWPSCOPE] + [str(a) for a in args], stdin=subprocess.PIPE,
+                                         stdout=subprocess.PIPE, stderr=subprocess.DEVNULL))
+            wanted = 1 if running_through else 4
+            seen, deadline = 0, time.monotonic() + 10
+            while seen < wanted and time.monotonic() < deadline:
+                r, _, _ = select.select([lwp.stdout], [], [], 0.2)
+                if r:
+                    line = lwp.stdout.readline()
+                    if not line:
+                        break
+                    seen += (b'"event":"point"' in line) if running_through else (b'"event":"parked"' in line)
+            if seen < wanted:
+                stop_proc(lwp)
+                return fail("the points were not set (or the threads not parked) within 10 s")
+            time.sleep(random.uniform(0, 0.1))
+            address = target.address_of("point_target")
+            lwp.send_signal(signal.SIGKILL)
+            lwp.wait(timeout=5)
+            deadline = time.monotonic() + 3
+            while time.monotonic() < deadline and target.alive() and not target.code_is_the_files(address, 16):
+                time.sleep(0.01)
+            if not target.alive():
+                ctx.count(died=True)
+                if running_through:
+                    return ok("the program died (a thread ran a trap byte before the guardian wrote it back)")
+                return fail(f"the program {target.death()}")
+            ctx.count(died=False)
+            if not target.code_is_the_files(address, 16):
+                return fail("point_target's code was not restored within 3 s")
+            bad = check_target(target.pid, within=2.0)
+            if bad:
+                return fail(bad)
+            before = dict(target.calls)
+            time.sleep(0.3)
+            stuck = [tid for tid, n in before.items() if target.calls.get(tid, 0) <= n]
+            if stuck:
+                return fail(f"threads {stuck} stopped calling")
+            return ok()
+        finally:
+            target.stop()
+    return run
+
+
 def tracer_of(pid, tid=None):
     try:
         status = open(f"/proc/{pid}/task/{tid or pid}/status").read()
@@ -967,6 +1077,10 @@ def cases(n, quick):
                       (sig.SIGHUP, "killed by SIGHUP"), ("q", "quit with `q`"), (None, "terminal closed")):
         c.append(Case(f"inspector with two processes (`lwpscope CLIENT DAEMON`, the wait fixtures) {name}",
                       kill_session_of_two(how), n))
+    c.append(Case("`hold PID --at point_target` SIGKILLed with all four callers parked (fixture-points)",
+                  kill_hold_at(False), n))
+    c.append(Case("`hold PID --at point_target` SIGKILLed while every thread runs through the point (a glob parks none)",
+                  kill_hold_at(True), n, "note"))
     c.append(Case("`dump` SIGKILLed 0-250 ms after attaching, fixture with 2000 workers (stop lasts ~250 ms)",
                   kill_dump("workers", 0.25), n))
     c.append(Case("`dump` SIGKILLed 0-5 ms after attaching, `fixture-churn`", kill_dump("churn", 0.005), n))
@@ -1063,6 +1177,10 @@ def main():
                 result += f" (killed while attached in {t['killed']}/{t['tries']} tries{'' if t['killed'] == t['tries'] else ', finished first in the rest'})"
             if good and "attached" in t:
                 result += f" (target traced by lwpscope at the kill in {t['attached']}/{t['tries']} tries)"
+            if good and "died" in t:
+                survived = t["tries"] - t["died"]
+                result += f" (the program lived in {survived}/{t['tries']} tries" + (
+                    ")" if survived == t["tries"] else ", and died of SIGTRAP in the rest: the window between our death and the guardian's write)")
             if good and "runs" in t:
                 result += f" ({t['runs']} `dump` runs, all exit 0 or one clear line; {t['after_exec']} tries caught the new image)"
             all_ok &= good
