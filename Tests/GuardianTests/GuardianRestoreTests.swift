@@ -170,53 +170,94 @@ import Glibc
         #expect(!link.send(.bye))
     }
 
-    /// (f): its own session, untraced, holding nothing of ours.
+    /// (f): its own session, untraced, holding nothing of ours, the
+    /// signals it ignores its own.
     @Test func theGuardianIsAloneInItsSessionAndHoldsOnlyItsLink() throws {
-        // A pipe left open here, not close-on-exec, a signal blocked in the
-        // spawning thread and one ignored: the guardian must inherit none.
-        var stray: [Int32] = [-1, -1]
-        try #require(pipe(&stray) == 0)
-        defer { close(stray[0]); close(stray[1]) }
-        var blocked = sigset_t(), previous = sigset_t()
-        sigemptyset(&blocked)
-        sigaddset(&blocked, SIGUSR1)
-        pthread_sigmask(SIG_BLOCK, &blocked, &previous)
-        let previousUSR2 = signal(SIGUSR2, SIG_IGN)
-        let started = Result { try startGuardian() }
-        signal(SIGUSR2, previousUSR2)
-        pthread_sigmask(SIG_SETMASK, &previous, nil)
-        let link = try started.get()
-        defer { finish(link) }
+        try withStrayInheritables { stray throws in
+            let link = try startGuardian()
+            defer { finish(link) }
+            #expect(getsid(link.pid) == link.pid)
+            #expect(getsid(link.pid) != getsid(0))
+            #expect(statusField("TracerPid", of: link.pid) == "0")
+            let ignored = signalMask([SIGHUP, SIGINT, SIGQUIT, SIGPIPE, SIGTERM, SIGTSTP, SIGTTIN, SIGTTOU])
+            #expect(statusMask("SigIgn", of: link.pid) == ignored, "only what the guardian ignores itself")
 
-        #expect(getsid(link.pid) == link.pid)
-        #expect(getsid(link.pid) != getsid(0))
-        let status = try String(contentsOfFile: "/proc/\(link.pid)/status", encoding: .utf8)
-        func field(_ name: String) -> String? {
-            status.split(separator: "\n").first { $0.hasPrefix(name + ":") }.map {
-                $0.dropFirst(name.count + 1).trimmingCharacters(in: .whitespaces)
-            }
+            let descriptors = ProcDescriptors.all(link.pid)
+            #expect(descriptors[0]?.hasPrefix("socket:[") == true)
+            #expect(descriptors[1] == "/dev/null")
+            #expect(descriptors[2] == "/dev/null")
+            // Anything else is the Swift runtime's own (libdispatch's epoll,
+            // eventfd and timerfd behind the async main), never a file or pipe.
+            let others = descriptors.filter { $0.key > 2 && !$0.value.hasPrefix("anon_inode:") }
+            #expect(others.isEmpty, "the guardian holds \(others)")
+            #expect(!descriptors.values.contains(stray))
+            #expect(fcntl(link.descriptor, F_GETFD) & FD_CLOEXEC != 0, "our end is close-on-exec")
         }
-        #expect(field("TracerPid") == "0")
-        #expect(field("SigBlk") == "0000000000000000")
-        let ignored = [SIGHUP, SIGINT, SIGQUIT, SIGPIPE, SIGTERM, SIGTSTP, SIGTTIN, SIGTTOU].reduce(UInt64(0)) { $0 | 1 << UInt64($1 - 1) }
-        // Signals 32 and 33 are glibc's own (thread cancellation, setxid):
-        // posix_spawn cannot reset them, and they are no concern of ours.
-        let glibcInternal: UInt64 = 1 << 31 | 1 << 32
-        #expect(field("SigIgn").flatMap { UInt64($0, radix: 16) }.map { $0 & ~glibcInternal } == ignored,
-                "only what the guardian ignores itself")
-
-        let descriptors = ProcDescriptors.all(link.pid)
-        #expect(descriptors[0]?.hasPrefix("socket:[") == true)
-        #expect(descriptors[1] == "/dev/null")
-        #expect(descriptors[2] == "/dev/null")
-        // Anything else is the Swift runtime's own (libdispatch's epoll,
-        // eventfd and timerfd behind the async main), never a file or pipe.
-        let others = descriptors.filter { $0.key > 2 && !$0.value.hasPrefix("anon_inode:") }
-        #expect(others.isEmpty, "the guardian holds \(others)")
-        let strayLink = try #require(ProcDescriptors.target(getpid(), fd: stray[1]))
-        #expect(!descriptors.values.contains(strayLink))
-        #expect(fcntl(link.descriptor, F_GETFD) & FD_CLOEXEC != 0, "our end is close-on-exec")
     }
+
+    /// The spawn alone, seen in a plain program (a Swift guardian's threads
+    /// block signals and open descriptors of their own, hiding what it got).
+    @Test func theSpawnedProgramGetsNoDescriptorMaskOrIgnoredSignalOfOurs() throws {
+        try withStrayInheritables { stray throws in
+            let link = try GuardianLink.start(executable: "/bin/sleep", arguments: ["30"])
+            defer { kill(link.pid, SIGKILL); link.waitForExit(timeout: 10) }
+            try waitUntilExecuted(link.pid, "sleep")
+            let descriptors = ProcDescriptors.all(link.pid)
+            #expect(descriptors.keys.sorted() == [0, 1, 2], "\(descriptors)")
+            #expect(descriptors[0]?.hasPrefix("socket:[") == true)
+            #expect(descriptors[1] == "/dev/null" && descriptors[2] == "/dev/null")
+            #expect(!descriptors.values.contains(stray))
+            #expect(statusMask("SigBlk", of: link.pid) == 0)
+            #expect(statusMask("SigIgn", of: link.pid) == 0)
+            #expect(getsid(link.pid) == link.pid)
+        }
+    }
+}
+
+/// Runs `body` with what a careless spawn would pass on: a pipe open here
+/// without close-on-exec (`body` gets its link), SIGUSR1 blocked in this
+/// thread and SIGUSR2 ignored.
+func withStrayInheritables(_ body: (String) throws -> Void) throws {
+    var stray: [Int32] = [-1, -1]
+    try #require(pipe(&stray) == 0)
+    defer { close(stray[0]); close(stray[1]) }
+    let strayLink = try #require(ProcDescriptors.target(getpid(), fd: stray[1]))
+    var blocked = sigset_t(), previous = sigset_t()
+    sigemptyset(&blocked)
+    sigaddset(&blocked, SIGUSR1)
+    pthread_sigmask(SIG_BLOCK, &blocked, &previous)
+    defer { pthread_sigmask(SIG_SETMASK, &previous, nil) }
+    let previousUSR2 = signal(SIGUSR2, SIG_IGN)
+    defer { signal(SIGUSR2, previousUSR2) }
+    try body(strayLink)
+}
+
+func statusField(_ name: String, of pid: Int32) -> String? {
+    let status = (try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8)) ?? ""
+    return status.split(separator: "\n").first { $0.hasPrefix(name + ":") }.map {
+        $0.dropFirst(name.count + 1).trimmingCharacters(in: .whitespaces)
+    }
+}
+
+/// A signal mask line of /proc/PID/status, without signals 32 and 33:
+/// glibc's own (thread cancellation, setxid), which posix_spawn cannot reset.
+func statusMask(_ name: String, of pid: Int32) -> UInt64? {
+    statusField(name, of: pid).flatMap { UInt64($0, radix: 16) }.map { $0 & ~(1 << 31 | 1 << 32) }
+}
+
+func signalMask(_ signals: [Int32]) -> UInt64 {
+    signals.reduce(0) { $0 | 1 << UInt64($1 - 1) }
+}
+
+/// Waits until `pid` runs `command` (its exec done, so /proc shows the
+/// program's own state rather than posix_spawn's halfway one).
+func waitUntilExecuted(_ pid: Int32, _ command: String, timeout: Double = 30) throws {
+    let start = monotonicSeconds()
+    while monotonicSeconds() - start < timeout {
+        if let comm = try? String(contentsOfFile: "/proc/\(pid)/comm", encoding: .utf8), comm == command + "\n" { return }
+        usleep(2000)
+    }
+    throw TestFailure("process \(pid) did not become \(command) in \(timeout) s")
 }
 
 /// Writes bytes straight onto the link, bypassing the record encoder.
