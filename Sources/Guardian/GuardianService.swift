@@ -39,7 +39,9 @@ public enum GuardianService {
 
     /// Signals that would end it early are ignored: it must finish its
     /// restores. A real-time priority, if allowed, lets it run the moment
-    /// lwpscope dies rather than after the target's threads reach a trap.
+    /// lwpscope dies rather than after the target's threads reach a trap
+    /// (it applies to the calling thread, the one that reads and restores:
+    /// under lwpscope's async main that is a worker, not the main thread).
     private static func prepareProcess() {
         for signal in [SIGHUP, SIGINT, SIGTERM, SIGPIPE, SIGQUIT, SIGTSTP, SIGTTIN, SIGTTOU] {
             _ = Glibc.signal(signal, SIG_IGN)
