@@ -12,6 +12,7 @@ struct Lwpscope: AsyncParsableCommand {
             """,
         subcommands: [
             InspectCommand.self, PsCommand.self, ThreadsCommand.self, DumpCommand.self, HoldCommand.self, GraphCommand.self,
+            GuardianCommand.self,
         ],
         defaultSubcommand: InspectCommand.self
     )

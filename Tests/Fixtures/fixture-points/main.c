@@ -50,6 +50,14 @@ NOINLINE int point_target(int index) {
     return value + 1;
 }
 
+// Never called: the guardian tests patch its bytes, where no thread runs.
+NOINLINE int never_called(int seed) {
+    int value = seed;
+    for (int i = 0; i < 3; i++) value = value * 31 + sink + i;
+    sink = value;
+    return value ^ 0x5a5a;
+}
+
 static void call_forever(const char *name) {
     char line[128];
     long count = 0;
