@@ -582,14 +582,16 @@ def kill_hold_at(running_through):
             lwp = track(subprocess.Popen([LWPSCOPE] + [str(a) for a in args], stdin=subprocess.PIPE,
                                          stdout=subprocess.PIPE, stderr=subprocess.DEVNULL))
             wanted = 1 if running_through else 4
-            seen, deadline = 0, time.monotonic() + 10
-            while seen < wanted and time.monotonic() < deadline:
+            event = b'"event":"point"' if running_through else b'"event":"parked"'
+            out, deadline = b"", time.monotonic() + 10
+            while out.count(event) < wanted and time.monotonic() < deadline:
                 r, _, _ = select.select([lwp.stdout], [], [], 0.2)
                 if r:
-                    line = lwp.stdout.readline()
-                    if not line:
+                    chunk = os.read(lwp.stdout.fileno(), 65536)
+                    if not chunk:
                         break
-                    seen += (b'"event":"point"' in line) if running_through else (b'"event":"parked"' in line)
+                    out += chunk
+            seen = out.count(event)
             if seen < wanted:
                 stop_proc(lwp)
                 return fail("the points were not set (or the threads not parked) within 10 s")
@@ -600,6 +602,9 @@ def kill_hold_at(running_through):
             deadline = time.monotonic() + 3
             while time.monotonic() < deadline and target.alive() and not target.code_is_the_files(address, 16):
                 time.sleep(0.01)
+            # A thread that ran a trap byte untraced takes the process down
+            # through a core dump, which can take a moment to show.
+            time.sleep(0.5)
             if not target.alive():
                 ctx.count(died=True)
                 if running_through:

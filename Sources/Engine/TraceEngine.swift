@@ -158,7 +158,9 @@ public actor TraceEngine {
     /// signal waits for us); with none, the thread sleeps until the next job.
     func updateIdlePolling() {
         if session.hasTracees {
-            executor.idleHandler = { [session] in session.collectEvents() }
+            // With trap bytes set, a thread stopped on one waits for us, and
+            // so does the program if we die first: collect every millisecond.
+            executor.idleHandler = { [session] in session.collectEvents() || !session.store.points.isEmpty }
         } else {
             executor.idleHandler = nil
         }

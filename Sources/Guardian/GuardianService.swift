@@ -15,15 +15,19 @@ public enum GuardianService {
     /// Returns the exit status: 0 after `bye` or when everything was
     /// restored or left alone for cause, 1 when some range could not be
     /// restored.
-    public static func run(input: Int32) -> Int32 {
-        run(input: input, scratchDelayNanoseconds: 1_000_000_000)
+    /// - watchParentThread: also restore as soon as the thread that started
+    ///   us exits (see `ParentThreadWatch`): lwpscope starts us from its
+    ///   engine thread, whose end lets the tracees go.
+    public static func run(input: Int32, watchParentThread: Bool = false) -> Int32 {
+        run(input: input, scratchDelayNanoseconds: 1_000_000_000, watchParentThread: watchParentThread)
     }
 
-    static func run(input: Int32, scratchDelayNanoseconds: Int) -> Int32 {
+    static func run(input: Int32, scratchDelayNanoseconds: Int, watchParentThread: Bool = false) -> Int32 {
         prepareProcess()
+        let parentGone = watchParentThread ? ParentThreadWatch.start() : nil
         var table = GuardianTable()
         var reader = RecordLineReader(descriptor: input)
-        while let records = reader.nextRecords() {
+        while waitForInput(input, or: parentGone), let records = reader.nextRecords() {
             for record in records {
                 table.apply(record)
                 if table.saidBye { return 0 }
@@ -35,6 +39,20 @@ public enum GuardianService {
             failures += restore(table.scratches)
         }
         return failures == 0 ? 0 : 1
+    }
+
+    /// False when the parent thread is gone (or polling fails): time to restore.
+    private static func waitForInput(_ input: Int32, or parentGone: Int32?) -> Bool {
+        guard let parentGone else { return true }
+        var fds = [pollfd(fd: input, events: Int16(POLLIN), revents: 0), pollfd(fd: parentGone, events: Int16(POLLIN), revents: 0)]
+        while true {
+            let ready = poll(&fds, 2, -1)
+            if ready < 0, errno == EINTR { continue }
+            guard ready > 0 else { return false }
+            // Records already sent still count: read them before restoring.
+            if fds[1].revents != 0 { return fds[0].revents & Int16(POLLIN) != 0 }
+            return true
+        }
     }
 
     /// Signals that would end it early are ignored: it must finish its

@@ -13,7 +13,10 @@ struct GuardianCommand: ParsableCommand {
         abstract: "Restore patched code when lwpscope dies (started by lwpscope itself).",
         shouldDisplay: false)
 
+    @Flag(name: .customLong("parent-thread"), help: "Restore as soon as the thread that started it exits.")
+    var watchParentThread = false
+
     func run() throws {
-        Glibc.exit(GuardianService.run(input: STDIN_FILENO))
+        Glibc.exit(GuardianService.run(input: STDIN_FILENO, watchParentThread: watchParentThread))
     }
 }

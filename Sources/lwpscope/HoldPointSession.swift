@@ -25,8 +25,9 @@ struct HoldPointSession {
     func run() async -> Int32 {
         let engine = TraceEngine()
         await engine.setGuardianLauncher { () throws(GuardianError) -> GuardianLink in
-            // Ourselves again, as a process of its own: it outlives us.
-            try GuardianLink.start(executable: "/proc/self/exe", arguments: ["_guardian"])
+            // Ourselves again, as a process of its own: it outlives us. This
+            // runs on the engine thread, whose end the guardian watches.
+            try GuardianLink.start(executable: "/proc/self/exe", arguments: ["_guardian", "--parent-thread"])
         }
         let shutdown = ShutdownOnSignals {
             await engine.close()
