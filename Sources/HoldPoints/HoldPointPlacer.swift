@@ -5,9 +5,24 @@ import Instructions
 /// A point as set: the location the user wrote, where it resolved, and what
 /// the engine was given.
 public struct PlacedPoint: Equatable, Sendable {
+    /// The process it was set in (a child forked since carries it too).
+    public var pid: Int32
     public var location: String
     public var resolved: ResolvedPoint
     public var spec: HoldPointSpec
+}
+
+extension PlacedPoint {
+    /// `point_target (main.c:48)`, or what of it is known.
+    public var whereText: String? {
+        let file = resolved.file.map { file in resolved.line.map { "\(file):\($0)" } ?? file }
+        switch (resolved.function, file) {
+        case (let function?, let file?): return "\(function) (\(file))"
+        case (let function?, nil): return function
+        case (nil, let file?): return file
+        case (nil, nil): return nil
+        }
+    }
 }
 
 /// Why a hold point was not set; each says what to do.
@@ -64,7 +79,7 @@ public actor HoldPointPlacer {
                 for earlier in done { await engine.removePoint(id: earlier.spec.id) }
                 throw .engine(error)
             }
-            let entry = PlacedPoint(location: text, resolved: point, spec: spec)
+            let entry = PlacedPoint(pid: pid, location: text, resolved: point, spec: spec)
             placed[spec.id] = entry
             done.append(entry)
         }
@@ -76,10 +91,21 @@ public actor HoldPointPlacer {
 
     public func points() -> [PlacedPoint] { placed.values.sorted { $0.spec.id < $1.spec.id } }
 
-    /// Removes every point set from `location`'s text (or one id); their threads run on.
+    /// Takes one point out; its threads run on.
     public func remove(id: Int) async {
         guard placed.removeValue(forKey: id) != nil else { return }
         await engine.removePoint(id: id)
+    }
+
+    /// Forgets the points of `pid` without asking the engine: it has taken
+    /// them out already (a detach restores the code) or the process is gone.
+    /// Returns what they were, to set them again (after gdb).
+    @discardableResult
+    public func forget(pid: Int32) -> [PlacedPoint] {
+        let gone = points().filter { $0.pid == pid }
+        for point in gone { placed[point.spec.id] = nil }
+        used[pid] = nil
+        return gone
     }
 
     private func spec(for point: ResolvedPoint, in pid: Int32, threadPattern: String?) throws(HoldPointError) -> HoldPointSpec {

@@ -46,3 +46,20 @@ public struct PointResolver: Sendable {
             file: location.map { SourcePaths.tidied($0.file) }, line: location?.line)
     }
 }
+
+extension PointResolver {
+    /// Every function name a location can use, as FUNCTION takes it (shown
+    /// names: demangled, no symbol version), from every module: what `b`
+    /// completes. Unsorted, possibly repeated.
+    public func functionNames() -> [String] {
+        var names: [String] = []
+        for module in LoadedModule.all(in: space) {
+            for table in [module.file.debugFile, module.file.elf].compactMap({ try? $0?.symbols }) {
+                for symbol in table where symbol.kind == .function && !symbol.name.isEmpty {
+                    names.append(FunctionResolver.shownName(symbol.name))
+                }
+            }
+        }
+        return names
+    }
+}

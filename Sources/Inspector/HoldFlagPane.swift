@@ -1,13 +1,14 @@
 import Paths
 
-/// Pane 4: the hold flags found in the process, grouped by module.
+/// Pane 4: the hold flags found in the process, grouped by module, then
+/// the hold points set in it, in the order they were set.
 struct HoldFlagPane: Sendable {
     /// The name matters most and is as wide as the longest; the module
     /// (often a long library name) takes what is left. The value must always
     /// show, so in a narrow pane the module and HELD go first, then the name
     /// is cut (marked as every cut is).
     static func columns(for flags: [HoldFlagRow], width: Int = 80) -> [TableColumn] {
-        let values = flags.lazy.map { "\($0.value)" }
+        let values = flags.lazy.map(\.valueText)
         let valueWidth = max(3, values.map(\.count).max() ?? 3)
         return [
             TableColumn(title: "NAME", width: 4).fitted(to: flags.lazy.map(\.name), limit: max(6, width - valueWidth - 1)),
@@ -24,9 +25,13 @@ struct HoldFlagPane: Sendable {
 
     var selectedFlag: HoldFlagRow? { list.selectedRow }
 
-    /// Sorted by module file name, then flag name; the address breaks ties.
+    /// Flags sorted by module file name, then flag name (the address breaks
+    /// ties); points after them, by id.
     mutating func setFlags(_ flags: [HoldFlagRow]) {
         list.setRows(flags.sorted { a, b in
+            if a.isPoint || b.isPoint {
+                return a.isPoint == b.isPoint ? (a.pointID ?? 0) < (b.pointID ?? 0) : b.isPoint
+            }
             let (moduleA, moduleB) = (Path.basename(a.module), Path.basename(b.module))
             if moduleA != moduleB { return moduleA < moduleB }
             if a.name != b.name { return a.name < b.name }
@@ -56,7 +61,9 @@ struct HoldFlagPane: Sendable {
 
     var title: String {
         let marks = side.marks(unicode: unicode)
-        return "4 Hold flags \(list.rows.count)" + (marks.isEmpty ? "" : " " + marks)
+        let points = list.rows.count(where: \.isPoint)
+        let counts = points == 0 ? "\(list.rows.count)" : "\(list.rows.count - points), points \(points)"
+        return "4 Hold flags \(counts)" + (marks.isEmpty ? "" : " " + marks)
     }
 
     /// The cursor's flag and how many there are, `2/3`.
@@ -71,7 +78,7 @@ struct HoldFlagPane: Sendable {
             .draw(into: &grid, x: interior.x, y: interior.y, width: interior.width)
         let rows = listRect(interior)
         if list.rows.isEmpty {
-            StyledLine("no hold flags", style: theme.muted).draw(into: &grid, x: rows.x, y: rows.y, width: rows.width)
+            StyledLine("no hold flags; b sets a hold point", style: theme.muted).draw(into: &grid, x: rows.x, y: rows.y, width: rows.width)
             return
         }
         let side = side, unicode = context.unicode
@@ -79,8 +86,8 @@ struct HoldFlagPane: Sendable {
         list.draw(into: &grid, rect: rows, focused: focused, theme: theme) { flag in
             let values = [side.shifted(flag.name, width: nameWidth, unicode: unicode),
                           side.shifted(Path.basename(flag.module), width: moduleWidth, unicode: unicode),
-                          "\(flag.value)", "\(flag.heldThreadCount)"]
-            return StyledLine(table.line(values), style: flag.value != 0 ? theme.held : theme.normal)
+                          flag.valueText, "\(flag.heldThreadCount)"]
+            return StyledLine(table.line(values), style: flag.isHolding ? theme.held : theme.normal)
         }
     }
 }

@@ -6,6 +6,14 @@ public enum InspectorCommand: Hashable, Sendable {
     case quit
     /// Set or clear the hold flag at `address` (its display name for messages).
     case toggleFlag(name: String, address: UInt64)
+    /// `b` opened its prompt: the controller gives it `pid`'s function names
+    /// for completion (`InspectorState.setPointNames`).
+    case openPointPrompt(pid: Int32)
+    /// Set a hold point in `pid` at `location` (as `hold --at` takes it),
+    /// parking only threads whose name matches `threadPattern` when given.
+    case addHoldPoint(pid: Int32, location: String, threadPattern: String?)
+    /// Take the point out; the threads it parked run on.
+    case removeHoldPoint(id: Int)
     /// Release these held threads (a grouped row stands for several).
     case releaseThreads([Int32])
     case toggleHoldNew

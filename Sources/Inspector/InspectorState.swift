@@ -114,6 +114,8 @@ public struct InspectorState: Sendable {
     /// Forgets every cached backtrace, e.g. when the threads have run since.
     public mutating func clearBacktraces() { main.clearBacktraces() }
     public mutating func setHoldFlags(_ rows: [HoldFlagRow]) { main.setHoldFlags(rows) }
+    /// The function names `b`'s Tab completes (any order; duplicates go).
+    public mutating func setPointNames(_ names: [String]) { main.setPointNames(Array(Set(names)).sorted()) }
     /// Shows `message` on the message line until the next key, and logs it
     /// (at `clock()`, as `kind`: a release is a `.hold` line, not a message).
     public mutating func showMessage(_ message: StatusMessage?, loggedAs kind: EventLogEntry.Kind = .message) {

@@ -43,13 +43,20 @@ enum KeyBar {
 
     /// While a filter is being typed the bar becomes its prompt, as in htop.
     static func drawFilterPrompt(_ filter: FilterField, label: String, into grid: inout CellGrid, y: Int, theme: Theme) {
+        drawPrompt(label: label, text: filter.text, keys: [("Enter", "Done"), ("Esc", "Clear")], into: &grid, y: y,
+                   theme: theme)
+    }
+
+    /// A line being typed, with the keys that end it: `Label: text_  Enter Done`.
+    static func drawPrompt(label: String, text: String, keys: [(key: String, label: String)], into grid: inout CellGrid,
+                           y: Int, theme: Theme) {
         var line = StyledLine()
         line.append(label, theme.keyName)
-        line.append(filter.text + "_")
-        line.append("  Enter", theme.keyName)
-        line.append("Done", theme.keyLabel)
-        line.append(" Esc", theme.keyName)
-        line.append("Clear", theme.keyLabel)
+        line.append(text + "_ ")
+        for (key, label) in keys {
+            line.append(" " + key, theme.keyName)
+            line.append(label, theme.keyLabel)
+        }
         line.draw(into: &grid, x: 0, y: y, width: grid.width)
     }
 }

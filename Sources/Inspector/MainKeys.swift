@@ -41,7 +41,9 @@ enum MainKeys {
             MainKey(bar: "Enter", label: now.attachesChild ? "Attach" : "Show", event: .enter, panes: [.tree],
                     help: [line("Enter", "pane 1: show a traced process; attach an untraced child too")]),
             MainKey(bar: "Spc", label: "Toggle", event: .character(" "), panes: [.flags],
-                    help: [line("Space", "set or clear the selected hold flag (pane 4)")]),
+                    help: [line("Space", "pane 4: set or clear the selected hold flag; remove the selected hold point")]),
+            MainKey(bar: "b", label: "Point", event: .character("b"), panes: [.threads, .backtrace, .flags], dropOrder: 1,
+                    help: [line("b", "hold point: park threads reaching FUNCTION, FILE:LINE, *0xADDR [thread GLOB]; Tab completes")]),
             MainKey(bar: "r", label: "Release", event: .character("r"), panes: [.threads, .backtrace],
                     help: [line("r", "release the selected thread, or a group's held threads")]),
             MainKey(bar: "/", label: "Filter", event: .character("/"), panes: [.threads], dropOrder: 1,
@@ -90,6 +92,7 @@ enum MainKeys {
     static let notes: [MainKey.HelpLine] = [
         .init(keys: "Mouse", meaning: "click focuses, selects, acts as a key bar key; wheel scrolls"),
         .init(keys: "Marks", meaning: "* shown  T traced  B held at birth"),
+        .init(keys: "HELD", meaning: "a flag's name, @ and a hold point's location, birth"),
         .init(keys: "deadlock", meaning: "WAITS ON: the thread is in a wait-for cycle"),
     ]
 

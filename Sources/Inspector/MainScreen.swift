@@ -11,6 +11,8 @@ struct MainScreen: Sendable {
     private(set) var threads = ThreadTablePane()
     private(set) var backtrace = BacktracePane()
     private(set) var flags = HoldFlagPane()
+    /// `b`: where to set a hold point, being typed.
+    private(set) var pointPrompt = PointPrompt()
     /// `z`: the focused pane fills the screen; the zoom follows the focus.
     private(set) var zoomed = false
     /// From the last draw: the key bar's arrows need it.
@@ -51,7 +53,11 @@ struct MainScreen: Sendable {
     mutating func clearBacktraces() { backtrace.clear() }
     mutating func setHoldFlags(_ rows: [HoldFlagRow]) { flags.setFlags(rows) }
 
-    var isTypingFilter: Bool { threads.filter.typing }
+    /// A filter or a hold point's location is being typed: keys are text.
+    var isTypingFilter: Bool { threads.filter.typing || pointPrompt.typing }
+
+    /// The function names `b`'s Tab completes, sorted.
+    mutating func setPointNames(_ sorted: [String]) { pointPrompt.setNames(sorted) }
 
     /// Where `f` lands: `tid` selected in pane 2 (its group's row when
     /// grouped; the filter cleared if it hid it), pane 2 focused. False when
@@ -109,6 +115,7 @@ struct MainScreen: Sendable {
             threads.rebuild()
             return .redraw
         }
+        if let typed = pointPrompt.handle(key) { return pointPromptOutcome(typed, message: &message) }
         switch key {
         case .character(let digit) where ("1"..."4").contains(digit):
             focus = PaneID(rawValue: Int(String(digit))!)!
@@ -118,6 +125,9 @@ struct MainScreen: Sendable {
         case .character(" "): return toggleSelectedFlag(message: &message)
         case .enter: return enter(message: &message)
         case .character("r"): return releaseSelectedThread(message: &message)
+        case .character("b"):
+            pointPrompt.start()
+            return .command(.openPointPrompt(pid: status.pid))
         case .character("n"): return .command(.toggleHoldNew)
         case .character("p"): return .command(.togglePause)
         case .character("+"), .character("="): return stepInterval(by: 1, message: &message)
@@ -164,10 +174,28 @@ struct MainScreen: Sendable {
             return .redraw
         }
         guard let flag = flags.selectedFlag else {
-            message = StatusMessage("no hold flags in this process", severity: .warning)
+            message = StatusMessage("no hold flags in this process; b sets a hold point", severity: .warning)
             return .redraw
         }
+        if let id = flag.pointID { return .command(.removeHoldPoint(id: id)) }
         return .command(.toggleFlag(name: flag.name, address: flag.address))
+    }
+
+    private mutating func pointPromptOutcome(_ outcome: PointPrompt.Outcome, message: inout StatusMessage?) -> KeyOutcome {
+        switch outcome {
+        case .typing, .cancelled:
+            return .redraw
+        case .completed(let shown, let total):
+            if total == 0 {
+                message = StatusMessage(pointPrompt.names.isEmpty ? "no function names read yet" : "no function starts so",
+                                        severity: .warning)
+            } else if total > 1 {
+                message = StatusMessage("\(total) functions: " + shown.joined(separator: "  ") + (total > shown.count ? "  …" : ""))
+            }
+            return .redraw
+        case .done(let request):
+            return .command(.addHoldPoint(pid: status.pid, location: request.location, threadPattern: request.threadPattern))
+        }
     }
 
     /// Only a held thread can be released; anything else gets a reason, not
@@ -298,6 +326,10 @@ struct MainScreen: Sendable {
         if threads.filter.typing {
             KeyBar.drawFilterPrompt(threads.filter, label: "Filter threads: ", into: &grid, y: layout.keyBarRow,
                                     theme: context.theme)
+        } else if pointPrompt.typing {
+            KeyBar.drawPrompt(label: "Hold point at: ", text: pointPrompt.text,
+                              keys: [("Tab", "Complete"), ("Enter", "Set"), ("Esc", "Cancel")], into: &grid,
+                              y: layout.keyBarRow, theme: context.theme)
         } else {
             KeyBar.draw(keyBarItems, into: &grid, y: layout.keyBarRow, theme: context.theme)
         }

@@ -11,6 +11,8 @@ public struct ThreadRow: Hashable, Sendable, Identifiable {
     public var heldFlag: String?
     /// Stopped by lwpscope as it was created, until released.
     public var heldAtBirth: Bool
+    /// Parked at a hold point: the point's location as the user wrote it.
+    public var heldPoint: String?
     /// Threads with the same value have identical stacks (the controller
     /// numbers them); nil groups with no other thread.
     public var stackGroup: Int?
@@ -32,7 +34,7 @@ public struct ThreadRow: Hashable, Sendable, Identifiable {
     public var heldMemberTIDs: [Int32] = []
 
     public var id: Int32 { tid }
-    public var isHeld: Bool { heldFlag != nil || heldAtBirth }
+    public var isHeld: Bool { heldFlag != nil || heldAtBirth || heldPoint != nil }
 
     public init(tid: Int32, name: String, state: Character, cpuPercent: Double = 0, wchan: String? = nil,
                 function: String? = nil, heldFlag: String? = nil, heldAtBirth: Bool = false, stackGroup: Int? = nil,

@@ -56,11 +56,12 @@ struct ThreadTablePane: Sendable {
     /// Where FUNCTION is among `columns`' columns.
     static func functionColumn(grouped: Bool) -> Int { (grouped ? 1 : 0) + Column.function.rawValue }
 
-    /// What holds the thread: a flag, its hold at birth, or a wait-for
-    /// cycle. The cycle says so in words: the mark must survive NO_COLOR and
+    /// What holds the thread: a flag, a hold point (`@` and its location),
+    /// its hold at birth, or a wait-for cycle. The cycle says so in words: the mark must survive NO_COLOR and
     /// a plain-text capture of the screen.
     static func heldText(_ thread: ThreadRow) -> String {
-        thread.heldFlag ?? (thread.heldAtBirth ? "birth" : thread.deadlocked ? deadlockMark : "")
+        thread.heldFlag ?? thread.heldPoint.map { "@" + $0 }
+            ?? (thread.heldAtBirth ? "birth" : thread.deadlocked ? deadlockMark : "")
     }
 
     static let deadlockMark = "deadlock"

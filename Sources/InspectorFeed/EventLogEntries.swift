@@ -9,10 +9,13 @@ public struct EventLogNames: Sendable, Equatable {
     public var commands: [Int32: String]
     /// Thread name (comm) by thread id.
     public var threads: [Int32: String]
+    /// A hold point's location by its id.
+    public var points: [Int: String]
 
-    public init(commands: [Int32: String] = [:], threads: [Int32: String] = [:]) {
+    public init(commands: [Int32: String] = [:], threads: [Int32: String] = [:], points: [Int: String] = [:]) {
         self.commands = commands
         self.threads = threads
+        self.points = points
     }
 
     /// The ids whose names an event's entry shows: what the controller reads.
@@ -58,7 +61,7 @@ public enum EventLogEntries {
             EventLogEntry(time: time, kind: .signal,
                           text: "\(signalText(signal)) passed on to \(thread(tid, names)) of pid \(pid)")
         case .parkedAtPoint(let pid, let tid, let point):
-            EventLogEntry(time: time, kind: .hold, text: "\(task(pid: pid, tid: tid, names)) parked at hold point \(point)",
+            EventLogEntry(time: time, kind: .hold, text: "\(task(pid: pid, tid: tid, names)) parked at hold point \(names.points[point] ?? "\(point)")",
                           severity: .warning)
         }
     }
@@ -80,6 +83,20 @@ public enum EventLogEntries {
             ? "select it and press r to release"
             : "show pid \(last.pid) (pane 1, Enter), select it and press r to release"
         return StatusMessage("\(what) held at birth: \(how)", severity: .warning)
+    }
+
+    /// The message line for threads just parked at hold points, or nil.
+    public static func parkedAnnouncement(_ parked: [(pid: Int32, tid: Int32, pointID: Int)], shownPID: Int32?,
+                                          names: EventLogNames) -> StatusMessage? {
+        guard let last = parked.last else { return nil }
+        if parked.count > 1 {
+            let tids = parked.map { String($0.tid) }.joined(separator: " ")
+            return StatusMessage("\(parked.count) parked at hold points (\(tids)): select one and press r to release it",
+                                 severity: .warning)
+        }
+        let at = names.points[last.pointID].map { " at \($0)" } ?? " at a hold point"
+        let how = last.pid == shownPID ? "r releases it" : "show pid \(last.pid) (pane 1, Enter) to release it"
+        return StatusMessage("\(task(pid: last.pid, tid: last.tid, names)) parked\(at): \(how)", severity: .warning)
     }
 
     /// `SIGUSR2` (or `signal 40` for one without a common name).

@@ -62,13 +62,15 @@ public struct HoldActions: Sendable {
         try set(entry, to: (entry.value ?? 0) == 0 ? 1 : 0, pid: pid)
     }
 
-    /// Lets `tid` go: a thread held at birth runs; one held on a flag (as
+    /// Lets `tid` go: a thread held at birth runs, one parked at a hold point
+    /// runs on through it (the point stays); one held on a flag (as
     /// `survey` says) steps out of its loop while the flag keeps its value
     /// and every other thread stays held.
     public func release(_ tid: Int32, pid: Int32, survey: HoldSurvey?) async throws(HoldActionError)
         -> ThreadReleaseOutcome
     {
         if await engine.releaseHeld(tid) { return .heldAtBirth(tid: tid) }
+        if await engine.releaseFromPoint(tid) { return .fromPoint(tid: tid) }
         guard let flag = survey?.heldBy[tid] else { throw .notHeld(tid: tid, pid: pid) }
         do {
             let release = try await engine.releaseThread(

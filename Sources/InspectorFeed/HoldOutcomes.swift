@@ -26,11 +26,15 @@ public enum ThreadReleaseOutcome: Sendable, CustomStringConvertible {
     case heldAtBirth(tid: Int32)
     /// It was stepped out of the loop on `flag`, which keeps its value.
     case fromFlag(HoldFlag, ThreadRelease)
+    /// It runs on from a hold point, which stays set: it parks again when it comes back.
+    case fromPoint(tid: Int32)
 
     public var description: String {
         switch self {
         case .heldAtBirth(let tid):
             "released thread \(tid), held at birth"
+        case .fromPoint(let tid):
+            "released thread \(tid) from its hold point, which stays set"
         case .fromFlag(let flag, let release):
             "released thread \(release.tid) from \(flag.displayName) after \(release.steps) steps; "
                 + "\(flag.displayName) is \(release.flagValueAfter) again"

@@ -14,9 +14,9 @@ enum HoldPointEvent {
         switch self {
         case .point(let placed):
             "point \(placed.spec.id) \(placed.location) at \(hex(placed.spec.address)) in \(Path.basename(placed.resolved.module))"
-                + Self.whereText(placed).map { ": \($0)" }.orEmpty
+                + placed.whereText.map { ": \($0)" }.orEmpty
         case .parked(_, let tid, let name, let point):
-            "parked \(tid) \(name) at " + (point.flatMap(Self.whereText) ?? point?.location ?? "a hold point")
+            "parked \(tid) \(name) at " + (point?.whereText ?? point?.location ?? "a hold point")
         case .released(_, let tid):
             "released \(tid)"
         case .exited(_, let tid):
@@ -51,16 +51,6 @@ enum HoldPointEvent {
         }
     }
 
-    /// `point_target (main.c:48)`, or what of it is known.
-    private static func whereText(_ placed: PlacedPoint) -> String? {
-        let file = placed.resolved.file.map { file in placed.resolved.line.map { "\(file):\($0)" } ?? file }
-        switch (placed.resolved.function, file) {
-        case (let function?, let file?): return "\(function) (\(file))"
-        case (let function?, nil): return function
-        case (nil, let file?): return file
-        case (nil, nil): return nil
-        }
-    }
 
     private static func encode<T: Encodable>(_ value: T) -> String {
         let encoder = JSONEncoder()

@@ -24,11 +24,7 @@ struct HoldPointSession {
 
     func run() async -> Int32 {
         let engine = TraceEngine()
-        await engine.setGuardianLauncher { () throws(GuardianError) -> GuardianLink in
-            // Ourselves again, as a process of its own: it outlives us. This
-            // runs on the engine thread, whose end the guardian watches.
-            try GuardianLink.start(executable: "/proc/self/exe", arguments: ["_guardian", "--parent-thread"])
-        }
+        await engine.setGuardianLauncher(GuardianLaunch.ourselves)
         let shutdown = ShutdownOnSignals {
             await engine.close()
             exit(0)

@@ -20,6 +20,7 @@ struct InspectCommand: AsyncParsableCommand {
             throw fail("the inspector needs a terminal; in scripts use `lwpscope ps`, `threads`, `dump` or `hold`")
         }
         let engine = TraceEngine()
+        await engine.setGuardianLauncher(GuardianLaunch.ourselves)
         let shutdown = ShutdownOnSignals {
             CursesTerminal.emergencyRestore()
             await engine.close()

@@ -20,6 +20,12 @@ extension InspectorApp {
             running = false
         case .toggleFlag(_, let address):
             toggleFlag(at: address)
+        case .openPointPrompt(let pid):
+            loadPointNames(pid)
+        case .addHoldPoint(let pid, let location, let threadPattern):
+            addPoint(pid, at: location, threadPattern: threadPattern)
+        case .removeHoldPoint(let id):
+            removePoint(id: id)
         case .releaseThreads(let tids):
             release(tids)
         case .toggleHoldNew:

@@ -8,13 +8,19 @@ extension InspectorApp {
     /// Leaves the screen, detaches, runs gdb on the process (argv, no shell)
     /// with `thread` selected, and attaches again when gdb exits. Pause,
     /// interval, grouping and the selection live in the screen model and
-    /// stay; hold-new lives in the engine's attach, so it is set again.
+    /// stay; hold-new lives in the engine's attach, and hold points in the
+    /// code, which the detach restores: both are set again.
     func handToGDB(_ pid: Int32, thread: Int32?) {
         // Nothing to hand over to: stay attached.
         guard GDBHandOff.executable != nil else { return say(GDBHandOff.notInstalled, severity: .error) }
         let holding = state.status.holdingNew
         let number = thread.flatMap { GDBHandOff.threadNumber(of: $0, among: procfs.threadIDs(pid) ?? []) }
         log("handed pid \(pid) to gdb" + (thread.map { " on thread \($0)" } ?? ""), kind: .process)
+        // The detach takes the trap bytes out and lets parked threads go
+        // (each at the instruction it was parked before): gdb must find the
+        // program's own code. They park again once the points are back.
+        let points = forgetPoints(of: pid)
+        if !points.isEmpty { log("hold points of \(pid) taken out for gdb; parked threads run on", kind: .hold) }
         blocking { [engine] in await engine.detach(pid) }
         terminal.stop()
         let status = GDBHandOff.run(pid: pid, thread: thread, threadNumber: number)
@@ -25,6 +31,7 @@ extension InspectorApp {
             // The threads ran under gdb: stacks cached before are stale.
             state.clearBacktraces()
             refreshWhatChanged()
+            let status = restorePoints(points, in: processID).map { "\(status), \($0)" } ?? status
             guard holding else {
                 say(status, kind: .process)
                 return

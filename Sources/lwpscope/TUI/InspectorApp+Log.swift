@@ -33,6 +33,12 @@ extension InspectorApp {
         if let announcement = EventLogEntries.heldAtBirthAnnouncement(held, shownPID: watched.current, names: names) {
             state.showMessage(announcement)
         }
+        let parked = events.compactMap { event -> (pid: Int32, tid: Int32, pointID: Int)? in
+            if case .parkedAtPoint(let pid, let tid, let id) = event { (pid, tid, id) } else { nil }
+        }
+        if let announcement = EventLogEntries.parkedAnnouncement(parked, shownPID: watched.current, names: names) {
+            state.showMessage(announcement)
+        }
         for event in events {
             switch watched.react(to: event) {
             case .none: break
@@ -48,6 +54,10 @@ extension InspectorApp {
     /// while the processes are there to ask.
     private func names(for events: [EngineEvent]) -> EventLogNames {
         var names = EventLogNames()
+        if events.contains(where: { if case .parkedAtPoint = $0 { true } else { false } }) {
+            let placed = blocking { [placer] in await placer.points() }
+            names.points = Dictionary(placed.map { ($0.spec.id, $0.location) }, uniquingKeysWith: { a, _ in a })
+        }
         for event in events {
             let wanted = EventLogNames.wanted(by: event)
             for pid in wanted.processes where names.commands[pid] == nil {

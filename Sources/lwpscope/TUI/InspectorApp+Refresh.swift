@@ -24,17 +24,18 @@ extension InspectorApp {
                 (await engine.heldAtBirth(), Set(await engine.tracedProcesses().map(\.pid)))
             }
             let heldAtBirth = Set(held.map(\.tid))
+            let points = pointsShown(in: pid)
             let update = feed.update(
-                snapshot, heldAtBirth: heldAtBirth, grouping: state.isGrouping, now: Clock.now(), actions: holds,
+                snapshot, heldAtBirth: heldAtBirth, heldAtPoints: points.heldAtPoints, grouping: state.isGrouping, now: Clock.now(), actions: holds,
                 waits: waitAnalyzer)
             state.setStall(microseconds: snapshot.stoppedMicroseconds)
             state.setCommand(commandLine(pid))
             let heldThreads = HeldThreadCounts.perProcess(
-                heldAtBirth: held, heldOnFlags: feed.survey?.heldBy.keys.map { $0 } ?? [], of: pid)
+                heldAtBirth: held, parked: points.parked, heldOnFlags: feed.survey?.heldBy.keys.map { $0 } ?? [], of: pid)
             state.setProcessTree(watched.treeRows(
                 traced: traced, heldAtBirth: heldAtBirth, heldThreads: heldThreads, now: Clock.now(), procfs: procfs
             ) { procfs.processListing() })
-            state.setHoldFlags(update.flags)
+            state.setHoldFlags(update.flags + points.rows)
             if let command = state.setThreads(update.threads) { execute(command) }
             landAfterRefresh(of: pid)
             if let selected = state.selectedThreadID { showBacktrace(selected) }

@@ -59,7 +59,7 @@ extension InspectorApp {
         let command = commandLine(pid)
         let roots = Set(watched.roots)
         // Its followed children (forked under hold-new) go with it; other attached processes stay.
-        blocking { [engine] in
+        let left = blocking { [engine] in
             var leaving: Set<Int32> = [pid]
             let traced = await engine.tracedProcesses()
             while let next = traced.first(where: { t in
@@ -68,12 +68,18 @@ extension InspectorApp {
                 leaving.insert(next.pid)
             }
             for leaver in leaving { await engine.detach(leaver) }
+            return leaving
         }
+        // The detach took their hold points out and let their parked threads go.
+        for leaver in left { _ = forgetPoints(of: leaver) }
         guard let next = watched.remove(pid) else {
             // Nothing attached is left; followed children go too.
-            blocking { [engine] in
-                for other in await engine.attachedProcesses() { await engine.detach(other) }
+            let others = blocking { [engine] in
+                let others = await engine.attachedProcesses()
+                for other in others { await engine.detach(other) }
+                return others
             }
+            for other in others { _ = forgetPoints(of: other) }
             enterPicker()
             return say("detached; the process runs on", kind: .process)
         }
@@ -85,6 +91,7 @@ extension InspectorApp {
     /// picker comes back after the last.
     func targetGone(_ pid: Int32, _ text: String) {
         blocking { [engine] in await engine.detach(pid) }
+        _ = forgetPoints(of: pid)
         guard let next = watched.remove(pid) else {
             enterPicker()
             return say(text, severity: .warning, kind: .process)

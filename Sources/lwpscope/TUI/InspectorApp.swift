@@ -1,4 +1,5 @@
 import Engine
+import HoldPoints
 import Inspector
 import InspectorFeed
 import ProcFS
@@ -18,6 +19,8 @@ final class InspectorApp: @unchecked Sendable {
     let inbox: EventInbox
     let procfs = ProcFS()
     let holds: HoldActions
+    /// The session's hold points (`b`), in every process of it.
+    let placer: HoldPointPlacer
     var watched = WatchedProcesses()
     var feed = ThreadFeed()
     var pickerFeed = PickerFeed()
@@ -37,6 +40,7 @@ final class InspectorApp: @unchecked Sendable {
         state = InspectorState(capabilities: terminal.capabilities, clock: { WallClock.timeOfDay() })
         inbox = EventInbox(engine.events)
         holds = HoldActions(engine: engine)
+        placer = HoldPointPlacer(engine: engine)
     }
 
     /// Runs until the user quits. `pids` are already attached; the first is shown.
