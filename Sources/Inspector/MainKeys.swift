@@ -41,9 +41,10 @@ enum MainKeys {
             MainKey(bar: "Enter", label: now.attachesChild ? "Attach" : "Show", event: .enter, panes: [.tree],
                     help: [line("Enter", "pane 1: show a traced process; attach an untraced child too")]),
             MainKey(bar: "Spc", label: "Toggle", event: .character(" "), panes: [.flags],
-                    help: [line("Space", "pane 4: set or clear the selected hold flag; remove the selected hold point")]),
+                    help: [line("Space", "pane 4: set or clear a hold flag; remove a hold point")]),
             MainKey(bar: "b", label: "Point", event: .character("b"), panes: [.threads, .backtrace, .flags], dropOrder: 1,
-                    help: [line("b", "hold point: park threads reaching FUNCTION, FILE:LINE, *0xADDR [thread GLOB]; Tab completes")]),
+                    help: [line("b", "hold point: park threads reaching a function or FILE:LINE"),
+                           line("", "(*0xADDR too; `thread GLOB` after it limits it; Tab completes)")]),
             MainKey(bar: "r", label: "Release", event: .character("r"), panes: [.threads, .backtrace],
                     help: [line("r", "release the selected thread, or a group's held threads")]),
             MainKey(bar: "/", label: "Filter", event: .character("/"), panes: [.threads], dropOrder: 1,
@@ -92,7 +93,7 @@ enum MainKeys {
     static let notes: [MainKey.HelpLine] = [
         .init(keys: "Mouse", meaning: "click focuses, selects, acts as a key bar key; wheel scrolls"),
         .init(keys: "Marks", meaning: "* shown  T traced  B held at birth"),
-        .init(keys: "HELD", meaning: "a flag's name, @ and a hold point's location, birth"),
+        .init(keys: "HELD", meaning: "the flag; @ and the hold point; birth"),
         .init(keys: "deadlock", meaning: "WAITS ON: the thread is in a wait-for cycle"),
     ]
 

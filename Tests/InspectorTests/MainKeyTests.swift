@@ -111,7 +111,7 @@ import Testing
         _ = state.handle(.character("4"))
         let r11 = state.handle(.character(" "))
         #expect(r11.command == nil)
-        #expect(state.message?.text == "no hold flags in this process")
+        #expect(state.message?.text == "no hold flags in this process; b sets a hold point")
     }
 
     @Test mutating func releaseOnlyAHeldThread() {
