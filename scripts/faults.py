@@ -599,30 +599,76 @@ def kill_hold_at(running_through):
             address = target.address_of("point_target")
             lwp.send_signal(signal.SIGKILL)
             lwp.wait(timeout=5)
-            deadline = time.monotonic() + 3
-            while time.monotonic() < deadline and target.alive() and not target.code_is_the_files(address, 16):
-                time.sleep(0.01)
-            # A thread that ran a trap byte untraced takes the process down
-            # through a core dump, which can take a moment to show.
-            time.sleep(0.5)
-            if not target.alive():
-                ctx.count(died=True)
-                if running_through:
-                    return ok("the program died (a thread ran a trap byte before the guardian wrote it back)")
-                return fail(f"the program {target.death()}")
-            ctx.count(died=False)
-            if not target.code_is_the_files(address, 16):
-                return fail("point_target's code was not restored within 3 s")
-            bad = check_target(target.pid, within=2.0)
-            if bad:
-                return fail(bad)
-            before = dict(target.calls)
-            time.sleep(0.3)
-            stuck = [tid for tid, n in before.items() if target.calls.get(tid, 0) <= n]
-            if stuck:
-                return fail(f"threads {stuck} stopped calling")
-            return ok()
+            return points_survived(ctx, target, address, running_through)
         finally:
+            target.stop()
+    return run
+
+
+def points_survived(ctx, target, address, running_through=False):
+    """After lwpscope has gone with point_target set: the program lives, its
+    code is the file's again within 3 s, it is untraced and every thread calls on."""
+    deadline = time.monotonic() + 3
+    while time.monotonic() < deadline and target.alive() and not target.code_is_the_files(address, 16):
+        time.sleep(0.01)
+    # A thread that ran a trap byte untraced takes the process down
+    # through a core dump, which can take a moment to show.
+    time.sleep(0.5)
+    if not target.alive():
+        ctx.count(died=True)
+        if running_through:
+            return ok("the program died (a thread ran a trap byte before the guardian wrote it back)")
+        return fail(f"the program {target.death()}")
+    ctx.count(died=False)
+    if not target.code_is_the_files(address, 16):
+        return fail("point_target's code was not restored within 3 s")
+    bad = check_target(target.pid, within=2.0)
+    if bad:
+        return fail(bad)
+    before = dict(target.calls)
+    time.sleep(0.3)
+    stuck = [tid for tid, n in before.items() if target.calls.get(tid, 0) <= n]
+    if stuck:
+        return fail(f"threads {stuck} stopped calling")
+    return ok()
+
+
+def kill_tui_with_points(how):
+    """The inspector on fixture-points with `b point_target` set and the four
+    callers parked, left by `how`: a signal, "q", or None (terminal closed)."""
+    def run(ctx):
+        target = PointsTarget(["--others", "0"])
+        tui = TmuxTUI(target.pid)
+        try:
+            lwp = child_pid(tui.pane_pid) if tui.pane_pid else None
+            if not lwp:
+                return fail("could not find lwpscope in the tmux pane")
+            if not tui.wait_for(r"caller-4"):
+                return fail("the inspector never showed the callers; screen: " + first_line(tui.screen()))
+            keys = lambda *k: subprocess.run(["tmux", "-L", tui.sock, "send-keys"] + list(k),
+                                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            keys("b")
+            keys("-l", "point_target")
+            keys("Enter")
+            deadline = time.monotonic() + 15
+            while time.monotonic() < deadline and tui.screen().count("@point_target") < 4:
+                time.sleep(0.05)
+            if tui.screen().count("@point_target") < 4:
+                return fail("the four callers were not shown parked within 15 s; screen: " + first_line(tui.screen()))
+            time.sleep(random.uniform(0, 0.1))
+            address = target.address_of("point_target")
+            if how is None:
+                tui.kill_server()
+            elif how == "q":
+                keys("q")
+            else:
+                os.kill(lwp, how)
+            if not wait_gone(lwp, 5):
+                os.kill(lwp, signal.SIGKILL)
+                return fail("lwpscope still running 5 s later")
+            return points_survived(ctx, target, address)
+        finally:
+            tui.kill_server()
             target.stop()
     return run
 
@@ -1086,6 +1132,10 @@ def cases(n, quick):
                   kill_hold_at(False), n))
     c.append(Case("`hold PID --at point_target` SIGKILLed while every thread runs through the point (a glob parks none)",
                   kill_hold_at(True), n, "note"))
+    for how, name in ((sig.SIGKILL, "killed by SIGKILL"), (sig.SIGTERM, "killed by SIGTERM"),
+                      ("q", "quit with `q`"), (None, "terminal closed")):
+        c.append(Case(f"inspector with `b point_target` and all four callers parked {name}",
+                      kill_tui_with_points(how), n))
     c.append(Case("`dump` SIGKILLed 0-250 ms after attaching, fixture with 2000 workers (stop lasts ~250 ms)",
                   kill_dump("workers", 0.25), n))
     c.append(Case("`dump` SIGKILLed 0-5 ms after attaching, `fixture-churn`", kill_dump("churn", 0.005), n))
