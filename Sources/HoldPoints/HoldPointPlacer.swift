@@ -45,6 +45,17 @@ public enum HoldPointError: Error, Equatable, Sendable, CustomStringConvertible 
     }
 }
 
+/// A location to set, as the user gave it.
+public struct PointRequest: Hashable, Sendable {
+    public var location: String
+    public var threadPattern: String?
+
+    public init(location: String, threadPattern: String?) {
+        self.location = location
+        self.threadPattern = threadPattern
+    }
+}
+
 /// Sets hold points in a process: resolves the location, reads the
 /// instruction at each address, places its displaced copy in the unused
 /// tail of the module's code segment, and hands both to the engine.
@@ -52,8 +63,16 @@ public actor HoldPointPlacer {
     let engine: TraceEngine
     private var nextID = 1
     /// The next free copy slot in each room (keyed by pid and the room's start).
-    private var used: [Int32: [UInt64: UInt64]] = [:]
-    private var placed: [Int: PlacedPoint] = [:]
+    var used: [Int32: [UInt64: UInt64]] = [:]
+    var placed: [Int: PlacedPoint] = [:]
+    /// The locations each process should have points at: those set in it,
+    /// and its parent's for a forked child. An exec resolves them again.
+    var wanted: [Int32: [PointRequest]] = [:]
+    /// Those not found in the process's image (yet): tried again when its
+    /// mappings change (a library loaded) or it execs.
+    var pending: [Int32: [PointRequest]] = [:]
+    /// The mappings of each process with pending points, as last tried.
+    var lastMappings: [Int32: [String]] = [:]
 
     public init(engine: TraceEngine) {
         self.engine = engine
@@ -83,6 +102,8 @@ public actor HoldPointPlacer {
             placed[spec.id] = entry
             done.append(entry)
         }
+        let request = PointRequest(location: text, threadPattern: threadPattern)
+        if wanted[pid]?.contains(request) != true { wanted[pid, default: []].append(request) }
         return done
     }
 
@@ -93,8 +114,13 @@ public actor HoldPointPlacer {
 
     /// Takes one point out; its threads run on.
     public func remove(id: Int) async {
-        guard placed.removeValue(forKey: id) != nil else { return }
+        guard let gone = placed.removeValue(forKey: id) else { return }
         await engine.removePoint(id: id)
+        // The last point of its location: no process wants it any more.
+        let request = PointRequest(location: gone.location, threadPattern: gone.spec.threadPattern)
+        if !placed.values.contains(where: { PointRequest(location: $0.location, threadPattern: $0.spec.threadPattern) == request }) {
+            for pid in wanted.keys { wanted[pid]?.removeAll { $0 == request } }
+        }
     }
 
     /// Forgets the points of `pid` without asking the engine: it has taken
@@ -105,6 +131,9 @@ public actor HoldPointPlacer {
         let gone = points().filter { $0.pid == pid }
         for point in gone { placed[point.spec.id] = nil }
         used[pid] = nil
+        wanted[pid] = nil
+        pending[pid] = nil
+        lastMappings[pid] = nil
         return gone
     }
 

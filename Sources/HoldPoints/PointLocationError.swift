@@ -65,3 +65,14 @@ public enum PointLocationError: Error, Equatable, Sendable, CustomStringConverti
         return items.count > limit ? shown + " and \(items.count - limit) more" : shown
     }
 }
+
+extension PointLocationError {
+    /// The name is not in the image (yet): a library loaded later, or
+    /// another exec, may bring it.
+    public var isNotFound: Bool {
+        switch self {
+        case .moduleNotFound, .functionNotFound, .fileNotFound, .addressNotExecutable: true
+        default: false
+        }
+    }
+}

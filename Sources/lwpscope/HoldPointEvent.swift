@@ -9,6 +9,8 @@ enum HoldPointEvent {
     case released(pid: Int32, tid: Int32)
     case exited(pid: Int32, tid: Int32)
     case list(points: [PlacedPoint], parked: [Int: [Int32]])
+    /// A location not (yet) in a process's new image, after an exec.
+    case pending(pid: Int32, location: String, reason: String)
 
     var text: String {
         switch self {
@@ -21,6 +23,8 @@ enum HoldPointEvent {
             "released \(tid)"
         case .exited(_, let tid):
             "exited \(tid)"
+        case .pending(let pid, let location, let reason):
+            "pending \(location) in \(pid): \(reason)"
         case .list(let points, let parked):
             points.isEmpty ? "no points" : points.map { placed in
                 let tids = parked[placed.spec.id] ?? []
@@ -43,6 +47,8 @@ enum HoldPointEvent {
             Self.encode(ThreadLine(event: "released", pid: pid, tid: tid))
         case .exited(let pid, let tid):
             Self.encode(ThreadLine(event: "exited", pid: pid, tid: tid))
+        case .pending(let pid, let location, let reason):
+            Self.encode(PendingLine(event: "pending", pid: pid, location: location, reason: reason))
         case .list(let points, let parked):
             Self.encode(ListLine(event: "list", points: points.map { placed in
                 ListLine.Point(location: placed.location, address: hex(placed.spec.address), module: placed.resolved.module,
@@ -65,6 +71,9 @@ enum HoldPointEvent {
     private struct ParkedLine: Encodable {
         var event: String, pid: Int32, tid: Int32, name: String
         var location: String?, function: String?, file: String?, line: Int?
+    }
+    private struct PendingLine: Encodable {
+        var event: String, pid: Int32, location: String, reason: String
     }
     private struct ThreadLine: Encodable {
         var event: String, pid: Int32, tid: Int32

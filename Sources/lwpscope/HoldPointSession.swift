@@ -20,6 +20,8 @@ struct HoldPointSession {
         case engine(EngineEvent)
         case command(String)
         case endOfInput
+        /// Once a second: pending points are tried again if a library loaded.
+        case tick
     }
 
     func run() async -> Int32 {
@@ -57,9 +59,16 @@ struct HoldPointSession {
             for await line in StandardInputLines.stream() { feed.yield(.command(line)) }
             feed.yield(.endOfInput)
         }
+        let ticks = Task {
+            while !Task.isCancelled {
+                try? await Task.sleep(for: .seconds(1))
+                feed.yield(.tick)
+            }
+        }
         defer {
             engineEvents.cancel()
             commands.cancel()
+            ticks.cancel()
         }
         var parked: [Int32: Int32] = [:]  // tid → pid
         loop: for await input in inputs {
@@ -71,6 +80,12 @@ struct HoldPointSession {
             case .engine(.threadExited(let pid, let tid)) where parked[tid] != nil:
                 parked[tid] = nil
                 emit(.exited(pid: pid, tid: tid))
+            case .engine(.processForked(let parent, let child)):
+                await placer.inherit(child, from: parent)
+            case .engine(.processExecuted(let pid)):
+                report(await placer.imageReplaced(pid))
+            case .tick:
+                report(await placer.retryPending())
             case .engine(.processExited(let pid, _)):
                 for (tid, owner) in parked where owner == pid { parked[tid] = nil }
                 emit(.exited(pid: pid, tid: pid))
@@ -112,6 +127,18 @@ struct HoldPointSession {
             return complain("unknown command \(line): use release TID, release all, list or quit")
         }
         return .goOn
+    }
+
+    /// The points a new image got, those still pending, those that failed.
+    private func report(_ retries: [PointRetry]) {
+        for retry in retries {
+            switch retry {
+            case .placed(let points): points.forEach { emit(.point($0)) }
+            case .pending(let request, let pid, let reason): emit(.pending(pid: pid, location: request.location, reason: reason))
+            case .failed(let request, let pid, let reason):
+                printLine("lwpscope: cannot set \(request.location) in \(pid)'s new image: \(reason)", to: STDERR_FILENO)
+            }
+        }
     }
 
     private func complain(_ message: String) -> Obeyed {

@@ -150,4 +150,39 @@ import Glibc
         #expect(hold.events("point").isEmpty)
         #expect(TaskStates.untraced(fixture.pid))
     }
+
+    @Test func aProgramThatExecsItselfHasThePointsSetAgainInItsNewImage() throws {
+        let fixture = try PointFixture(arguments: ["--callers", "2", "--others", "0", "--exec-on-sigusr2", "self"])
+        defer { fixture.stop() }
+        #expect(waitUntil(timeout: 5) { fixture.callers().count == 2 })
+        let old = Set(fixture.callers().keys)
+        let hold = try HoldAt(fixture.pid, ["--at", "point_target"])
+        #expect(waitUntil(timeout: 10) { Set(hold.parkedTids()) == old }, "\(hold.process.standardError())")
+        kill(fixture.pid, SIGUSR2)
+        // The new image's two callers (new threads) park at the point set again.
+        #expect(waitUntil(timeout: 10) { hold.events("point").count == 2 }, "points: \(hold.events("point"))")
+        #expect(waitUntil(timeout: 10) { Set(hold.parkedTids()).subtracting(old).count == 2 },
+                "parked \(hold.parkedTids()); \(hold.process.standardError())")
+        let fresh = Set(hold.parkedTids()).subtracting(old)
+        #expect(fresh.allSatisfy { fixture.calls($0) == 0 }, "a new caller ran past the point")
+        #expect(hold.finish("quit") == 0)
+        try checkRestored(fixture, pids: [fixture.pid])
+        #expect(waitUntil(timeout: 2) { fresh.allSatisfy { fixture.calls($0) >= 2 } }, "the new callers must run on")
+    }
+
+    @Test func anImageWithoutTheNameLeavesThePointPending() throws {
+        let fixture = try PointFixture(arguments: ["--callers", "1", "--others", "0", "--exec-on-sigusr2", "/bin/sleep"])
+        defer { fixture.stop() }
+        let hold = try HoldAt(fixture.pid, ["--at", "point_target"])
+        #expect(waitUntil(timeout: 10) { hold.parkedTids().count == 1 }, "\(hold.process.standardError())")
+        kill(fixture.pid, SIGUSR2)
+        #expect(waitUntil(timeout: 10) { !hold.events("pending").isEmpty }, "no pending event: \(hold.events("point"))")
+        let pending = try #require(hold.events("pending").first)
+        #expect(pending["location"] as? String == "point_target")
+        #expect(pending["pid"] as? Int == Int(fixture.pid))
+        #expect((pending["reason"] as? String)?.contains("point_target") == true, "\(pending)")
+        #expect(hold.finish("quit") == 0)
+        #expect(TaskStates.untraced(fixture.pid), "\(TaskStates.of(fixture.pid))")
+        #expect(ProcFS().comm(fixture.pid, thread: fixture.pid) == "sleep")
+    }
 }

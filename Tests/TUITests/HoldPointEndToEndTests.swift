@@ -97,6 +97,30 @@ import Glibc
         #expect(zip(callers, counts).allSatisfy { fixture.calls($0) > $1 }, "parked threads did not run on after q")
     }
 
+    @Test func anExecSetsThePointAgainInTheNewImage() throws {
+        guard TmuxSession.isAvailable else { Issue.record("tmux missing"); return }
+        let fixture = try PointFixture(arguments: ["--callers", "2", "--others", "0", "--exec-on-sigusr2", "self"])
+        let tmux = try TmuxSession(width: 200, height: 50, command: lwpscope, arguments: [String(fixture.pid)])
+        try step(tmux, "caller-2")
+        try tmux.send("b")
+        try tmux.send("point_target", literal: true)
+        try tmux.send("Enter")
+        _ = try tmux.waitUntil(timeout: 20) { $0.filter { $0.contains("@point_target") }.count == 2 }
+        let old = Set(fixture.callers().keys)
+        kill(fixture.pid, SIGUSR2)
+        // New callers (new tids), parked again at the point set in the new image.
+        let screen = try tmux.waitUntil(timeout: 20) { screen in
+            let parked = screen.filter { $0.contains("@point_target") }
+            return parked.count == 2 && !old.contains { tid in parked.contains { $0.contains(" \(tid) ") } }
+        }
+        #expect(screen.filter { $0.contains("@point_target") }.count == 2)
+        try tmux.send("q")
+        #expect(tmux.exitStatus() == 0)
+        #expect(TaskStates.untraced(fixture.pid), "\(TaskStates.of(fixture.pid))")
+        let address = try fixture.runtimeAddress(of: "point_target")
+        #expect(try readCode(fixture.pid, address) == PointFixture.fileBytes(of: fixture.pid, at: address, count: 32))
+    }
+
     func readCode(_ pid: Int32, _ address: UInt64) throws -> [UInt8] {
         let fd = open("/proc/\(pid)/mem", O_RDONLY)
         try #require(fd >= 0)

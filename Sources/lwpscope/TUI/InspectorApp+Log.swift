@@ -40,6 +40,7 @@ extension InspectorApp {
             state.showMessage(announcement)
         }
         for event in events {
+            pointsFollow(event)
             switch watched.react(to: event) {
             case .none: break
             case .refreshSoon: refresh(within: 0.1)

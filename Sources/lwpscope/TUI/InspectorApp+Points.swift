@@ -95,3 +95,37 @@ extension InspectorApp {
             : "hold points not set again: " + failed.joined(separator: "; ")
     }
 }
+
+extension InspectorApp {
+    /// A fork hands the child its parent's locations; an exec sets them again in the new image.
+    func pointsFollow(_ event: EngineEvent) {
+        switch event {
+        case .processForked(let parent, let child):
+            blocking { [placer] in await placer.inherit(child, from: parent) }
+        case .processExecuted(let pid):
+            report(blocking { [placer] in await placer.imageReplaced(pid) })
+        default:
+            break
+        }
+    }
+
+    /// Each refresh: a pending location may have come with a library just loaded.
+    func retryPendingPoints() {
+        report(blocking { [placer] in await placer.retryPending() })
+    }
+
+    private func report(_ retries: [PointRetry]) {
+        for retry in retries {
+            switch retry {
+            case .placed(let points):
+                guard let first = points.first else { continue }
+                say("hold point \(first.whereText ?? first.location) set again in \(first.pid)'s new image", kind: .hold)
+            case .pending(let request, let pid, _):
+                say("hold point \(request.location) pending in \(pid): not in its new image (yet)", severity: .warning,
+                    kind: .hold)
+            case .failed(let request, let pid, let reason):
+                say("hold point \(request.location) not set in \(pid)'s new image: \(reason)", severity: .error, kind: .hold)
+            }
+        }
+    }
+}

@@ -20,6 +20,7 @@ extension InspectorApp {
             say(error.description, severity: .error)
             if case .processExited = error { targetGone(pid, error.description) }
         case .success(let snapshot):
+            retryPendingPoints()
             let (held, traced) = blocking { [engine] in
                 (await engine.heldAtBirth(), Set(await engine.tracedProcesses().map(\.pid)))
             }

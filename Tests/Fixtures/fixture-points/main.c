@@ -12,7 +12,11 @@
 // started it prints "ready <pid>". On SIGUSR1 the main thread forks a child,
 // prints "forked <child pid>", and the child (its main thread only, named
 // child-caller) calls point_target in the same loop, printing its own call
-// lines. SIGTERM ends the process (and its children: PR_SET_PDEATHSIG).
+// lines. With --exec-on-sigusr2 self, SIGUSR2 makes the main thread exec
+// this program again with the same arguments (a new image, the same
+// pid); with --exec-on-sigusr2 PATH, it execs "PATH 60" (meant for
+// /bin/sleep: an image without point_target). It prints "exec <path>" first.
+// SIGTERM ends the process (and its children: PR_SET_PDEATHSIG).
 //
 // The line inside point_target marked POINT-LINE is where FILE:LINE tests
 // set their point (they find its number in this file).
@@ -31,6 +35,8 @@
 
 static int interval_ms = 20;
 static volatile sig_atomic_t fork_requested;
+static volatile sig_atomic_t exec_requested;
+static const char *exec_path;
 static volatile int sink;
 
 static void say(const char *text) {
@@ -84,6 +90,11 @@ static void on_usr1(int signal) {
     fork_requested = 1;
 }
 
+static void on_usr2(int signal) {
+    (void)signal;
+    exec_requested = 1;
+}
+
 static void start(const char *prefix, int index) {
     char *name = malloc(16);
     snprintf(name, 16, "%s-%d", prefix, index);
@@ -100,11 +111,14 @@ int main(int argc, char **argv) {
         if (!strcmp(argv[i], "--callers")) callers = atoi(argv[i + 1]);
         else if (!strcmp(argv[i], "--others")) others = atoi(argv[i + 1]);
         else if (!strcmp(argv[i], "--interval-ms")) interval_ms = atoi(argv[i + 1]);
+        else if (!strcmp(argv[i], "--exec-on-sigusr2")) exec_path = argv[i + 1];
     }
     struct sigaction action;
     memset(&action, 0, sizeof action);
     action.sa_handler = on_usr1;
     sigaction(SIGUSR1, &action, NULL);
+    action.sa_handler = on_usr2;
+    sigaction(SIGUSR2, &action, NULL);
     prctl(PR_SET_PDEATHSIG, SIGKILL);
 
     for (int i = 1; i <= callers; i++) start("caller", i);
@@ -115,6 +129,14 @@ int main(int argc, char **argv) {
 
     for (;;) {
         pause();
+        if (exec_requested && exec_path) {
+            snprintf(line, sizeof line, "exec %s\n", exec_path);
+            say(line);
+            if (!strcmp(exec_path, "self")) execv("/proc/self/exe", argv);
+            else execl(exec_path, exec_path, "60", (char *)NULL);
+            perror("exec");
+            exit(1);
+        }
         if (!fork_requested) continue;
         fork_requested = 0;
         pid_t child = fork();
