@@ -9,6 +9,13 @@ extension TraceEngine {
         guardianLauncher = launch
     }
 
+    /// A process with hold points that execs is held at its exec stop, before
+    /// the new program runs, until `releaseHeld(pid)`: the caller sets the
+    /// points again in the new image first. Only for callers that release it.
+    public func setHoldExecsWithPoints(_ on: Bool) {
+        session.store.holdExecsWithPoints = on
+    }
+
     /// Writes the point's copy and then its trap byte, without stopping
     /// anyone; forks are followed from now on.
     public func installPoint(_ pid: Int32, _ spec: HoldPointSpec) throws(EngineError) {

@@ -73,7 +73,9 @@ struct TraceEventHandler {
                 adoptFork(Int32(truncatingIfNeeded: child), parent: tracee.processID, sharesMemory: observation == .event(.vfork))
             }
         case .event(.exec):
+            let hadPoints = store.points[tracee.processID] != nil
             subject = handleExec(tracee)
+            if hadPoints && store.holdExecsWithPoints { store.apply(.hold(.exec), to: subject) }
         default:
             break
         }

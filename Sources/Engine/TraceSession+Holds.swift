@@ -27,7 +27,7 @@ extension TraceSession {
     /// Lets a held-at-birth thread (or a child's main thread) run.
     /// False if it was not held.
     func releaseHeld(_ tid: Int32) -> Bool {
-        guard store.tracees[tid]?.state.isHeld(for: .birth) == true else { return false }
+        guard let state = store.tracees[tid]?.state, state.isHeld(for: .birth) || state.isHeld(for: .exec) else { return false }
         store.apply(.release, to: tid)
         return true
     }

@@ -114,6 +114,9 @@ enum HoldReason: Equatable, Sendable {
     case birth
     /// Parked at hold point `id` (see `HoldPointSpec`).
     case point(Int)
+    /// Stopped at its exec event, before the new program's first
+    /// instruction: its hold points are being set again in the new image.
+    case exec
 }
 
 /// What the engine wants of a thread beside what it is doing: whether its

@@ -22,6 +22,10 @@ final class TraceeStore: @unchecked Sendable {
     var points: [Int32: PointTable] = [:]
     /// Told of every code patch before it is made (see `GuardianLink`).
     var guardian: GuardianLink?
+    /// A process with hold points that execs is held at the exec stop until
+    /// released (`releaseHeld`), so its points are set again before the new
+    /// program runs. Off unless the caller will release it.
+    var holdExecsWithPoints = false
 
     init(procfs: ProcFS) {
         self.procfs = procfs

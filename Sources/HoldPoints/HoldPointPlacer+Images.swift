@@ -21,13 +21,17 @@ extension HoldPointPlacer {
 
     /// `pid` has exec'd: the engine has forgotten its points (the old code is
     /// gone); each location it wanted is resolved in the new image now.
+    /// Then the process goes on: held at its exec stop (the engine's
+    /// `setHoldExecsWithPoints`), its new program has not run yet.
     public func imageReplaced(_ pid: Int32) async -> [PointRetry] {
         for point in placed.values where point.pid == pid { placed[point.spec.id] = nil }
         used[pid] = nil
         pending[pid] = wanted[pid]
         wanted[pid] = nil
         lastMappings[pid] = nil
-        return await retryPending(pid)
+        let results = await retryPending(pid)
+        await engine.releaseHeld(pid)
+        return results
     }
 
     /// Tries the pending locations of every process whose mappings changed

@@ -8,7 +8,8 @@ enum HoldPointEvent {
     case parked(pid: Int32, tid: Int32, name: String, point: PlacedPoint?)
     case released(pid: Int32, tid: Int32)
     case exited(pid: Int32, tid: Int32)
-    case list(points: [PlacedPoint], parked: [Int: [Int32]])
+    /// The points with their parked threads, beside the process's hold flags.
+    case list(pid: Int32, points: [PlacedPoint], parked: [Int: [Int32]], flags: [HoldReport.Flag])
     /// A location not (yet) in a process's new image, after an exec.
     case pending(pid: Int32, location: String, reason: String)
 
@@ -25,12 +26,15 @@ enum HoldPointEvent {
             "exited \(tid)"
         case .pending(let pid, let location, let reason):
             "pending \(location) in \(pid): \(reason)"
-        case .list(let points, let parked):
-            points.isEmpty ? "no points" : points.map { placed in
+        case .list(_, let points, let parked, let flags):
+            (points.isEmpty ? ["no points"] : points.map { placed in
                 let tids = parked[placed.spec.id] ?? []
                 return "point \(placed.spec.id) \(placed.location) at \(hex(placed.spec.address)): "
                     + (tids.isEmpty ? "nothing parked" : "parked " + tids.map(String.init).joined(separator: " "))
-            }.joined(separator: "\n")
+            } + flags.map { flag in
+                "flag \(flag.displayName) = \(flag.value.map(String.init) ?? "?"): "
+                    + (flag.heldThreads.isEmpty ? "nothing held" : "held " + flag.heldThreads.map(String.init).joined(separator: " "))
+            }).joined(separator: "\n")
         }
     }
 
@@ -49,11 +53,11 @@ enum HoldPointEvent {
             Self.encode(ThreadLine(event: "exited", pid: pid, tid: tid))
         case .pending(let pid, let location, let reason):
             Self.encode(PendingLine(event: "pending", pid: pid, location: location, reason: reason))
-        case .list(let points, let parked):
-            Self.encode(ListLine(event: "list", points: points.map { placed in
-                ListLine.Point(location: placed.location, address: hex(placed.spec.address), module: placed.resolved.module,
-                               parkedThreads: parked[placed.spec.id] ?? [])
-            }))
+        case .list(let pid, let points, let parked, let flags):
+            Self.encode(ListLine(event: "list", pid: pid, points: points.map { placed in
+                HoldReport.Point(location: placed.location, address: hex(placed.spec.address), module: placed.resolved.module,
+                                 parkedThreads: parked[placed.spec.id] ?? [])
+            }, flags: flags))
         }
     }
 
@@ -79,10 +83,7 @@ enum HoldPointEvent {
         var event: String, pid: Int32, tid: Int32
     }
     private struct ListLine: Encodable {
-        struct Point: Encodable {
-            var location: String, address: String, module: String, parkedThreads: [Int32]
-        }
-        var event: String, points: [Point]
+        var event: String, pid: Int32, points: [HoldReport.Point], flags: [HoldReport.Flag]
     }
 }
 

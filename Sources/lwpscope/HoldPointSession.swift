@@ -1,6 +1,7 @@
 import Engine
 import Guardian
 import HoldPoints
+import InspectorFeed
 import ProcFS
 #if canImport(Glibc)
 import Glibc
@@ -27,6 +28,8 @@ struct HoldPointSession {
     func run() async -> Int32 {
         let engine = TraceEngine()
         await engine.setGuardianLauncher(GuardianLaunch.ourselves)
+        // Its points are set again in a new image before the program runs.
+        await engine.setHoldExecsWithPoints(true)
         let shutdown = ShutdownOnSignals {
             await engine.close()
             exit(0)
@@ -93,7 +96,7 @@ struct HoldPointSession {
             case .engine:
                 break
             case .command(let line):
-                if await obey(line, engine: engine, placer: placer, parked: &parked) == .quit { break loop }
+                if await obey(line, in: processID, engine: engine, placer: placer, parked: &parked) == .quit { break loop }
             case .endOfInput:
                 break loop
             }
@@ -104,14 +107,16 @@ struct HoldPointSession {
 
     private enum Obeyed { case goOn, quit }
 
-    private func obey(_ line: String, engine: TraceEngine, placer: HoldPointPlacer, parked: inout [Int32: Int32]) async -> Obeyed {
+    private func obey(_ line: String, in processID: Int32, engine: TraceEngine, placer: HoldPointPlacer, parked: inout [Int32: Int32]) async -> Obeyed {
         let words = line.split(separator: " ").map(String.init)
         switch words.first {
         case nil: return .goOn
         case "quit"?: return .quit
         case "list"?:
             let byPoint = Dictionary(grouping: await engine.parkedThreads(), by: \.pointID).mapValues { $0.map(\.tid) }
-            emit(.list(points: await placer.points(), parked: byPoint))
+            // The flags beside them, from one snapshot (parked threads stay parked).
+            let survey = try? await HoldActions(engine: engine).survey(processID)
+            emit(.list(pid: processID, points: await placer.points(), parked: byPoint, flags: survey.map(HoldReport.flags) ?? []))
         case "release"? where words.count == 2 && words[1] == "all":
             for thread in await engine.parkedThreads() where await engine.releaseFromPoint(thread.tid) {
                 parked[thread.tid] = nil

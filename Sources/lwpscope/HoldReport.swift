@@ -28,14 +28,30 @@ struct HoldReport: Encodable {
         enum CodingKeys: String, CodingKey { case name, displayName, module, address, size, value, heldThreads, functions }
     }
 
+    /// A hold point of the session, as `hold --at`'s `list` shows it.
+    struct Point: Encodable {
+        var location: String
+        var address: String
+        var module: String
+        var parkedThreads: [Int32]
+    }
+
     var pid: Int32
     var flags: [Flag]
+    /// Hold points live only as long as the session that set them: a
+    /// one-off `hold` has none; `hold --at`'s `list` shows its own.
+    var points: [Point]
     var actions: [String]
 
-    init(pid: Int32, survey: HoldSurvey, actions: [String]) {
+    init(pid: Int32, survey: HoldSurvey, points: [Point] = [], actions: [String]) {
         self.pid = pid
         self.actions = actions
-        flags = survey.entries.map { entry in
+        self.points = points
+        flags = Self.flags(survey)
+    }
+
+    static func flags(_ survey: HoldSurvey) -> [Flag] {
+        survey.entries.map { entry in
             Flag(
                 name: entry.flag.name, displayName: entry.flag.displayName, module: entry.flag.modulePath,
                 address: hex(entry.flag.address), size: entry.flag.size, value: entry.value,

@@ -21,6 +21,7 @@ struct InspectCommand: AsyncParsableCommand {
         }
         let engine = TraceEngine()
         await engine.setGuardianLauncher(GuardianLaunch.ourselves)
+        await engine.setHoldExecsWithPoints(true)
         let shutdown = ShutdownOnSignals {
             CursesTerminal.emergencyRestore()
             await engine.close()

@@ -84,6 +84,16 @@ import Glibc
         #expect(fixture.calls(chosen) == before + 1, "one release, \(fixture.calls(chosen) - before) calls")
         #expect(frozen.dropFirst().allSatisfy { fixture.calls($0.0) == $0.1 })
 
+        // `list`: the point with its parked threads, beside the flags (none here).
+        hold.process.send("list")
+        #expect(waitUntil(timeout: 5) { !hold.events("list").isEmpty })
+        let list = try #require(hold.events("list").first)
+        let points = try #require(list["points"] as? [[String: Any]])
+        #expect(points.count == 1 && points.first?["location"] as? String == "point_target", "\(list)")
+        #expect(Set((points.first?["parkedThreads"] as? [Int] ?? []).map(Int32.init)) == callers, "\(list)")
+        #expect((list["flags"] as? [Any])?.isEmpty == true, "\(list)")
+        #expect(list["pid"] as? Int == Int(fixture.pid))
+
         #expect(hold.finish("quit") == 0)
         try checkRestored(fixture, pids: [fixture.pid])
         let after = callers.map { ($0, fixture.calls($0)) }
