@@ -47,6 +47,12 @@ extension HoldPointPlacer {
     }
 
     private func retryPending(_ pid: Int32) async -> [PointRetry] {
+        let results = await retryNow(pid)
+        await updateLoaderWatch(pid)
+        return results
+    }
+
+    func retryNow(_ pid: Int32) async -> [PointRetry] {
         guard let requests = pending[pid], !requests.isEmpty else { return [] }
         let mappings = Self.codeMappings(pid)
         guard let mappings else {

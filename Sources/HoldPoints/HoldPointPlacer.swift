@@ -73,6 +73,9 @@ public actor HoldPointPlacer {
     var pending: [Int32: [PointRequest]] = [:]
     /// The mappings of each process with pending points, as last tried.
     var lastMappings: [Int32: [String]] = [:]
+    /// The loader's point in each process with pending points (its id):
+    /// the dynamic loader calls it after loading libraries.
+    var loaderWatches: [Int32: Int] = [:]
 
     public init(engine: TraceEngine) {
         self.engine = engine
@@ -134,10 +137,11 @@ public actor HoldPointPlacer {
         wanted[pid] = nil
         pending[pid] = nil
         lastMappings[pid] = nil
+        loaderWatches[pid] = nil
         return gone
     }
 
-    private func spec(for point: ResolvedPoint, in pid: Int32, threadPattern: String?) throws(HoldPointError) -> HoldPointSpec {
+    func spec(for point: ResolvedPoint, in pid: Int32, threadPattern: String?) throws(HoldPointError) -> HoldPointSpec {
         let address = point.runtimeAddress.rawValue
         guard let code = TraceEngine.readCode(pid, address, count: 15) ?? TraceEngine.readCode(pid, address, count: 1) else {
             throw .unreadable(address: address)

@@ -76,6 +76,8 @@ struct HoldPointSession {
         var parked: [Int32: Int32] = [:]  // tid → pid
         loop: for await input in inputs {
             switch input {
+            case .engine(.parkedAtPoint(let pid, let tid, let id)) where await placer.isLoaderWatch(id):
+                report(await placer.loaderStopped(pid: pid, tid: tid))
             case .engine(.parkedAtPoint(let pid, let tid, let id)):
                 parked[tid] = pid
                 let name = ProcFS().comm(pid, thread: tid) ?? ""
@@ -118,7 +120,9 @@ struct HoldPointSession {
             let survey = try? await HoldActions(engine: engine).survey(processID)
             emit(.list(pid: processID, points: await placer.points(), parked: byPoint, flags: survey.map(HoldReport.flags) ?? []))
         case "release"? where words.count == 2 && words[1] == "all":
-            for thread in await engine.parkedThreads() where await engine.releaseFromPoint(thread.tid) {
+            // Those the user saw parked (not a loader watch's, which go on by themselves).
+            for thread in await engine.parkedThreads() where parked[thread.tid] != nil {
+                guard await engine.releaseFromPoint(thread.tid) else { continue }
                 parked[thread.tid] = nil
                 emit(.released(pid: thread.pid, tid: thread.tid))
             }

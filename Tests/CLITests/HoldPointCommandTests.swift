@@ -195,4 +195,26 @@ import Glibc
         #expect(TaskStates.untraced(fixture.pid), "\(TaskStates.of(fixture.pid))")
         #expect(ProcFS().comm(fixture.pid, thread: fixture.pid) == "sleep")
     }
+
+    /// At the exec stop only the program and the loader are mapped: a point in
+    /// libc is pending until the loader has mapped it, and set before `main`.
+    @Test func aLibraryPointIsSetAgainBeforeTheNewImageRunsItsCode() throws {
+        let fixture = try PointFixture(arguments: ["--callers", "2", "--others", "0", "--exec-on-sigusr2", "self"])
+        defer { fixture.stop() }
+        #expect(waitUntil(timeout: 5) { fixture.callers().count == 2 })
+        let old = Set(fixture.callers().keys)
+        let hold = try HoldAt(fixture.pid, ["--at", "nanosleep"])
+        #expect(waitUntil(timeout: 10) { Set(hold.parkedTids()) == old }, "\(hold.process.standardError())")
+        kill(fixture.pid, SIGUSR2)
+        #expect(waitUntil(timeout: 10) { Set(hold.parkedTids()).subtracting(old).count == 2 },
+                "parked \(hold.parkedTids()); points \(hold.events("point")); \(hold.process.standardError())")
+        // Parked at their first nanosleep: one call line each, not the dozens a late point would allow.
+        let fresh = Set(hold.parkedTids()).subtracting(old)
+        #expect(fresh.allSatisfy { fixture.calls($0) == 1 }, "\(fresh.map { fixture.calls($0) })")
+        #expect(hold.events("point").count == 2)
+        #expect(hold.events("point").last.flatMap { $0["module"] as? String }?.contains("libc") == true)
+        #expect(hold.finish("quit") == 0)
+        #expect(TaskStates.untraced(fixture.pid), "\(TaskStates.of(fixture.pid))")
+        #expect(waitUntil(timeout: 2) { fresh.allSatisfy { fixture.calls($0) >= 3 } }, "the new callers must run on")
+    }
 }

@@ -22,7 +22,7 @@ extension InspectorApp {
     /// Acts on the events collected since the last frame: the screen follows
     /// them, the log records them, and a birth held is announced.
     func handleEngineEvents() {
-        let events = inbox.drain()
+        let events = withoutLoaderWatches(inbox.drain())
         guard !events.isEmpty else { return }
         let names = names(for: events)
         let time = WallClock.timeOfDay()

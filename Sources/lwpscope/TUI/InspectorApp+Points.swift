@@ -62,8 +62,10 @@ extension InspectorApp {
         guard !placed.isEmpty else { return ([:], [], parked) }
         let locations = Dictionary(placed.map { ($0.spec.id, $0.location) }, uniquingKeysWith: { a, _ in a })
         var held: [Int32: String] = [:]
-        for thread in parked where thread.pid == pid { held[thread.tid] = locations[thread.pointID] ?? "point" }
-        return (held, HoldFlagRow.points(placed, setIn: ids, parked: parked, in: pid), parked)
+        // A thread at a loader watch (no location) is not the user's, and goes on by itself.
+        let users = parked.filter { locations[$0.pointID] != nil }
+        for thread in users where thread.pid == pid { held[thread.tid] = locations[thread.pointID] }
+        return (held, HoldFlagRow.points(placed, setIn: ids, parked: users, in: pid), users)
     }
 
     /// Before `pid` leaves (a detach restores its code and lets its threads
@@ -106,6 +108,17 @@ extension InspectorApp {
             report(blocking { [placer] in await placer.imageReplaced(pid) })
         default:
             break
+        }
+    }
+
+    /// A thread stopped at a loader watch (libraries just mapped) is not the
+    /// user's: the pending locations are tried, it goes on, and the event is dropped.
+    func withoutLoaderWatches(_ events: [EngineEvent]) -> [EngineEvent] {
+        events.filter { event in
+            guard case .parkedAtPoint(let pid, let tid, let id) = event,
+                  blocking({ [placer] in await placer.isLoaderWatch(id) }) else { return true }
+            report(blocking { [placer] in await placer.loaderStopped(pid: pid, tid: tid) })
+            return false
         }
     }
 
