@@ -72,31 +72,31 @@ public enum EventLogEntries {
     ///   another must be shown first.
     public static func heldAtBirthAnnouncement(_ held: [(pid: Int32, tid: Int32)], shownPID: Int32?,
                                                names: EventLogNames) -> StatusMessage? {
-        guard let last = held.last else { return nil }
-        if held.count > 1 {
-            let tids = held.map { String($0.tid) }.joined(separator: " ")
-            return StatusMessage("\(held.count) held at birth (\(tids)): select one and press r to release it",
-                                 severity: .warning)
-        }
-        let what = task(pid: last.pid, tid: last.tid, names)
-        let how = last.pid == shownPID
-            ? "select it and press r to release"
-            : "show pid \(last.pid) (pane 1, Enter), select it and press r to release"
-        return StatusMessage("\(what) held at birth: \(how)", severity: .warning)
+        announcement(held, what: "held at birth", several: "held at birth", shownPID: shownPID, names: names)
     }
 
     /// The message line for threads just parked at hold points, or nil.
     public static func parkedAnnouncement(_ parked: [(pid: Int32, tid: Int32, pointID: Int)], shownPID: Int32?,
                                           names: EventLogNames) -> StatusMessage? {
-        guard let last = parked.last else { return nil }
-        if parked.count > 1 {
-            let tids = parked.map { String($0.tid) }.joined(separator: " ")
-            return StatusMessage("\(parked.count) parked at hold points (\(tids)): select one and press r to release it",
+        let at = parked.last.flatMap { names.points[$0.pointID] }.map { "parked at \($0)" } ?? "parked at a hold point"
+        return announcement(parked.map { ($0.pid, $0.tid) }, what: at, several: "parked at hold points",
+                            shownPID: shownPID, names: names)
+    }
+
+    /// `thread 7 worker of pid 42 held at birth: select it and press r to release`,
+    /// or for several, their count and tids.
+    private static func announcement(_ held: [(pid: Int32, tid: Int32)], what: String, several: String,
+                                     shownPID: Int32?, names: EventLogNames) -> StatusMessage? {
+        guard let last = held.last else { return nil }
+        if held.count > 1 {
+            let tids = held.map { String($0.tid) }.joined(separator: " ")
+            return StatusMessage("\(held.count) \(several) (\(tids)): select one and press r to release it",
                                  severity: .warning)
         }
-        let at = names.points[last.pointID].map { " at \($0)" } ?? " at a hold point"
-        let how = last.pid == shownPID ? "r releases it" : "show pid \(last.pid) (pane 1, Enter) to release it"
-        return StatusMessage("\(task(pid: last.pid, tid: last.tid, names)) parked\(at): \(how)", severity: .warning)
+        let how = last.pid == shownPID
+            ? "select it and press r to release"
+            : "show pid \(last.pid) (pane 1, Enter), select it and press r to release"
+        return StatusMessage("\(task(pid: last.pid, tid: last.tid, names)) \(what): \(how)", severity: .warning)
     }
 
     /// `SIGUSR2` (or `signal 40` for one without a common name).

@@ -75,9 +75,7 @@ import Glibc
         let address = try fixture.runtimeAddress(of: "point_target")
         let tmux = try TmuxSession(width: 200, height: 50, command: lwpscope, arguments: [String(fixture.pid)])
         try step(tmux, "caller-2")
-        try tmux.send("b")
-        try tmux.send("point_target thread caller-*", literal: true)
-        try tmux.send("Enter")
+        try setPoint(tmux, "point_target thread caller-*")
         // (The message saying it was set gives way at once to the parking's.)
         _ = try tmux.waitUntil(timeout: 20) { screen in
             screen.filter { $0.contains("@point_target") }.count == 2
@@ -102,9 +100,7 @@ import Glibc
         let fixture = try PointFixture(arguments: ["--callers", "2", "--others", "0", "--exec-on-sigusr2", "self"])
         let tmux = try TmuxSession(width: 200, height: 50, command: lwpscope, arguments: [String(fixture.pid)])
         try step(tmux, "caller-2")
-        try tmux.send("b")
-        try tmux.send("point_target", literal: true)
-        try tmux.send("Enter")
+        try setPoint(tmux, "point_target")
         _ = try tmux.waitUntil(timeout: 20) { $0.filter { $0.contains("@point_target") }.count == 2 }
         let old = Set(fixture.callers().keys)
         kill(fixture.pid, SIGUSR2)
@@ -119,6 +115,14 @@ import Glibc
         #expect(TaskStates.untraced(fixture.pid), "\(TaskStates.of(fixture.pid))")
         let address = try fixture.runtimeAddress(of: "point_target")
         #expect(try readCode(fixture.pid, address) == PointFixture.fileBytes(of: fixture.pid, at: address, count: 32))
+    }
+
+    /// `b`, the location typed whole, Enter.
+    func setPoint(_ tmux: TmuxSession, _ text: String) throws {
+        try tmux.send("b")
+        try step(tmux, "Hold point at:")
+        try tmux.send(text, literal: true)
+        try tmux.send("Enter")
     }
 
     func readCode(_ pid: Int32, _ address: UInt64) throws -> [UInt8] {
