@@ -9,7 +9,7 @@ import Glibc
 
 /// Backtraces of the C fixture, with and without frame pointers: every
 /// thread's chain of functions, from the frame it is parked in out to clone3.
-@Suite(.timeLimit(.minutes(8))) struct FixtureBacktraceTests {
+@Suite(.ownThreads, .timeLimit(.minutes(8))) struct FixtureBacktraceTests {
     static let threadChains: [String: [String]] = [
         "spinner-1": ["spin_on_hold", "thread_main", "start_thread", "clone3"],
         "sleeper": ["clock_nanosleep", "nanosleep", "sleep_in_nanosleep", "thread_main", "start_thread", "clone3"],
@@ -90,7 +90,7 @@ func isSubsequence(_ wanted: [String], of list: [String]) -> Bool {
     return remaining.isEmpty
 }
 
-@Suite(.timeLimit(.minutes(8))) struct SignalFrameTests {
+@Suite(.ownThreads, .timeLimit(.minutes(8))) struct SignalFrameTests {
     @Test(arguments: ["fixture-threads-fp", "fixture-threads-nofp"])
     func unwindsThroughASignalHandler(fixture: String) async throws {
         let child = try ChildProcess(path: BuiltProducts.path(fixture), arguments: ["--in-handler", "1"])

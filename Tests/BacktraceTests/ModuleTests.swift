@@ -10,7 +10,7 @@ import Glibc
 #endif
 
 /// Binaries that are stripped, deleted, or shared between snapshots.
-@Suite(.timeLimit(.minutes(8))) struct ModuleTests {
+@Suite(.ownThreads, .timeLimit(.minutes(8))) struct ModuleTests {
     /// A copy of a fixture in a temporary directory, optionally stripped.
     func copyOfFixture(stripped: Bool) throws -> String {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("lwpscope-bt-\(UUID().uuidString)")
@@ -27,7 +27,7 @@ import Glibc
     @Test func strippedBinaryGivesModuleOffsetsNotGuesses() async throws {
         let path = try copyOfFixture(stripped: true)
         defer { try? FileManager.default.removeItem(atPath: (path as NSString).deletingLastPathComponent) }
-        let child = try ChildProcess(path: path)
+        let child = try startFreshBinary(path)
         try child.waitForLine(startingWith: "ready")
         let backtraces = try await takeBacktraces(child.pid)
         let original = try ELFFile.open(path: BuiltProducts.path("fixture-threads-nofp"))
@@ -49,7 +49,7 @@ import Glibc
 
     @Test func deletedBinaryIsStillSymbolized() async throws {
         let path = try copyOfFixture(stripped: false)
-        let child = try ChildProcess(path: path)
+        let child = try startFreshBinary(path)
         try child.waitForLine(startingWith: "ready")
         try FileManager.default.removeItem(atPath: (path as NSString).deletingLastPathComponent)
         #expect(ProcFS().memoryMap(child.pid)?.contains { $0.isDeleted } == true)
@@ -85,7 +85,7 @@ import Glibc
     }
 }
 
-@Suite(.timeLimit(.minutes(8))) struct ForeignArchitectureTests {
+@Suite(.ownThreads, .timeLimit(.minutes(8))) struct ForeignArchitectureTests {
     @Test func thirtyTwoBitProcessGetsAClearUnsupportedRow() async throws {
         guard let gcc = findExecutable("gcc") else { Issue.record("gcc missing"); return }
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("lwpscope-32-\(UUID().uuidString)").path

@@ -6,7 +6,7 @@ import TestSupport
 import Glibc
 #endif
 
-@Suite(.timeLimit(.minutes(8))) struct AttachErrorTests {
+@Suite(.ownThreads, .timeLimit(.minutes(8))) struct AttachErrorTests {
     @Test func noSuchProcess() async {
         let engine = TraceEngine()
         await #expect(throws: EngineError.noSuchProcess(pid: 999_999)) { try await engine.attach(999_999) }

@@ -8,7 +8,7 @@ import Glibc
 
 /// The events the inspector's log and status line are fed: a birth held, and
 /// a signal that stopped a tracee passed on to it.
-@Suite(.timeLimit(.minutes(8))) struct BirthAndSignalEventTests {
+@Suite(.ownThreads, .timeLimit(.minutes(8))) struct BirthAndSignalEventTests {
     @Test func heldBirthsFollowTheirBirthAndTheStoppingSignalIsPassedOn() async throws {
         let fixture = try startFixture("fixture-threads-nofp", ["--fork-on-sigusr2", "1"])
         let engine = TraceEngine()

@@ -6,7 +6,7 @@ import TestSupport
 import Glibc
 #endif
 
-@Suite(.timeLimit(.minutes(8))) struct HoldAtBirthTests {
+@Suite(.ownThreads, .timeLimit(.minutes(8))) struct HoldAtBirthTests {
     @Test func childAndThreadBornAfterAttachAreHeldUntilReleased() async throws {
         let fixture = try startFixture("fixture-threads-nofp", ["--fork-on-sigusr2", "1"])
         let engine = TraceEngine()

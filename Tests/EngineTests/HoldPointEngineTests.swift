@@ -10,7 +10,7 @@ import Glibc
 /// release, threads a glob leaves alone, a forked child, and leaving
 /// everything as it was. The displaced copy is built by hand here for the
 /// function's first instruction, `push %rbp` (the test checks it is).
-@Suite(.serialized, .timeLimit(.minutes(8))) struct HoldPointEngineTests {
+@Suite(.serialized, .ownThreads, .timeLimit(.minutes(8))) struct HoldPointEngineTests {
     struct Placed {
         let address: UInt64
         let spec: HoldPointSpec

@@ -6,7 +6,7 @@ import TestSupport
 import Glibc
 #endif
 
-@Suite(.timeLimit(.minutes(8))) struct LeavingTheTargetTests {
+@Suite(.ownThreads, .timeLimit(.minutes(8))) struct LeavingTheTargetTests {
     @Test func preStoppedProcessStaysStopped() async throws {
         let child = try startFixture("fixture-threads-nofp")
         kill(child.pid, SIGSTOP)

@@ -5,7 +5,7 @@ import TestSupport
 
 /// One engine, several unrelated processes: the session the inspector keeps
 /// when the user follows a wait into another process.
-@Suite(.timeLimit(.minutes(8))) struct SeveralProcessesTests {
+@Suite(.ownThreads, .timeLimit(.minutes(8))) struct SeveralProcessesTests {
     @Test func threeUnrelatedProcessesAreTracedSnapshottedAndLetGoApart() async throws {
         let children = try ["fixture-threads-fp", "fixture-threads-nofp", "fixture-threads-fp"].map { try startFixture($0) }
         let engine = TraceEngine()

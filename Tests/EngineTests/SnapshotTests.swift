@@ -3,7 +3,7 @@ import ProcFS
 import Testing
 import TestSupport
 
-@Suite(.timeLimit(.minutes(8))) struct SnapshotTests {
+@Suite(.ownThreads, .timeLimit(.minutes(8))) struct SnapshotTests {
     static let expectedNames = ["spinner-1", "sleeper", "condwait", "reader"] + (1...7).map { "worker-\($0)" }
 
     @Test(arguments: ["fixture-threads-fp", "fixture-threads-nofp"])

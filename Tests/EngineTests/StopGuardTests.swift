@@ -8,7 +8,7 @@ import Glibc
 
 /// Every stop ends as it should, on a real target: when the code run inside
 /// it throws, and when a thread is stepped out of a stop the user made.
-@Suite(.timeLimit(.minutes(8))) struct StopGuardTests {
+@Suite(.ownThreads, .timeLimit(.minutes(8))) struct StopGuardTests {
     struct Refusal: Error {}
 
     @Test func aStopEndsEvenWhenTheCodeInsideItThrows() async throws {

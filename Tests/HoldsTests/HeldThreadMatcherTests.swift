@@ -6,7 +6,7 @@ import Holds
 import Testing
 import TestSupport
 
-@Suite(.timeLimit(.minutes(8))) struct HeldThreadMatcherTests {
+@Suite(.ownThreads, .timeLimit(.minutes(8))) struct HeldThreadMatcherTests {
     @Test(arguments: ["fixture-threads-fp", "fixture-threads-nofp"])
     func spinnersAreHeldOnTheirFlags(fixture: String) async throws {
         let child = try ChildProcess(path: BuiltProducts.path(fixture), arguments: FlagFinderTests.arguments)

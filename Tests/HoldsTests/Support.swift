@@ -51,15 +51,3 @@ func referencingNames(_ references: [HoldFlagReferences]) -> [String: [String]] 
     Dictionary(uniqueKeysWithValues: references.map { ($0.flag.name, $0.functions.map(\.name)) })
 }
 
-/// Starts a program just written to disk. Another test's fork can still hold
-/// a write descriptor to it for a moment (ETXTBSY), so busy is retried.
-func startFreshBinary(_ path: String, arguments: [String]) throws -> ChildProcess {
-    for _ in 0 ..< 50 {
-        do {
-            return try ChildProcess(path: path, arguments: arguments)
-        } catch let failure as TestFailure where failure.description.contains("Text file busy") {
-            usleepMillis(20)
-        }
-    }
-    return try ChildProcess(path: path, arguments: arguments)
-}

@@ -9,7 +9,7 @@ import TestSupport
 
 /// FUNCTION, WCHAN and the stack's labels on a real process: threads parked
 /// in nanosleep, pthread_cond_wait and read, unwound as a refresh does.
-@Suite(.serialized, .timeLimit(.minutes(8))) struct CalledFunctionOnAFixtureTests {
+@Suite(.serialized, .ownThreads, .timeLimit(.minutes(8))) struct CalledFunctionOnAFixtureTests {
     @Test func threadsShowThePublicFunctionTheProgramCalled() async throws {
         let child = try ChildProcess(path: BuiltProducts.path("fixture-threads-fp"))
         try child.waitForLine(startingWith: "ready")

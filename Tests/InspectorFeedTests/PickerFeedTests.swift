@@ -55,7 +55,7 @@ import Glibc
 }
 
 /// The picker's rows from the real listing: a fixture we trace, a spinner.
-@Suite(.serialized, .timeLimit(.minutes(8))) struct PickerFeedOnAFixtureTests {
+@Suite(.serialized, .ownThreads, .timeLimit(.minutes(8))) struct PickerFeedOnAFixtureTests {
     @Test func aTracedProcessNamesItsTracersProcessNotItsEngineThread() async throws {
         let child = try ChildProcess(path: BuiltProducts.path("fixture-threads-nofp"), arguments: ["--workers", "1"])
         try child.waitForLine(startingWith: "ready")

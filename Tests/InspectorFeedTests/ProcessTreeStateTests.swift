@@ -41,7 +41,7 @@ import Glibc
 }
 
 /// Pane 1 on a real process whose two spinners are held on `hold`.
-@Suite(.serialized, .timeLimit(.minutes(8))) struct ProcessTreeOnAFixtureTests {
+@Suite(.serialized, .ownThreads, .timeLimit(.minutes(8))) struct ProcessTreeOnAFixtureTests {
     @Test func theTracedProcessShowsItsStateCPUAndHeldThreads() async throws {
         let child = try ChildProcess(path: BuiltProducts.path("fixture-threads-nofp"),
                                      arguments: ["--spinners", "2", "--workers", "1"])

@@ -43,13 +43,18 @@ import Glibc
         try tmux.send("Enter")
         try step(tmux, "Backtrace \(first)")
         try tmux.send("r")
-        try step(tmux, "released thread \(first) from its hold point")
         // One more call from it, and it is parked again.
-        let deadline = Date().addingTimeInterval(5)
+        let deadline = Date().addingTimeInterval(30)
         while fixture.calls(first) == before[first]! && Date() < deadline { usleep(20_000) }
         usleep(300_000)
         #expect(fixture.calls(first) == before[first]! + 1, "released thread made \(fixture.calls(first) - before[first]!) calls")
         for tid in callers where tid != first { #expect(fixture.calls(tid) == before[tid], "caller \(tid) ran on while parked") }
+        // Its parking again replaces the message at once, so the log is
+        // where the release is read.
+        try tmux.send("l")
+        try step(tmux, "released thread \(first) from its hold point")
+        try tmux.send("Escape")
+        try step(tmux, "Backtrace \(first)")
 
         // Pane 4 lists the point; Space removes it and everyone runs.
         try tmux.send("4")

@@ -21,17 +21,14 @@ public final class ChildProcess: @unchecked Sendable {
     /// reaches what it starts too (the wait fixture pair's daemon).
     /// `withInput`: its stdin is a pipe (`send`, `closeInput`) instead of /dev/null.
     public init(path: String, arguments: [String] = [], ownProcessGroup: Bool = false, withInput: Bool = false) throws {
+        // Close-on-exec from birth (pipe2), so children other tests spawn
+        // meanwhile never hold our pipe open.
         var pipeFDs: [Int32] = [0, 0]
-        guard pipe(&pipeFDs) == 0 else { throw TestFailure("pipe: \(errno)") }
+        guard pipeClosedOnExec(&pipeFDs) else { throw TestFailure("pipe: \(errno)") }
         var inputFDs: [Int32] = [-1, -1]
         if withInput {
-            guard pipe(&inputFDs) == 0 else { throw TestFailure("pipe: \(errno)") }
-            _ = fcntl(inputFDs[0], F_SETFD, FD_CLOEXEC)
-            _ = fcntl(inputFDs[1], F_SETFD, FD_CLOEXEC)
+            guard pipeClosedOnExec(&inputFDs) else { throw TestFailure("pipe: \(errno)") }
         }
-        // Close-on-exec, so other children spawned meanwhile do not hold our pipe open.
-        _ = fcntl(pipeFDs[0], F_SETFD, FD_CLOEXEC)
-        _ = fcntl(pipeFDs[1], F_SETFD, FD_CLOEXEC)
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
@@ -162,4 +159,26 @@ public final class ChildProcess: @unchecked Sendable {
 public struct TestFailure: Error, CustomStringConvertible {
     public let description: String
     public init(_ description: String) { self.description = description }
+}
+
+/// Starts a program just written to disk. A child another test forks can
+/// still hold a write descriptor to it for a moment (ETXTBSY): busy is retried.
+public func startFreshBinary(_ path: String, arguments: [String] = []) throws -> ChildProcess {
+    for _ in 0 ..< 50 {
+        do {
+            return try ChildProcess(path: path, arguments: arguments)
+        } catch let failure as TestFailure where failure.description.contains("Text file busy") {
+            usleepMillis(20)
+        }
+    }
+    return try ChildProcess(path: path, arguments: arguments)
+}
+
+/// pipe2(O_CLOEXEC), looked up by name: Glibc's module does not export it
+/// (a _GNU_SOURCE declaration). Both ends are close-on-exec from birth.
+func pipeClosedOnExec(_ fds: inout [Int32]) -> Bool {
+    typealias Pipe2 = @convention(c) (UnsafeMutablePointer<Int32>, Int32) -> Int32
+    guard let symbol = dlsym(nil, "pipe2") else { return false }
+    let pipe2 = unsafeBitCast(symbol, to: Pipe2.self)
+    return fds.withUnsafeMutableBufferPointer { pipe2($0.baseAddress!, O_CLOEXEC) } == 0
 }

@@ -82,9 +82,18 @@ public final class PointFixture: @unchecked Sendable {
 
     /// Runtime minus link-time addresses of the fixture's binary.
     public func loadBias() throws -> UInt64 {
-        let maps = ProcFS().memoryMap(pid) ?? []
-        guard let first = maps.first(where: { $0.path.hasSuffix("/fixture-points") && $0.fileOffset == 0 }) else {
-            throw TestFailure("fixture-points \(pid) maps no offset-0 segment")
+        var maps = ProcFS().memoryMap(pid)
+        var first = maps?.first(where: { $0.path.hasSuffix("/fixture-points") && $0.fileOffset == 0 })
+        // Seen once in a full run; read again, and say what was there.
+        for _ in 0..<20 where first == nil {
+            usleepMillis(100)
+            maps = ProcFS().memoryMap(pid)
+            first = maps?.first(where: { $0.path.hasSuffix("/fixture-points") && $0.fileOffset == 0 })
+        }
+        guard let first else {
+            let paths = Set((maps ?? []).map(\.path)).sorted().joined(separator: ", ")
+            throw TestFailure("fixture-points \(pid) maps no offset-0 segment (maps \(maps == nil ? "unreadable" : paths), "
+                              + "state \(TaskStates.of(pid)), errno \(errno))")
         }
         let lowest = ProcessFileAddresses.loadSegments(of: Self.binary).map(\.address).min() ?? 0
         return first.start - lowest
