@@ -48,7 +48,7 @@ enum PickerColumn: Int, CaseIterable, Sendable {
     static func values(_ row: PickerRow, prefix: String) -> [String] {
         [row.caution == nil ? "" : "!", "\(row.pid)", "\(row.ppid)", row.user, "\(row.threads)", String(row.state),
          Formatting.oneDecimal(row.cpuPercent), Formatting.memory(kib: row.rssKiB), row.tracer ?? "",
-         prefix + row.command]
+         prefix + (row.container?.prefix ?? "") + row.command]
     }
 
     func compare(_ a: PickerRow, _ b: PickerRow) -> Int {

@@ -18,6 +18,9 @@ public struct PickerRow: Hashable, Sendable, Identifiable {
     /// Attachable, but worth a second thought (PID 1, an ancestor of
     /// lwpscope): Enter shows this and asks again.
     public var caution: String?
+    /// In a container (a pid namespace below ours): its short name and the
+    /// pid it has in there. Nil for our own namespace's processes.
+    public var container: PickerContainer?
 
     public var id: Int32 { pid }
 
@@ -37,4 +40,20 @@ public struct PickerRow: Hashable, Sendable, Identifiable {
         self.tracer = tracer
         self.caution = caution
     }
+}
+
+/// Where a picker row's process lives when it is in a container.
+public struct PickerContainer: Hashable, Sendable {
+    /// The cgroup's last component, as `docker ps` names it.
+    public var name: String
+    /// The pid inside the container's namespace.
+    public var namespacePID: Int32
+
+    public init(name: String, namespacePID: Int32) {
+        self.name = name
+        self.namespacePID = namespacePID
+    }
+
+    /// What the COMMAND cell starts with: `[docker-ab12.scope pid 1] `.
+    public var prefix: String { "[\(name) pid \(namespacePID)] " }
 }

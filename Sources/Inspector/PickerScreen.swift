@@ -44,7 +44,7 @@ struct PickerScreen: Sendable {
         let lines = treeView ? PickerTree.lines(sorted, unicode: unicode) : sorted.map { Line(row: $0, prefix: "") }
         let filter = filter
         list.setRows(lines.filter {
-            filter.matches(String($0.row.pid), $0.row.user, $0.row.command)
+            filter.matches(String($0.row.pid), $0.row.user, $0.row.command, $0.row.container?.name ?? "")
         })
         guard let pid = chosenPID, all.contains(where: { $0.pid == pid }) else {
             // Never chosen, or the process has gone: the cursor keeps its place.

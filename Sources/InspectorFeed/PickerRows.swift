@@ -20,12 +20,16 @@ public enum PickerRows {
                 ? nil : tracer(process.tracerID) ?? ProcessName(pid: process.tracerID, command: "unknown")
             let refusal = AttachEligibility.refusal(of: AttachTarget(process), by: attacher)
             let whyNot = refusal.map { reason(for: $0, process, tracer: tracedBy) }
-            return PickerRow(
+            var row = PickerRow(
                 pid: process.pid, ppid: process.parentID, user: process.user, threads: process.threadCount,
                 state: process.state.letter, cpuPercent: cpuPercent.map { $0[process.pid] ?? 0 } ?? process.cpuPercent,
                 rssKiB: UInt64(max(0, process.residentKiB)), command: process.command, attachable: whyNot == nil,
                 whyNot: whyNot, tracer: tracedBy?.description,
                 caution: whyNot == nil ? caution(process.pid, ancestors: ancestors) : nil)
+            row.container = process.container.map {
+                PickerContainer(name: ContainerName.short($0), namespacePID: process.namespacePID)
+            }
+            return row
         }
     }
 

@@ -19,6 +19,12 @@ public struct ProcessSummary: Equatable, Sendable {
     /// User and system CPU time so far, in clock ticks: two listings apart,
     /// the current CPU share (as htop shows it).
     public var cpuTicks: UInt64 = 0
+    /// The pid inside its innermost pid namespace (NSpid's last): the pid
+    /// itself outside containers.
+    public var namespacePID: Int32 = 0
+    /// The cgroup of a process in a pid namespace below ours (a container);
+    /// nil for the processes of our own namespace.
+    public var container: String? = nil
 }
 
 extension ProcFS {
@@ -28,6 +34,7 @@ extension ProcFS {
         let uptime = uptime() ?? 0
         let bootTime = bootTime() ?? 0
         let hz = Double(Self.clockTicksPerSecond)
+        let ownDepth = ownNamespaceDepth()
         return processIDs().compactMap { pid in
             guard let stat = stat(pid), let status = status(pid) else { return nil }
             let argv = commandLine(pid) ?? []
@@ -35,7 +42,7 @@ extension ProcFS {
             let elapsed = uptime - Double(stat.startTicks) / hz
             let cpuSeconds = Double(stat.userTicks + stat.systemTicks) / hz
             let cpuPercent = elapsed > 0 ? (cpuSeconds / elapsed * 1000).rounded() / 10 : 0
-            return ProcessSummary(
+            var summary = ProcessSummary(
                 pid: pid, parentID: stat.parentID, userID: status.realUserID,
                 user: users.name(of: status.realUserID), state: stat.state,
                 threadCount: stat.threadCount, cpuPercent: cpuPercent,
@@ -43,6 +50,9 @@ extension ProcFS {
                 startTime: bootTime + Int64(stat.startTicks / Self.clockTicksPerSecond),
                 name: stat.name, command: command, isKernelThread: stat.isKernelThread,
                 tracerID: status.tracerID, cpuTicks: stat.userTicks + stat.systemTicks)
+            summary.namespacePID = status.namespacePIDs.last ?? pid
+            if status.namespacePIDs.count > ownDepth { summary.container = cgroup(pid) ?? "?" }
+            return summary
         }
     }
 }

@@ -15,16 +15,20 @@ struct PsCommand: ParsableCommand {
             try printJSON(listing.map(ProcessRow.init))
             return
         }
+        // Containers get their columns only when there is one to show.
+        let containers = listing.contains { $0.container != nil }
         var table = TextTable([
             ("PID", .right), ("PPID", .right), ("USER", .left), ("THR", .right), ("S", .left),
-            ("CPU%", .right), ("RSS", .right), ("START", .left), ("COMMAND", .left),
-        ])
+            ("CPU%", .right), ("RSS", .right), ("START", .left),
+        ] + (containers ? [("NSPID", .right), ("CONTAINER", .left)] : []) + [("COMMAND", .left)])
         for process in listing {
             table.append([
                 String(process.pid), String(process.parentID), process.user, String(process.threadCount),
                 String(process.state.letter), String(format: "%.1f", process.cpuPercent),
-                formatKiB(process.residentKiB), formatStart(process.startTime), process.command,
-            ])
+                formatKiB(process.residentKiB), formatStart(process.startTime),
+            ] + (containers ? [process.container == nil ? "" : String(process.namespacePID),
+                               process.container.map(ContainerName.short) ?? ""] : [])
+              + [process.command])
         }
         print(table.render())
     }
@@ -44,6 +48,10 @@ struct ProcessRow: Encodable {
     var command: String
     var kernelThread: Bool
     var tracerPid: Int32
+    /// The pid inside its innermost pid namespace (the pid itself outside containers).
+    var nsPid: Int32
+    /// The cgroup of a process in a container (a pid namespace below ours); absent otherwise.
+    var container: String?
 
     init(_ p: ProcessSummary) {
         pid = p.pid
@@ -58,6 +66,8 @@ struct ProcessRow: Encodable {
         command = p.command
         kernelThread = p.isKernelThread
         tracerPid = p.tracerID
+        nsPid = p.namespacePID
+        container = p.container
     }
 }
 

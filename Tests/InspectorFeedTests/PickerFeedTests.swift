@@ -32,6 +32,15 @@ import Glibc
         #expect(rows[0].cpuPercent == 0)
     }
 
+    @Test func aContainedProcessCarriesItsContainersNameAndItsPidInThere() {
+        var contained = Values.process(4242, parent: 1, command: "qemu")
+        contained.container = "/system.slice/docker-ab12.scope"
+        contained.namespacePID = 1
+        let rows = PickerRows.make([contained, Values.process(4300, parent: 1, command: "host")], attacher: user) { _ in nil }
+        #expect(rows[0].container == PickerContainer(name: "docker-ab12.scope", namespacePID: 1))
+        #expect(rows[1].container == nil)
+    }
+
     @Test func pidOneAndOurAncestorsCarryACautionAndOnlyWhenAttachable() {
         // init ─ sshd ─ bash ─ tmux ─ lwpscope (5001); bash's sibling is unrelated.
         let listing = [

@@ -46,6 +46,22 @@ enum PickerFixtures {
         #expect(text.contains { $0.hasPrefix("!     900       1 dev          1 S    0.0   5.5M            -bash") })
     }
 
+    /// A process in a container: COMMAND starts with the container's name
+    /// and its pid in there, and the filter finds it by the container.
+    @Test mutating func aContainedProcessShowsItsContainerAndPidInThere() {
+        var rows = PickerFixtures.rows
+        let index = rows.firstIndex { $0.pid == 4242 }!
+        rows[index].container = PickerContainer(name: "docker-ab12.scope", namespacePID: 1)
+        state.setProcessList(rows)
+        let wide = lines(140)
+        #expect(wide.contains { $0.contains(" 4242 ") && $0.contains(" [docker-ab12.scope pid 1] ./server") },
+                "\(wide.joined(separator: "\n"))")
+        #expect(lines().filter { $0.contains("[docker") }.count == 1)
+        _ = state.handle(.character("/"))
+        state.type("docker-ab")
+        #expect(lines()[1].hasSuffix(" 1/1 "))
+    }
+
     @Test mutating func theSortedColumnIsMarkedAndFollowsTheSort() {
         _ = state.handle(.character("P"))
         #expect(lines()[1].contains("CPU%▽"))
