@@ -27,6 +27,9 @@ let waitFixtureNames = ["fixture-daemon", "fixture-client"]
 // Threads that call one function every 20 ms, and no hold flag: where hold
 // points (issue 15) park them.
 let pointFixtureNames = ["fixture-points"]
+// A daemon that forks, execs and crashes on request: births, execs and
+// deaths (issue 16).
+let spawnFixtureNames = ["fixture-spawner"]
 
 // The modules a backtrace and a screen refresh run through are optimized in
 // debug builds too: tests run lwpscope hundreds of times, and unoptimized
@@ -108,7 +111,7 @@ let package = Package(
             name: "lwpscope",
             dependencies: [
                 "Engine", "ProcFS", "Backtraces", "Holds", "Inspector", "InspectorFeed", "Terminal", "CSignals", "Paths",
-                "Waits", "HoldPoints", "Guardian", "Instructions", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "Waits", "HoldPoints", "Guardian", "Instructions", "CPtrace", .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
 
@@ -121,6 +124,7 @@ let package = Package(
         fixture("fixture-daemon", flags: noFramePointerFlags),
         fixture("fixture-client", flags: noFramePointerFlags),
         fixture("fixture-points", flags: noFramePointerFlags),
+        fixture("fixture-spawner", flags: noFramePointerFlags),
         // A Swift helper that attaches through the engine and parks with the
         // target stopped, so a test can SIGKILL it mid-attach.
         .executableTarget(name: "engine-probe", dependencies: ["Engine"], path: "Tests/Fixtures/engine-probe"),
@@ -145,7 +149,8 @@ let package = Package(
         ),
         .testTarget(
             name: "CLITests",
-            dependencies: ["TestSupport", "lwpscope"] + (fixtureNames + waitFixtureNames + pointFixtureNames).map { .target(name: $0) }
+            dependencies: ["TestSupport", "lwpscope"]
+                + (fixtureNames + waitFixtureNames + pointFixtureNames + spawnFixtureNames).map { .target(name: $0) }
         ),
         .testTarget(
             name: "BacktraceTests",

@@ -9,6 +9,7 @@ Writes docs/RELIABILITY.md (full runs) with one row per case.
 """
 import argparse
 import datetime
+import json
 import os
 import platform
 import random
@@ -30,6 +31,7 @@ NOFP = os.path.join(BIN, "fixture-threads-nofp")
 CHURN = os.path.join(BIN, "fixture-churn")
 CLIENT = os.path.join(BIN, "fixture-client")
 POINTS = os.path.join(BIN, "fixture-points")
+SPAWNER = os.path.join(BIN, "fixture-spawner")
 
 # Every process this script starts, so every exit path can end them.
 STARTED = []
@@ -673,6 +675,109 @@ def kill_tui_with_points(how):
     return run
 
 
+def read_until(p, wanted, timeout=10.0, out=b""):
+    """Reads p's stdout until `wanted` (bytes) appears; returns all read, or None."""
+    deadline = time.monotonic() + timeout
+    while wanted not in out and time.monotonic() < deadline:
+        r, _, _ = select.select([p.stdout], [], [], 0.2)
+        if r:
+            chunk = os.read(p.stdout.fileno(), 65536)
+            if not chunk:
+                break
+            out += chunk
+    return out if wanted in out else None
+
+
+def kill_run_held_child(sig, at):
+    """`lwpscope run --events` with a forked child held at its birth
+    (`--births`) or at the exec of a matching program (`--execs`), left by
+    `sig`: the daemon and the child run on, untraced, and the child's new
+    program starts."""
+    rule = ["--births"] if at == "birth" else ["--execs", "fixture-spawn*"]
+
+    def run(ctx):
+        lwp = track(subprocess.Popen([LWPSCOPE, "run", "--events", "--json"] + rule + ["--",
+                                      SPAWNER, "--exec", SPAWNER, "--target"],
+                                     stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL))
+        daemon = None
+        try:
+            out = read_until(lwp, b"ready ")
+            if out is None:
+                return fail("the daemon never said ready")
+            out = read_until(lwp, b"\n", out=out.split(b"ready ", 1)[1])
+            daemon = int(out.split(b"\n")[0])
+            os.kill(daemon, signal.SIGUSR1)
+
+            def held_child(text):
+                for line in text.split(b"\n"):
+                    if line.startswith(b"{") and line.endswith(b"}"):
+                        o = json.loads(line)
+                        if o.get("event") == "held" and o.get("at") == at and o.get("pid") != daemon:
+                            return o["pid"]
+                return None
+            deadline = time.monotonic() + 10
+            while held_child(out) is None and time.monotonic() < deadline:
+                r, _, _ = select.select([lwp.stdout], [], [], 0.2)
+                chunk = os.read(lwp.stdout.fileno(), 65536) if r else b""
+                if r and not chunk:
+                    break
+                out += chunk
+            child = held_child(out)
+            if child is None:
+                return fail(f"no child was held at its {at} within 10 s")
+            time.sleep(random.uniform(0, 0.1))
+            lwp.send_signal(sig)
+            lwp.wait(timeout=5)
+            bad = [f"{name}: {b}" for name, pid in (("daemon", daemon), ("child", child))
+                   for b in [check_target(pid, within=2.0)] if b]
+            if bad:
+                return fail("; ".join(bad))
+            deadline = time.monotonic() + 3
+            while time.monotonic() < deadline and b"main ran %d" % child not in out:
+                r, _, _ = select.select([lwp.stdout], [], [], 0.1)
+                if r:
+                    chunk = os.read(lwp.stdout.fileno(), 65536)
+                    if not chunk:
+                        break
+                    out += chunk
+            return ok() if b"main ran %d" % child in out else fail("the child's new program never started")
+        finally:
+            if daemon:
+                try:
+                    os.kill(daemon, signal.SIGTERM)
+                except OSError:
+                    pass
+            stop_proc(lwp)
+    return run
+
+
+def kill_run_held_signal(ctx):
+    """`lwpscope run --events` with a thread held at SIGSEGV, SIGKILLed: the
+    process dies of it as it would have, within 3 s, and nothing is left traced."""
+    lwp = track(subprocess.Popen([LWPSCOPE, "run", "--events", "--json", "--", SPAWNER],
+                                 stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL))
+    try:
+        out = read_until(lwp, b"ready ")
+        if out is None:
+            return fail("the program never said ready")
+        daemon = int(read_until(lwp, b"\n", out=out.split(b"ready ", 1)[1]).split(b"\n")[0])
+        os.kill(daemon, signal.SIGUSR2)
+        if read_until(lwp, b'"event":"signal"') is None:
+            return fail("the SIGSEGV was not held within 10 s")
+        lwp.send_signal(signal.SIGKILL)
+        lwp.wait(timeout=5)
+        if not wait_gone(daemon, 3):
+            bad = check_target(daemon)
+            try:
+                os.kill(daemon, signal.SIGKILL)
+            except OSError:
+                pass
+            return fail("the program did not die of its signal within 3 s" + (f"; {bad}" if bad else ""))
+        return ok("the program died of its SIGSEGV, as it would have")
+    finally:
+        stop_proc(lwp)
+
+
 def tracer_of(pid, tid=None):
     try:
         status = open(f"/proc/{pid}/task/{tid or pid}/status").read()
@@ -1136,6 +1241,12 @@ def cases(n, quick):
                       ("q", "quit with `q`"), (None, "terminal closed")):
         c.append(Case(f"inspector with `b point_target` and all four callers parked {name}",
                       kill_tui_with_points(how), n))
+    c.append(Case("`run --events --births` with a forked child held at its birth, killed by SIGKILL",
+                  kill_run_held_child(sig.SIGKILL, "birth"), n))
+    for s in (sig.SIGKILL, sig.SIGTERM, sig.SIGINT):
+        c.append(Case(f"`run --events --execs` with a child held at its exec, killed by {s.name}",
+                      kill_run_held_child(s, "exec"), n))
+    c.append(Case("`run --events` with a thread held at SIGSEGV, lwpscope SIGKILLed", kill_run_held_signal, n, "note"))
     c.append(Case("`dump` SIGKILLed 0-250 ms after attaching, fixture with 2000 workers (stop lasts ~250 ms)",
                   kill_dump("workers", 0.25), n))
     c.append(Case("`dump` SIGKILLed 0-5 ms after attaching, `fixture-churn`", kill_dump("churn", 0.005), n))

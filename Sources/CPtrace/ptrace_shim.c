@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <pthread.h>
 #include <sched.h>
+#include <signal.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/ptrace.h>
@@ -33,6 +34,31 @@ int lwp_ptrace_setoptions(pid_t tid, unsigned long options) {
 }
 int lwp_ptrace_geteventmsg(pid_t tid, unsigned long *message) {
     return result(ptrace(PTRACE_GETEVENTMSG, tid, 0, message));
+}
+int lwp_ptrace_getsiginfo(pid_t tid, int *signo, int *code, uint64_t *address) {
+    siginfo_t info;
+    if (ptrace(PTRACE_GETSIGINFO, tid, 0, &info) == -1) return -errno;
+    *signo = info.si_signo;
+    *code = info.si_code;
+    switch (info.si_signo) {
+    case SIGSEGV: case SIGBUS: case SIGILL: case SIGFPE: case SIGTRAP:
+        *address = (uint64_t)(uintptr_t)info.si_addr;
+        break;
+    default:
+        *address = 0;
+    }
+    return 0;
+}
+int lwp_stop_then_exec(char *const argv[], int own_group) {
+    // The calling thread may be a pool thread with signals blocked, and a
+    // mask survives exec: the program must start with none blocked.
+    sigset_t none;
+    sigemptyset(&none);
+    pthread_sigmask(SIG_SETMASK, &none, NULL);
+    if (own_group) setpgid(0, 0);
+    raise(SIGSTOP);
+    execvp(argv[0], argv);
+    return -errno;
 }
 int lwp_ptrace_getregs(pid_t tid, lwp_user_regs *regs) {
     return result(ptrace(PTRACE_GETREGS, tid, 0, regs));

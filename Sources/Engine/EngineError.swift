@@ -14,6 +14,8 @@ public enum EngineError: Error, Equatable, Sendable, CustomStringConvertible {
     case system(pid: Int32, SystemError)
     /// A hold point could not be set (or removed) in `pid`.
     case holdPoint(pid: Int32, reason: String)
+    /// `launch` could not start the program.
+    case launch(command: String, reason: String)
 
     public var description: String {
         switch self {
@@ -41,6 +43,8 @@ public enum EngineError: Error, Equatable, Sendable, CustomStringConvertible {
             return "pid \(pid): \(error)"
         case .holdPoint(let pid, let reason):
             return "pid \(pid): cannot set the hold point: \(reason)"
+        case .launch(let command, let reason):
+            return "cannot start \(command): \(reason)"
         }
     }
 }

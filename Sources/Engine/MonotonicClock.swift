@@ -3,7 +3,10 @@ import Glibc
 #endif
 
 /// Microseconds on CLOCK_MONOTONIC: cheap, and immune to wall-clock changes.
-enum MonotonicClock {
+public enum MonotonicClock {
+    /// Seconds, for `HeldTask.since`.
+    public static func seconds() -> Double { Double(microseconds()) / 1_000_000 }
+
     static func microseconds() -> Int {
         var now = timespec()
         clock_gettime(CLOCK_MONOTONIC, &now)

@@ -62,6 +62,15 @@ public enum EngineEvent: Sendable, Equatable {
     case signalPassedOn(pid: Int32, tid: Int32, signal: Int32)
     /// A thread reached hold point `pointID` and is parked there until released.
     case parkedAtPoint(pid: Int32, tid: Int32, pointID: Int)
+    /// Held at its exec, before the new program `path` runs: an exec rule
+    /// matched it, or (`start`) it is the program `launch` started.
+    case heldAtExec(pid: Int32, path: String, start: Bool)
+    /// Held at the delivery of `signal`, which would kill it; `address` is
+    /// the fault address (0 when the signal has none).
+    case heldAtSignal(pid: Int32, tid: Int32, signal: Int32, address: UInt64)
+    /// Followed only for the exec rules, it exec'd `path`, which none
+    /// matches: let go untouched.
+    case detachedAtExec(pid: Int32, path: String)
 }
 
 public enum TerminationStatus: Sendable, Equatable, CustomStringConvertible {

@@ -118,6 +118,54 @@ extension TraceEngine {
         updateIdlePolling()
     }
 
+    /// The rules for `pid` and the children it forks from now on: `births`
+    /// holds new threads and children (hold-new); `execs` holds a traced
+    /// process at an exec whose program's path or basename matches a glob,
+    /// and children that can match none are let go at their first exec.
+    public func setRules(_ pid: Int32, births: Bool, execs: [String]) throws(EngineError) {
+        try session.setRules(pid, births: births, execs: execs)
+        updateIdlePolling()
+    }
+
+    /// A traced thread about to die of SIGSEGV, SIGBUS, SIGILL, SIGFPE or
+    /// SIGABRT (no handler) is held at the signal instead (`heldAtSignal`)
+    /// until `passSignal`; a detach delivers it as it would have been.
+    public func setHoldFatalSignals(_ on: Bool) {
+        session.store.holdFatalSignals = on
+    }
+
+    /// Every thread held (at birth, an exec, the start, a fatal signal, a
+    /// hold point), with when its hold began.
+    public func heldTasks() -> [HeldTask] {
+        session.heldTasks()
+    }
+
+    /// Delivers the fatal signal a thread is held at. False if it was not.
+    @discardableResult
+    public func passSignal(_ tid: Int32) -> Bool {
+        defer { updateIdlePolling() }
+        return session.passSignal(tid)
+    }
+
+    /// Stops every thread of `pid` and holds them (at start) until released.
+    public func holdProcess(_ pid: Int32) throws(EngineError) {
+        guard session.processes[pid] != nil else { throw notAttachedError(pid) }
+        session.holdProcess(pid)
+    }
+
+    /// Before a hand-off to gdb: threads held at a fatal signal are let go
+    /// with SIGSTOP instead (the process waits for gdb, and the fault comes
+    /// again under it). Returns their tids.
+    @discardableResult
+    public func dropHeldSignals(_ pid: Int32) -> [Int32] {
+        session.dropHeldSignals(pid)
+    }
+
+    /// After an exec, with the hold points set again: the new program runs.
+    public func releaseAfterPoints(_ pid: Int32) {
+        session.releaseAfterPoints(pid)
+    }
+
     public func heldAtBirth() -> [(tid: Int32, pid: Int32)] {
         session.heldAtBirth()
     }
@@ -127,7 +175,8 @@ extension TraceEngine {
         session.processes.values.map { ($0.pid, $0.parentID, $0.command) }.sorted { $0.pid < $1.pid }
     }
 
-    /// Lets a held-at-birth thread or child run. False if it was not held.
+    /// Lets a thread or child held at birth, at an exec or at its start run.
+    /// False if it was not held so.
     @discardableResult
     public func releaseHeld(_ tid: Int32) -> Bool {
         defer { updateIdlePolling() }

@@ -75,11 +75,14 @@ struct TraceEventHandler {
         case .event(.exec):
             let hadPoints = store.points[tracee.processID] != nil
             subject = handleExec(tracee)
-            if hadPoints && store.holdExecsWithPoints { store.apply(.hold(.exec), to: subject) }
+            applyExecRules(subject, hadPoints: hadPoints)
         default:
             break
         }
+        var fatal: EngineEvent?
+        if case .signalDelivery(let signal) = observation { fatal = holdIfFatal(tracee, signal: signal) }
         store.apply(.observed(observation), to: subject)
+        if let fatal { store.onEvent(fatal) }
         if case .trapAtPoint(.point(let id)?) = observation, store.tracees[subject]?.state.isHeld(for: .point(id)) == true {
             store.onEvent(.parkedAtPoint(pid: tracee.processID, tid: subject, pointID: id))
         }
@@ -140,7 +143,12 @@ struct TraceEventHandler {
     private func addChildProcess(_ child: Int32, parent: Int32) {
         let command = store.procfs.commandLine(child)?.joined(separator: " ") ?? ""
         let hold = store.processes[parent]?.holdNew ?? false
-        store.processes[child] = TracedProcess(pid: child, command: command, parentID: parent, holdNew: hold)
+        var process = TracedProcess(pid: child, command: command, parentID: parent, holdNew: hold)
+        // The exec rules go down the tree; without births held, a child is
+        // followed only to see what it execs.
+        process.execGlobs = store.processes[parent]?.execGlobs ?? []
+        process.followedForExecs = !hold && !process.execGlobs.isEmpty
+        store.processes[child] = process
         inheritPoints(child, from: parent)
         store.add(Tracee(tid: child, processID: child), heldAtBirth: hold)
         store.newTracees.append(child)

@@ -18,4 +18,14 @@ struct TracedProcess {
     var parentID: Int32? = nil
     /// New threads and children are held at birth.
     var holdNew = false
+    /// Globs on a new program's path or basename: a traced process that
+    /// execs a match is held at the exec (`--execs`). Forked children inherit them.
+    var execGlobs: [String] = []
+    /// Followed only because an exec rule might match it (births are not
+    /// held): let go untouched when it execs a program no rule matches.
+    var followedForExecs = false
+    /// Started by `launch` and not yet exec'd: its first exec is the start
+    /// of the program asked for (held there when `holdAtStart`).
+    var launching = false
+    var holdAtStart = false
 }

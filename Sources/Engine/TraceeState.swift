@@ -108,15 +108,23 @@ enum StepDebt: Equatable, Sendable {
     case groupStop
 }
 
-/// Why a thread is held. The hold-points issue adds a breakpoint here.
+/// Why a thread is held.
 enum HoldReason: Equatable, Sendable {
     /// Born (clone, fork, vfork) while hold-new was on.
     case birth
     /// Parked at hold point `id` (see `HoldPointSpec`).
     case point(Int)
     /// Stopped at its exec event, before the new program's first
-    /// instruction: its hold points are being set again in the new image.
+    /// instruction, because an exec rule matched it (`--execs`).
     case exec
+    /// Stopped at its exec event while its hold points are set again in
+    /// the new image (not the user's: the placer lets it go).
+    case pointsAfterExec
+    /// `launch` with `holdAtStart`: at the exec of the program asked for.
+    case start
+    /// At the delivery of a signal that would kill it (SIGSEGV and the
+    /// like, with no handler): released, the signal is delivered.
+    case signal(Int32)
 }
 
 /// What the engine wants of a thread beside what it is doing: whether its

@@ -26,6 +26,11 @@ final class TraceeStore: @unchecked Sendable {
     /// released (`releaseHeld`), so its points are set again before the new
     /// program runs. Off unless the caller will release it.
     var holdExecsWithPoints = false
+    /// A traced thread about to die of a signal (SIGSEGV and the like, with
+    /// no handler) is held at its signal-delivery-stop until passed on.
+    var holdFatalSignals = false
+    /// When each held thread's hold began, and what the caller is shown of it.
+    var holds: [Int32: (since: Double, reason: HeldFor)] = [:]
 
     init(procfs: ProcFS) {
         self.procfs = procfs
@@ -51,12 +56,32 @@ final class TraceeStore: @unchecked Sendable {
         return stat.state != .zombie && stat.state != .dead
     }
 
+    /// Keeps `holds` in step with the states: a hold begun is timed, one
+    /// ended is forgotten. What it is shown as (an exec's path, a fault
+    /// address) the caller may fill in after.
+    private func noteHold(_ tid: Int32, before: TraceeState, after: TraceeState?) {
+        guard case .held(let reason, _)? = after else {
+            holds[tid] = nil
+            return
+        }
+        if case .held(let old, _) = before, old == reason, holds[tid] != nil { return }
+        let shown: HeldFor = switch reason {
+        case .birth: .birth
+        case .point(let id): .point(id)
+        case .exec, .pointsAfterExec: .exec(path: "")
+        case .start: .start(path: "")
+        case .signal(let signal): .signal(signal, address: 0)
+        }
+        holds[tid] = (MonotonicClock.seconds(), shown)
+    }
+
     /// Moves `tid` by `input` and makes the ptrace request that calls for.
     /// False when the input did not apply or the request failed.
     @discardableResult
     func apply(_ input: TraceeInput, to tid: Int32) -> Bool {
         guard let tracee = tracees[tid], let transition = TraceeTransitions.next(tracee, on: input) else { return false }
         tracees[tid] = transition.tracee
+        noteHold(tid, before: tracee.state, after: transition.tracee?.state)
         do {
             switch transition.action {
             case .none: break

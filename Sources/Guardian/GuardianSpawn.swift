@@ -22,21 +22,12 @@ enum GuardianSpawn {
         posix_spawn_file_actions_addopen(&actions, 2, standardError, O_WRONLY | O_APPEND | O_CREAT, 0o600)
         try closeEverythingElse(&actions)
 
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        var empty = sigset_t()
-        sigemptyset(&empty)
-        posix_spawnattr_setsigmask(&attributes, &empty)
-        var all = sigset_t()
-        sigfillset(&all)
-        posix_spawnattr_setsigdefault(&attributes, &all)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF | setSessionFlag))
-
-        let argv = ([executable] + arguments).map { strdup($0) } + [nil]
-        defer { argv.forEach { free($0) } }
         var child: pid_t = 0
-        let rc = posix_spawn(&child, executable, &actions, &attributes, argv, environ)
+        let rc = SpawnAttributes.with(flags: setSessionFlag) { attributes in
+            SpawnAttributes.withArgv([executable] + arguments) { argv in
+                posix_spawn(&child, executable, &actions, attributes, argv, environ)
+            }
+        }
         guard rc == 0 else { throw .cannotStart("posix_spawn \(executable): \(errorText(rc))") }
         return child
     }

@@ -30,7 +30,7 @@ extension HoldPointPlacer {
         wanted[pid] = nil
         lastMappings[pid] = nil
         let results = await retryPending(pid)
-        await engine.releaseHeld(pid)
+        await engine.releaseAfterPoints(pid)
         return results
     }
 

@@ -13,6 +13,9 @@ public struct ThreadRow: Hashable, Sendable, Identifiable {
     public var heldAtBirth: Bool
     /// Parked at a hold point: the point's location as the user wrote it.
     public var heldPoint: String?
+    /// With `heldAtBirth` (held by lwpscope): why and how long, when not
+    /// simply born (`exec 12s!`, `SIGSEGV`).
+    public var heldNote: String?
     /// Threads with the same value have identical stacks (the controller
     /// numbers them); nil groups with no other thread.
     public var stackGroup: Int?

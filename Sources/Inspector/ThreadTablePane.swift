@@ -61,7 +61,7 @@ struct ThreadTablePane: Sendable {
     /// a plain-text capture of the screen.
     static func heldText(_ thread: ThreadRow) -> String {
         thread.heldFlag ?? thread.heldPoint.map { "@" + $0 }
-            ?? (thread.heldAtBirth ? "birth" : thread.deadlocked ? deadlockMark : "")
+            ?? (thread.heldAtBirth ? thread.heldNote ?? "birth" : thread.deadlocked ? deadlockMark : "")
     }
 
     static let deadlockMark = "deadlock"

@@ -30,6 +30,9 @@ public struct EventLogNames: Sendable, Equatable {
         case .heldAtBirth(let pid, let tid): ([pid], tid == pid ? [] : [(pid, tid)])
         case .signalPassedOn(let pid, let tid, _): ([pid], [(pid, tid)])
         case .parkedAtPoint(let pid, let tid, _): ([pid], [(pid, tid)])
+        case .heldAtExec(let pid, _, _): ([pid], [])
+        case .heldAtSignal(let pid, let tid, _, _): ([pid], [(pid, tid)])
+        case .detachedAtExec: ([], [])
         }
     }
 }
@@ -63,7 +66,34 @@ public enum EventLogEntries {
         case .parkedAtPoint(let pid, let tid, let point):
             EventLogEntry(time: time, kind: .hold, text: "\(task(pid: pid, tid: tid, names)) parked at hold point \(names.points[point] ?? "\(point)")",
                           severity: .warning)
+        case .heldAtExec(let pid, let path, let start):
+            EventLogEntry(time: time, kind: .hold,
+                          text: "pid \(pid) held at \(start ? "its start" : "exec"), before \(path) runs", severity: .warning)
+        case .heldAtSignal(let pid, let tid, let signal, let address):
+            EventLogEntry(time: time, kind: .signal,
+                          text: "\(thread(tid, names)) of pid \(pid) got \(signalText(signal))"
+                              + (address == 0 ? "" : " at 0x\(String(address, radix: 16))") + ": held before it dies",
+                          severity: .error)
+        case .detachedAtExec(let pid, let path):
+            EventLogEntry(time: time, kind: .process, text: "pid \(pid) exec'd \(path), which no --execs matches: let go")
         }
+    }
+
+    /// The message line for a thread held at a fatal signal, or nil.
+    public static func signalAnnouncement(_ held: (pid: Int32, tid: Int32, signal: Int32, address: UInt64)?,
+                                          names: EventLogNames) -> StatusMessage? {
+        guard let held else { return nil }
+        let at = held.address == 0 ? "" : " at 0x\(String(held.address, radix: 16))"
+        return StatusMessage(
+            "\(thread(held.tid, names)) of pid \(held.pid) got \(signalText(held.signal))\(at), held before it dies: "
+                + "r passes it on (it dies as it would have), g hands it to gdb", severity: .error)
+    }
+
+    /// The message line for a process held at an exec or its start, or nil.
+    public static func execAnnouncement(_ held: (pid: Int32, path: String, start: Bool)?) -> StatusMessage? {
+        guard let held else { return nil }
+        return StatusMessage("pid \(held.pid) held at \(held.start ? "its start" : "exec") of \(held.path): "
+                                 + "show it (pane 1, Enter), select it and press r to let it run", severity: .warning)
     }
 
     /// The status line's word on births held in one batch of events: what

@@ -35,7 +35,7 @@ extension ThreadReleaseOutcome {
     /// The thread let go.
     public var tid: Int32 {
         switch self {
-        case .heldAtBirth(let tid), .fromPoint(let tid): tid
+        case .heldAtBirth(let tid), .fromPoint(let tid), .signalPassed(let tid): tid
         case .fromFlag(_, let release): release.tid
         }
     }

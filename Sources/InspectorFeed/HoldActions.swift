@@ -71,6 +71,7 @@ public struct HoldActions: Sendable {
     {
         if await engine.releaseHeld(tid) { return .heldAtBirth(tid: tid) }
         if await engine.releaseFromPoint(tid) { return .fromPoint(tid: tid) }
+        if await engine.passSignal(tid) { return .signalPassed(tid: tid) }
         guard let flag = survey?.heldBy[tid] else { throw .notHeld(tid: tid, pid: pid) }
         do {
             let release = try await engine.releaseThread(

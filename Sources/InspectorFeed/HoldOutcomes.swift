@@ -28,11 +28,15 @@ public enum ThreadReleaseOutcome: Sendable, CustomStringConvertible {
     case fromFlag(HoldFlag, ThreadRelease)
     /// It runs on from a hold point, which stays set: it parks again when it comes back.
     case fromPoint(tid: Int32)
+    /// It was held at a fatal signal, which it now gets: the process dies as it would have.
+    case signalPassed(tid: Int32)
 
     public var description: String {
         switch self {
         case .heldAtBirth(let tid):
             "released thread \(tid), held at birth"
+        case .signalPassed(let tid):
+            "passed the signal on to thread \(tid): the process ends as it would have"
         case .fromPoint(let tid):
             "released thread \(tid) from its hold point, which stays set"
         case .fromFlag(let flag, let release):

@@ -43,7 +43,7 @@ public struct ThreadFeed: Sendable {
     /// - waits: the analyzer (kept across refreshes for its caches); nil
     ///   leaves WAITS ON empty. It reads /proc only, so it stops no one.
     public mutating func update(
-        _ snapshot: ProcessSnapshot, heldAtBirth: Set<Int32>, heldAtPoints: [Int32: String] = [:], grouping: Bool, now: Double, actions: HoldActions,
+        _ snapshot: ProcessSnapshot, heldAtBirth: Set<Int32>, heldAtPoints: [Int32: String] = [:], heldNotes: [Int32: String] = [:], grouping: Bool, now: Double, actions: HoldActions,
         waits analyzer: WaitAnalyzer? = nil
     ) -> Update {
         let space = backtracer.addressSpace(of: snapshot.pid)
@@ -57,7 +57,7 @@ public struct ThreadFeed: Sendable {
             ThreadRows.waitInputs(traces.threads, pid: snapshot.pid, syscalls: syscalls), followDepth: Self.followDepth)
             ?? WaitReport()
         let threads = ThreadRows.make(
-            traces.threads, heldBy: survey?.heldBy ?? [:], heldAtBirth: heldAtBirth, heldAtPoints: heldAtPoints,
+            traces.threads, heldBy: survey?.heldBy ?? [:], heldAtBirth: heldAtBirth, heldAtPoints: heldAtPoints, heldNotes: heldNotes,
             cpuPercent: cpu.percentages(snapshot, now: now),
             stackGroups: grouping ? StackGroups.numbers(traces.threads) : [:],
             mainExecutable: backtracer.procfs.executablePath(snapshot.pid).map(ModulePaths.displayPath),

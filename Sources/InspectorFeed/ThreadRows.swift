@@ -11,6 +11,7 @@ public enum ThreadRows {
     /// One row per backtrace, in the backtraces' order.
     /// - heldBy: from the hold survey; nil when there is none.
     /// - heldAtPoints: threads parked at hold points, with each one's location.
+    /// - heldNotes: what HELD says of those in `heldAtBirth` (`HeldNotes`): exec, start, a signal, how long.
     /// - cpuPercent: a thread missing here (new since the last refresh) shows 0.
     /// - stackGroups: from `StackGroups.numbers`, when threads are grouped.
     /// - mainExecutable: the process's executable by its mapping's path, for
@@ -19,7 +20,7 @@ public enum ThreadRows {
     ///   the deadlock mark and where `f` goes.
     public static func make(
         _ threads: [ThreadBacktrace], heldBy: [Int32: HoldFlag] = [:], heldAtBirth: Set<Int32> = [],
-        heldAtPoints: [Int32: String] = [:], cpuPercent: [Int32: Double] = [:], stackGroups: [Int32: Int] = [:], mainExecutable: String? = nil,
+        heldAtPoints: [Int32: String] = [:], heldNotes: [Int32: String] = [:], cpuPercent: [Int32: Double] = [:], stackGroups: [Int32: Int] = [:], mainExecutable: String? = nil,
         waits: WaitReport = WaitReport(), pid: Int32 = 0
     ) -> [ThreadRow] {
         // A chain that ends at a thread we hold says so ("… (held)").
@@ -33,6 +34,7 @@ public enum ThreadRows {
                 heldFlag: heldBy[thread.tid]?.displayName, heldAtBirth: heldAtBirth.contains(thread.tid),
                 stackGroup: stackGroups[thread.tid], stackFunctions: thread.frames.map(\.text.label))
             row.heldPoint = heldAtPoints[thread.tid]
+            row.heldNote = heldNotes[thread.tid]
             let wait = waits.wait(pid: pid, tid: thread.tid)
             row.waitsOn = wait?.label(held: held)
             row.deadlocked = deadlocked.contains(ThreadRef(pid: pid, tid: thread.tid))

@@ -97,7 +97,10 @@ public struct WatchedProcesses: Sendable {
             return .refreshSoon
         case .threadExited, .signalPassedOn:
             return .none
-        case .heldAtBirth:
+        case .heldAtBirth, .heldAtExec, .heldAtSignal:
+            return .refreshSoon
+        case .detachedAtExec:
+            treeCache.invalidate()
             return .refreshSoon
         }
     }

@@ -14,8 +14,8 @@ struct HoldCommand: AsyncParsableCommand {
             A thread is held on a flag when it runs in a function whose code reads that flag.
             """)
 
-    @Argument(help: "The process id.")
-    var pid: Int32
+    @Argument(help: "The process id (none with --wait-for).")
+    var pid: Int32?
 
     @Flag(name: .long, help: "Print JSON instead of a table.")
     var json = false
@@ -38,16 +38,43 @@ struct HoldCommand: AsyncParsableCommand {
     @Option(name: .customLong("thread"), help: ArgumentHelp("With --at: park only threads whose name matches this glob; others run through.", valueName: "glob"))
     var threadPattern: String?
 
+    @Flag(name: .long, help: "Hold every new child and thread at birth; stays attached as --at does.")
+    var births = false
+
+    @Option(name: .long, help: ArgumentHelp(
+        "Hold a traced process at an exec whose program's basename or path matches GLOB (repeatable); stays attached as --at does.",
+        valueName: "glob"))
+    var execs: [String] = []
+
+    @Option(name: .customLong("wait-for"), help: ArgumentHelp(
+        "Instead of PID: the first new process whose name, path or command line matches this glob, held at once.",
+        valueName: "pattern"))
+    var waitFor: String?
+
+    /// Stays attached and prints events: any of --at, --births, --execs, --wait-for.
+    var isSession: Bool { !points.isEmpty || births || !execs.isEmpty || waitFor != nil }
+
+    func validate() throws {
+        if isSession && (!flags.isEmpty || assignment != nil || releaseThread != nil) {
+            throw ValidationError("--at, --births, --execs and --wait-for do not go with --flag, --set or --release-thread")
+        }
+        if threadPattern != nil && points.isEmpty { throw ValidationError("--thread goes with --at") }
+        switch (pid, waitFor) {
+        case (nil, nil): throw ValidationError("give the process id (or --wait-for PATTERN)")
+        case (_?, _?): throw ValidationError("give either a process id or --wait-for, not both")
+        default: break
+        }
+    }
+
     func run() async throws {
-        if !points.isEmpty {
-            guard flags.isEmpty, assignment == nil, releaseThread == nil else {
-                throw ValidationError("--at does not go with --flag, --set or --release-thread")
-            }
-            let status = await HoldPointSession(pid: pid, locations: points, threadPattern: threadPattern, json: json).run()
+        if isSession {
+            let rules = SessionRules(births: births, execs: execs, locations: points, threadPattern: threadPattern)
+            let start: SessionStart = waitFor.map { .waitFor($0) } ?? .attach(pid ?? 0)
+            let status = await EventSession(start: start, rules: rules, json: json).run()
             if status != 0 { throw ExitCode(status) }
             return
         }
-        if threadPattern != nil { throw ValidationError("--thread goes with --at") }
+        guard let pid else { throw ValidationError("give the process id") }
         let extraNames: [FlagName]
         do {
             extraNames = try flags.map { name throws(HoldFlagError) in try FlagName(parsing: name) }

@@ -1,9 +1,5 @@
 import ArgumentParser
 import Engine
-import Terminal
-#if canImport(Glibc)
-import Glibc
-#endif
 
 /// `lwpscope [PID...]`: the full-screen inspector. Without a pid it starts
 /// with the attach picker; with several, they are one session, the first shown.
@@ -15,40 +11,42 @@ struct InspectCommand: AsyncParsableCommand {
     @Argument(help: "The processes to attach to, the first one shown; without any, pick one from the list.")
     var pids: [Int32] = []
 
+    @Option(name: .customLong("wait-for"), help: ArgumentHelp(
+        "Attach to the first new process whose name, path or command line matches this glob, and hold it at once.",
+        valueName: "pattern"))
+    var waitFor: String?
+
+    @Flag(name: .long, help: "Hold every new child and thread at birth (the `n` key).")
+    var births = false
+
+    @Option(name: .long, help: ArgumentHelp("Hold a traced process at an exec whose program matches GLOB (repeatable).",
+                                            valueName: "glob"))
+    var execs: [String] = []
+
+    func validate() throws {
+        if waitFor != nil && !pids.isEmpty { throw ValidationError("--wait-for does not go with pids") }
+        if (births || !execs.isEmpty) && pids.isEmpty && waitFor == nil {
+            throw ValidationError("--births and --execs need a process: give its pid, or use --wait-for or `lwpscope run`")
+        }
+    }
+
     func run() async throws {
-        guard isatty(STDIN_FILENO) == 1, isatty(STDOUT_FILENO) == 1 else {
-            throw fail("the inspector needs a terminal; in scripts use `lwpscope ps`, `threads`, `dump` or `hold`")
-        }
-        let engine = TraceEngine()
-        await engine.setGuardianLauncher(GuardianLaunch.ourselves)
-        await engine.setHoldExecsWithPoints(true)
-        let shutdown = ShutdownOnSignals {
-            CursesTerminal.emergencyRestore()
-            await engine.close()
-        }
-        defer { shutdown.disarm() }
-        // All or none: a session missing one of the processes asked for
-        // would look like one where that process has nothing to show.
-        var attached: [Int32] = []
-        for pid in pids {
-            switch await EngineCall.attach(pid, engine: engine) {
-            case .success(let processID): if !attached.contains(processID) { attached.append(processID) }
-            case .failure(let error):
-                await engine.close()
-                throw fail(error)
+        let pids = pids, waitFor = waitFor
+        try await InspectorLaunch.run(rules: SessionRules(births: births, execs: execs)) { engine throws(EngineError) in
+            if let waitFor {
+                print("lwpscope: waiting for a process matching \(waitFor) (Ctrl-C to give up)")
+                return [await ProcessWaiter(pattern: waitFor).catchFirst(engine: engine).pid]
             }
-        }
-        guard let terminal = CursesTerminal() else {
-            await engine.close()
-            throw fail("cannot start the terminal (is TERM set?)")
-        }
-        let app = InspectorApp(engine: engine, terminal: terminal)
-        let start = attached
-        await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
-            DedicatedThread.start(name: "lwpscope-ui") {
-                app.run(attachedTo: start)
-                done.resume()
+            // All or none: a session missing one of the processes asked for
+            // would look like one where that process has nothing to show.
+            var attached: [Int32] = []
+            for pid in pids {
+                switch await EngineCall.attach(pid, engine: engine) {
+                case .success(let processID): if !attached.contains(processID) { attached.append(processID) }
+                case .failure(let error): throw error
+                }
             }
+            return attached
         }
     }
 }

@@ -11,8 +11,8 @@ struct Lwpscope: AsyncParsableCommand {
             process running, or stopped if it was stopped before.
             """,
         subcommands: [
-            InspectCommand.self, PsCommand.self, ThreadsCommand.self, DumpCommand.self, HoldCommand.self, GraphCommand.self,
-            GuardianCommand.self,
+            InspectCommand.self, PsCommand.self, ThreadsCommand.self, DumpCommand.self, HoldCommand.self, GraphCommand.self, RunCommand.self,
+            GuardianCommand.self, ExecStoppedCommand.self,
         ],
         defaultSubcommand: InspectCommand.self
     )

@@ -26,7 +26,7 @@ import Glibc
         try step(tmux, "Hold point at: point_target_")
         try tmux.send("Enter")
         // Every caller parked: four rows say so in HELD.
-        let parked = try tmux.waitUntil(timeout: 20) { screen in
+        let parked = try tmux.waitUntil(timeout: 60) { screen in
             screen.filter { $0.contains("@point_target") && $0.contains("caller-") }.count == 4
         }
         #expect(parked.filter { $0.contains("@point_target") }.count >= 4)
@@ -69,7 +69,7 @@ import Glibc
         #expect(try tmux.capture().allSatisfy { !$0.contains("@point_target") })
 
         try tmux.send("q")
-        #expect(tmux.exitStatus() == 0)
+        #expect(tmux.exitStatus(timeout: 30) == 0)
         #expect(TaskStates.untraced(fixture.pid), "\(TaskStates.of(fixture.pid))")
         #expect(try readCode(fixture.pid, address) == PointFixture.fileBytes(of: fixture.pid, at: address, count: 32))
     }
@@ -82,7 +82,7 @@ import Glibc
         try step(tmux, "caller-2")
         try setPoint(tmux, "point_target thread caller-*")
         // (The message saying it was set gives way at once to the parking's.)
-        _ = try tmux.waitUntil(timeout: 20) { screen in
+        _ = try tmux.waitUntil(timeout: 60) { screen in
             screen.filter { $0.contains("@point_target") }.count == 2
         }
         let others = fixture.callers().filter { $0.value.hasPrefix("other-") }.map(\.key)
@@ -91,7 +91,7 @@ import Glibc
         usleep(300_000)
         #expect(zip(others, before).allSatisfy { fixture.calls($0) > $1 }, "threads outside the glob stopped")
         try tmux.send("q")
-        #expect(tmux.exitStatus() == 0)
+        #expect(tmux.exitStatus(timeout: 30) == 0)
         #expect(TaskStates.untraced(fixture.pid), "\(TaskStates.of(fixture.pid))")
         #expect(try readCode(fixture.pid, address) == PointFixture.fileBytes(of: fixture.pid, at: address, count: 32))
         let callers = fixture.callers().filter { $0.value.hasPrefix("caller-") }.map(\.key)
@@ -106,17 +106,17 @@ import Glibc
         let tmux = try TmuxSession(width: 200, height: 50, command: lwpscope, arguments: [String(fixture.pid)])
         try step(tmux, "caller-2")
         try setPoint(tmux, "point_target")
-        _ = try tmux.waitUntil(timeout: 20) { $0.filter { $0.contains("@point_target") }.count == 2 }
+        _ = try tmux.waitUntil(timeout: 60) { $0.filter { $0.contains("@point_target") }.count == 2 }
         let old = Set(fixture.callers().keys)
         kill(fixture.pid, SIGUSR2)
         // New callers (new tids), parked again at the point set in the new image.
-        let screen = try tmux.waitUntil(timeout: 20) { screen in
+        let screen = try tmux.waitUntil(timeout: 60) { screen in
             let parked = screen.filter { $0.contains("@point_target") }
             return parked.count == 2 && !old.contains { tid in parked.contains { $0.contains(" \(tid) ") } }
         }
         #expect(screen.filter { $0.contains("@point_target") }.count == 2)
         try tmux.send("q")
-        #expect(tmux.exitStatus() == 0)
+        #expect(tmux.exitStatus(timeout: 30) == 0)
         #expect(TaskStates.untraced(fixture.pid), "\(TaskStates.of(fixture.pid))")
         let address = try fixture.runtimeAddress(of: "point_target")
         #expect(try readCode(fixture.pid, address) == PointFixture.fileBytes(of: fixture.pid, at: address, count: 32))
@@ -140,7 +140,7 @@ import Glibc
     }
 
     @discardableResult
-    func step(_ tmux: TmuxSession, _ text: String, timeout: Double = 45) throws -> [String] {
+    func step(_ tmux: TmuxSession, _ text: String, timeout: Double = 90) throws -> [String] {
         do { return try tmux.waitFor(text, timeout: timeout) } catch {
             Issue.record("the screen never showed \(text)")
             throw error

@@ -51,6 +51,9 @@ int lwp_ptrace_detach(pid_t tid, int signal);
 int lwp_ptrace_singlestep(pid_t tid, int signal);
 int lwp_ptrace_setoptions(pid_t tid, unsigned long options);
 int lwp_ptrace_geteventmsg(pid_t tid, unsigned long *message);
+// PTRACE_GETSIGINFO: the signal of a signal-delivery-stop, its si_code and
+// the fault address (si_addr; 0 for signals that carry none).
+int lwp_ptrace_getsiginfo(pid_t tid, int *signo, int *code, uint64_t *address);
 int lwp_ptrace_getregs(pid_t tid, lwp_user_regs *regs);
 int lwp_ptrace_setregs(pid_t tid, const lwp_user_regs *regs);
 int lwp_ptrace_peekdata(pid_t tid, uint64_t address, uint64_t *word);
@@ -66,6 +69,12 @@ int lwp_wtermsig(int status);
 int lwp_wcoredump(int status);
 // The PTRACE_EVENT_* number a ptrace-stop carries in bits 16..23 of the status.
 int lwp_wptrace_event(int status);
+
+// For `lwpscope run`: stopped with SIGSTOP until the tracer has seized it,
+// then exec'd; with own_group, in a process group of its own first (so the
+// terminal's Ctrl-C reaches lwpscope, not it). Returns only if exec failed
+// (-errno); the caller prints why and exits 127.
+int lwp_stop_then_exec(char *const argv[], int own_group);
 
 // syscall(SYS_tgkill, ...) and syscall(SYS_gettid).
 int lwp_tgkill(pid_t tgid, pid_t tid, int signal);
@@ -93,3 +102,10 @@ ssize_t lwp_write_memory(pid_t pid, uint64_t address, const void *buffer, size_t
 #ifdef __cplusplus
 }
 #endif
+
+// The proc connector (netlink, CAP_NET_ADMIN): every exec on the machine as
+// it happens. open returns a socket or -errno; next_exec waits up to
+// timeout_ms for an exec event and returns 1 with the process's tgid and
+// the event's CLOCK_MONOTONIC time in ns, 0 on timeout, or -errno.
+int lwp_proc_connector_open(void);
+int lwp_proc_connector_next_exec(int fd, int timeout_ms, pid_t *tgid, uint64_t *timestamp_ns);

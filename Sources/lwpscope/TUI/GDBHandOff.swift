@@ -1,3 +1,4 @@
+import Guardian
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -18,21 +19,10 @@ enum GDBHandOff {
         let line = Array("\(banner(pid))\n".utf8)
         _ = line.withUnsafeBytes { write(STDOUT_FILENO, $0.baseAddress, $0.count) }
         let arguments = [gdb] + self.arguments(pid: pid, thread: thread, threadNumber: threadNumber)
-        let argv = arguments.map { strdup($0) } + [nil]
-        defer { argv.forEach { free($0) } }
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        var empty = sigset_t()
-        sigemptyset(&empty)
-        posix_spawnattr_setsigmask(&attributes, &empty)
-        var defaults = sigset_t()
-        sigemptyset(&defaults)
-        for signal in [SIGINT, SIGTERM, SIGHUP, SIGQUIT] { sigaddset(&defaults, signal) }
-        posix_spawnattr_setsigdefault(&attributes, &defaults)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
         var child: pid_t = 0
-        let rc = posix_spawn(&child, gdb, nil, &attributes, argv, environ)
+        let rc = SpawnAttributes.with(defaults: [SIGINT, SIGTERM, SIGHUP, SIGQUIT]) { attributes in
+            SpawnAttributes.withArgv(arguments) { argv in posix_spawn(&child, gdb, nil, attributes, argv, environ) }
+        }
         guard rc == 0 else { return "could not start gdb: \(String(cString: strerror(rc)))" }
         var status: Int32 = 0
         while waitpid(child, &status, 0) < 0, errno == EINTR {}

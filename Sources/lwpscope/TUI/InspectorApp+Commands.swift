@@ -21,6 +21,8 @@ extension InspectorApp {
         case .toggleFlag(_, let address):
             toggleFlag(at: address)
         case .openPointPrompt(let pid):
+            // The prompt shows first: reading every module's symbols takes a moment.
+            drawNow()
             loadPointNames(pid)
         case .addHoldPoint(let pid, let location, let threadPattern):
             addPoint(pid, at: location, threadPattern: threadPattern)

@@ -41,6 +41,10 @@ extension InspectorApp {
     /// Selects `tid` once the table shows `pid`'s threads (after the refresh
     /// that brought them, for another process).
     func landAfterRefresh(of pid: Int32) {
+        if let (target, tid) = pendingSelection, target == pid {
+            pendingSelection = nil
+            if state.selectThread(tid: tid) { showBacktrace(tid) }
+        }
         guard let (target, tid) = pendingFollow, target == pid else { return }
         pendingFollow = nil
         land(on: tid, in: pid)

@@ -20,6 +20,11 @@ extension InspectorApp {
         // (each at the instruction it was parked before): gdb must find the
         // program's own code. They park again once the points are back.
         let points = forgetPoints(of: pid)
+        let faulting = blocking { [engine] in await engine.dropHeldSignals(pid) }
+        if !faulting.isEmpty {
+            log("threads \(faulting.map(String.init).joined(separator: " ")) held at a fatal signal go to gdb stopped, "
+                + "without it: it comes again as gdb lets them run", kind: .signal)
+        }
         if !points.isEmpty { log("hold points of \(pid) taken out for gdb; parked threads run on", kind: .hold) }
         blocking { [engine] in await engine.detach(pid) }
         terminal.stop()

@@ -39,6 +39,19 @@ extension InspectorApp {
         if let announcement = EventLogEntries.parkedAnnouncement(parked, shownPID: watched.current, names: names) {
             state.showMessage(announcement)
         }
+        let exec = events.lazy.compactMap { event -> (pid: Int32, path: String, start: Bool)? in
+            if case .heldAtExec(let pid, let path, let start) = event { (pid, path, start) } else { nil }
+        }.last
+        if let announcement = EventLogEntries.execAnnouncement(exec) { state.showMessage(announcement) }
+        // A thread about to die: said last (it matters most), and selected with its backtrace.
+        let fatal = events.lazy.compactMap { event -> (pid: Int32, tid: Int32, signal: Int32, address: UInt64)? in
+            if case .heldAtSignal(let pid, let tid, let signal, let address) = event { (pid, tid, signal, address) } else { nil }
+        }.last
+        if let fatal, let announcement = EventLogEntries.signalAnnouncement(fatal, names: names) {
+            state.showMessage(announcement)
+            pendingSelection = (fatal.pid, fatal.tid)
+            if fatal.pid != watched.current { show(fatal.pid) } else { refresh(within: 0) }
+        }
         for event in events {
             pointsFollow(event)
             switch watched.react(to: event) {

@@ -21,13 +21,16 @@ extension InspectorApp {
             if case .processExited = error { targetGone(pid, error.description) }
         case .success(let snapshot):
             retryPendingPoints()
-            let (held, traced) = blocking { [engine] in
-                (await engine.heldAtBirth(), Set(await engine.tracedProcesses().map(\.pid)))
+            let (tasks, traced) = blocking { [engine] in
+                (await engine.heldTasks(), Set(await engine.tracedProcesses().map(\.pid)))
             }
+            // Held by the engine (at birth, an exec, the start, a signal): `r` lets them go.
+            let held = tasks.filter { if case .point = $0.reason { false } else { true } }.map { (tid: $0.tid, pid: $0.pid) }
             let heldAtBirth = Set(held.map(\.tid))
             let points = pointsShown(in: pid)
             let update = feed.update(
-                snapshot, heldAtBirth: heldAtBirth, heldAtPoints: points.heldAtPoints, grouping: state.isGrouping, now: Clock.now(), actions: holds,
+                snapshot, heldAtBirth: heldAtBirth, heldAtPoints: points.heldAtPoints,
+                heldNotes: HeldNotes.byThread(tasks, now: Engine.MonotonicClock.seconds()), grouping: state.isGrouping, now: Clock.now(), actions: holds,
                 waits: waitAnalyzer)
             state.setStall(microseconds: snapshot.stoppedMicroseconds)
             state.setCommand(commandLine(pid))

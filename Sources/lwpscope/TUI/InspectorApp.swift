@@ -29,6 +29,9 @@ final class InspectorApp: @unchecked Sendable {
     let waitAnalyzer = WaitAnalyzer()
     /// `f` to a thread of another process: selected after the refresh that brings its threads.
     var pendingFollow: (pid: Int32, tid: Int32)?
+    /// A thread to select, without a word, after the refresh that shows its
+    /// process (one held at a fatal signal: the message says why).
+    var pendingSelection: (pid: Int32, tid: Int32)?
     var nextRefresh: Double = 0
     /// The next refresh happens even while paused (a command changed the target).
     var refreshEvenIfPaused = false
@@ -62,8 +65,7 @@ final class InspectorApp: @unchecked Sendable {
                 nextRefresh = now + (state.screen == .picker ? 1 : state.status.interval)
             }
             handleEngineEvents()
-            let (width, height) = terminal.size
-            terminal.draw(state.render(width: width, height: height))
+            drawNow()
             let wait = max(10, min(200, Int((nextRefresh - Clock.now()) * 1000)))
             guard let key = terminal.readKey(timeoutMilliseconds: wait) else { continue }
             if key == .resize { terminal.invalidate() }
@@ -72,6 +74,12 @@ final class InspectorApp: @unchecked Sendable {
         }
         blocking { [engine] in await engine.close() }
         terminal.stop()
+    }
+
+    /// Draws the screen as it is now, before a command that takes a while.
+    func drawNow() {
+        let (width, height) = terminal.size
+        terminal.draw(state.render(width: width, height: height))
     }
 
     /// Refresh within `seconds`, or sooner if one is due already.
