@@ -168,7 +168,8 @@ let package = Package(
         .testTarget(
             name: "TUITests",
             dependencies: ["TestSupport", "ProcFS", "lwpscope"]
-                + (fixtureNames + sourceFixtureNames + waitFixtureNames).map { .target(name: $0) }
+                + (fixtureNames + sourceFixtureNames + waitFixtureNames + pointFixtureNames + spawnFixtureNames)
+                    .map { .target(name: $0) }
         ),
         .testTarget(name: "InspectorTests", dependencies: ["Inspector", "Paths"], exclude: ["Snapshots"]),
         .testTarget(

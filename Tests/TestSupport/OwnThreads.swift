@@ -43,7 +43,11 @@ public final class DedicatedThreadExecutor: TaskExecutor, @unchecked Sendable {
 
     public init() {
         let thread = Thread { [self] in
-            Thread.current.name = Self.threadName
+            // Not Thread.current.name: Foundation drops it when the new
+            // thread runs before start() has stored its pthread handle, and
+            // the thread then keeps its creator's name (seen under load).
+            // (pthread_setname_np needs _GNU_SOURCE: write what it writes.)
+            try? Self.threadName.write(toFile: "/proc/thread-self/comm", atomically: false, encoding: .utf8)
             runJobs()
         }
         thread.stackSize = 8 << 20

@@ -120,6 +120,17 @@ int main(int argc, char **argv) {
     action.sa_handler = on_usr2;
     sigaction(SIGUSR2, &action, NULL);
     prctl(PR_SET_PDEATHSIG, SIGKILL);
+    // The requests are blocked in every thread (the callers inherit the
+    // mask) and taken only in main's sigsuspend: a request a caller thread
+    // took, or one that came between the check and the wait, left main
+    // asleep in pause() and the request unanswered.
+    sigset_t requests, waiting;
+    sigemptyset(&requests);
+    sigaddset(&requests, SIGUSR1);
+    sigaddset(&requests, SIGUSR2);
+    sigprocmask(SIG_BLOCK, &requests, &waiting);
+    sigdelset(&waiting, SIGUSR1);
+    sigdelset(&waiting, SIGUSR2);
 
     for (int i = 1; i <= callers; i++) start("caller", i);
     for (int i = 1; i <= others; i++) start("other", i);
@@ -128,10 +139,12 @@ int main(int argc, char **argv) {
     say(line);
 
     for (;;) {
-        pause();
+        if (!exec_path) exec_requested = 0;
+        if (!exec_requested && !fork_requested) sigsuspend(&waiting);
         if (exec_requested && exec_path) {
             snprintf(line, sizeof line, "exec %s\n", exec_path);
             say(line);
+            sigprocmask(SIG_SETMASK, &waiting, NULL);
             if (!strcmp(exec_path, "self")) execv("/proc/self/exe", argv);
             else execl(exec_path, exec_path, "60", (char *)NULL);
             perror("exec");
@@ -141,6 +154,7 @@ int main(int argc, char **argv) {
         fork_requested = 0;
         pid_t child = fork();
         if (child == 0) {
+            sigprocmask(SIG_SETMASK, &waiting, NULL);
             prctl(PR_SET_PDEATHSIG, SIGKILL);
             prctl(PR_SET_NAME, "child-caller");
             call_forever("child-caller");

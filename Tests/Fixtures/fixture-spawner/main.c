@@ -59,6 +59,11 @@ int main(int argc, char **argv) {
     sigaction(SIGUSR1, &action, NULL);
     action.sa_handler = on_usr2;
     sigaction(SIGUSR2, &action, NULL);
+    // SwiftPM links libswiftCore into C targets, and on a terminal its
+    // crash reporter takes SIGSEGV: give the fatal signals back their
+    // default action, as a plain C daemon has them.
+    int fatal[] = {SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT};
+    for (size_t i = 0; i < sizeof fatal / sizeof fatal[0]; i++) signal(fatal[i], SIG_DFL);
     // The requests are blocked except inside sigsuspend: one that comes
     // before the wait (right after "ready") is not lost.
     sigset_t requests, waiting;
