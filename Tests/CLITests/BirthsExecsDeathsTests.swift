@@ -159,6 +159,37 @@ import Glibc
         #expect(run.process.waitForExit(timeout: 10) != nil, "lwpscope goes when nothing is left")
     }
 
+    /// The child a daemon forks, once it has exec'd, segfaults: held at the
+    /// signal, named with its thread and the address; `pass` lets it die of
+    /// SIGSEGV, which is what the daemon's waitpid sees.
+    @Test func aChildThatSegfaultsAfterExecIsHeldAndItsParentSeesTheSIGSEGV() throws {
+        let run = try Lines(BuiltProducts.path("lwpscope"),
+                            ["run", "--events", "--json", "--execs", "fixture-spawn*", "--",
+                             Self.spawner, "--exec", Self.spawner, "--target", "--crash"])
+        #expect(waitUntil(timeout: 60) { run.number(after: "ready ") != nil }, "\(run.lines) \(run.process.standardError())")
+        let daemon = try #require(run.number(after: "ready "))
+        defer { kill(daemon, SIGTERM) }
+        kill(daemon, SIGUSR1)
+        #expect(waitUntil(timeout: 60) { !run.events("held").isEmpty }, "\(run.lines) \(run.process.standardError())")
+        let child = try #require((run.events("held").first?["pid"] as? Int).flatMap { Int32(exactly: $0) })
+        run.process.send("release \(child)")
+        #expect(waitUntil(timeout: 60) { !run.events("signal").isEmpty }, "\(run.lines) \(run.process.standardError())")
+        let signal = try #require(run.events("signal").first)
+        #expect(signal["pid"] as? Int == Int(child))
+        #expect(signal["tid"] as? Int == Int(child), "the faulting thread is the child's main thread")
+        #expect(signal["signal"] as? String == "SIGSEGV")
+        #expect(signal["address"] as? String == "0x0")
+        #expect(run.has("main ran \(child)"), "it crashed after its exec, in the new program")
+        usleepMillis(200)
+        #expect(isTracingStop(child), "held, not dead: \(TaskStates.of(child))")
+        #expect(!run.has("reaped \(child)"))
+        run.process.send("pass \(child)")
+        #expect(waitUntil(timeout: 30) { run.has("reaped \(child) signal \(SIGSEGV)") },
+                "the parent's wait did not see SIGSEGV: \(run.lines)")
+        #expect(run.finish("quit") == 0, "\(run.process.standardError())")
+        #expect(runningUntraced(daemon), "\(TaskStates.of(daemon))")
+    }
+
     @Test func aCommandThatCannotRunIsOneLineAndExitOne() throws {
         let run = try Lines(BuiltProducts.path("lwpscope"), ["run", "--events", "--", "/no/such/program"])
         #expect(run.finish(nil) == 1)
