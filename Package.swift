@@ -154,7 +154,7 @@ let package = Package(
         ),
         .testTarget(
             name: "BacktraceTests",
-            dependencies: ["Backtraces", "Demangle", "Engine", "ELF", "ProcFS", "TestSupport", "lwpscope"]
+            dependencies: ["Backtraces", "Demangle", "Engine", "ELF", "FrameFormatting", "InspectorFeed", "ProcFS", "TestSupport", "lwpscope"]
                 + (fixtureNames + backtraceFixtureNames + sourceFixtureNames).map { .target(name: $0) }
         ),
         .testTarget(

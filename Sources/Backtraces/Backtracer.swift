@@ -12,11 +12,14 @@ public struct Backtracer: Sendable {
     public var cache: ModuleCache
     public var procfs: ProcFS
 
-    public init(maxDepth: Int = 256, cache: ModuleCache = .shared, procfs: ProcFS = ProcFS()) {
+    public init(maxDepth: Int = Unwinder.Options.loopGuardDepth, cache: ModuleCache = .shared, procfs: ProcFS = ProcFS()) {
         unwinder = Unwinder(options: .init(maxDepth: maxDepth))
         self.cache = cache
         self.procfs = procfs
     }
+
+    /// Frames unwound per thread unless told: only a guard against loops.
+    public static let defaultMaxDepth = Unwinder.Options.loopGuardDepth
 
     /// Stack bytes worth copying per thread while it is stopped.
     public static let defaultStackBytes = 16 * 1024
@@ -89,13 +92,17 @@ public struct Backtracer: Sendable {
         let memory = TargetMemory(pid: pid, stack: thread.stack)
         let trace = unwinder.unwind(registers: unwindRegisters, memory: memory, modules: space)
         for frame in trace.frames {
-            result.frames += Symbolizer.symbolize(
+            var named = Symbolizer.symbolize(
                 // A signal trampoline's "return address" is its own first
                 // instruction (the kernel pushed it): name it as is.
                 index: result.frames.count, pc: frame.pc, pcIsExact: frame.pcIsExact || frame.isSignalFrame,
                 method: Self.name(of: frame.method), in: space)
+            if frame.isSignalFrame, !named.isEmpty { named[named.count - 1].isSignalTrampoline = true }
+            result.frames += named
         }
-        result.stopReason = Self.describe(trace.stopReason)
+        result.stopReason = trace.stopReason == .depthLimit
+            ? "depth limit of \(unwinder.options.maxDepth) frames hit (--max-depth): deeper frames not shown"
+            : Self.describe(trace.stopReason)
         return result
     }
 

@@ -31,6 +31,10 @@ public struct SymbolizedFrame: Sendable, Equatable {
     /// (`read` for `__GI___libc_read`); nil for a function it does not export
     /// (LOCAL, hidden), an inlined one, or a pc no symbol contains.
     public var exportedName: String? = nil
+    /// The signal trampoline (`__restore_rt`) the kernel returns through:
+    /// between a signal handler and the frame the signal interrupted, as
+    /// gdb's `<signal handler called>`.
+    public var isSignalTrampoline: Bool = false
 }
 
 /// A name and place for one file address of a module, before the module's

@@ -26,6 +26,9 @@ struct AttachPreflight {
         if let refusal = AttachEligibility.refusal(of: target, by: .current()), !refusal.isOtherUser {
             throw error(refusal, pid: pid, processID: processID, command: stat.name)
         }
+        if let architecture = ExecutableArchitecture.unsupported(of: processID, root: procfs.root) {
+            throw .unsupportedArchitecture(pid: processID, command: stat.name, architecture: architecture)
+        }
         return processID
     }
 
@@ -51,7 +54,17 @@ struct AttachPreflight {
             hasExited: status.state == .zombie, ownerID: status.realUserID, tracer: status.tracerID)
         let refusal = AttachEligibility.refusal(of: target, by: .current())
         return refusal.map { error($0, pid: pid, processID: pid, command: status.name) }
-            ?? .permissionDenied(pid: pid, command: status.name, ptraceScope: Self.ptraceScope())
+            ?? permissionDenied(pid, command: status.name)
+    }
+
+    /// "Run as root" only where being root could help; otherwise what it can be.
+    private func permissionDenied(_ pid: Int32, command: String) -> EngineError {
+        let facts = PermissionFacts.gather(pid: pid, ptraceScope: Self.ptraceScope(),
+                                           hasCapability: Attacher.current().mayTraceAnyUser)
+        if facts.privilegeWouldHelp && facts.ptraceScope != 3 {
+            return .permissionDenied(pid: pid, command: command, ptraceScope: facts.ptraceScope)
+        }
+        return .permissionDeniedWhilePrivileged(pid: pid, command: command, causes: facts.causes)
     }
 
     /// A zombie leader whose threads run on has not exited.
@@ -66,7 +79,7 @@ struct AttachPreflight {
         case .kernelThread: .kernelThread(pid: pid, command: command)
         case .exited: .zombie(pid: processID, command: command)
         case .alreadyTraced(let tracer): tracedError(processID, command, tracer: tracer)
-        case .otherUser: .permissionDenied(pid: processID, command: command, ptraceScope: Self.ptraceScope())
+        case .otherUser: permissionDenied(processID, command: command)
         }
     }
 

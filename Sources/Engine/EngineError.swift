@@ -5,6 +5,11 @@ import ProcFS
 public enum EngineError: Error, Equatable, Sendable, CustomStringConvertible {
     case noSuchProcess(pid: Int32)
     case permissionDenied(pid: Int32, command: String, ptraceScope: Int?)
+    /// Refused although we are root or hold CAP_SYS_PTRACE: the causes it can be.
+    case permissionDeniedWhilePrivileged(pid: Int32, command: String, causes: [String])
+    /// A 32-bit (i386 or x32) or foreign-machine program: its registers and
+    /// binaries are not the x86_64 ones we read.
+    case unsupportedArchitecture(pid: Int32, command: String, architecture: String)
     case kernelThread(pid: Int32, command: String)
     case zombie(pid: Int32, command: String)
     case ownProcess(pid: Int32)
@@ -26,6 +31,12 @@ public enum EngineError: Error, Equatable, Sendable, CustomStringConvertible {
             return "permission denied attaching to pid \(pid) (\(command)): ptrace needs the same user "
                 + "and /proc/sys/kernel/yama/ptrace_scope set to 0\(scopeText), or CAP_SYS_PTRACE "
                 + "(run as root, or grant it with `setcap cap_sys_ptrace+ep`)"
+        case .permissionDeniedWhilePrivileged(let pid, let command, let causes):
+            return "permission denied attaching to pid \(pid) (\(command)) although we may trace any process: "
+                + causes.joined(separator: "; or ")
+        case .unsupportedArchitecture(let pid, let command, let architecture):
+            return "pid \(pid) (\(command)) runs \(architecture) code: lwpscope inspects x86_64 processes only; "
+                + "use gdb for this one"
         case .kernelThread(let pid, let command):
             return "pid \(pid) (\(command)) is a kernel thread: it has no user-space threads to inspect"
         case .zombie(let pid, let command):

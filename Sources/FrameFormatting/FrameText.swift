@@ -44,12 +44,17 @@ public struct FrameText: Sendable, Hashable, Identifiable {
     public var file: String?
     public var line: Int?
     public var isInline: Bool
+    /// Printed as gdb prints it: `<signal handler called>`.
+    public var isSignalTrampoline: Bool
+
+    /// gdb's words for the frame the kernel returns through after a handler.
+    public static let signalTrampolineText = "<signal handler called>"
 
     /// Unique within one backtrace.
     public var id: Int { index }
 
     public init(index: Int, pc: UInt64, function: String?, offset: UInt64, module: String?,
-                file: String? = nil, line: Int? = nil, isInline: Bool = false) {
+                file: String? = nil, line: Int? = nil, isInline: Bool = false, isSignalTrampoline: Bool = false) {
         self.index = index
         self.pc = pc
         self.function = function
@@ -58,11 +63,12 @@ public struct FrameText: Sendable, Hashable, Identifiable {
         self.file = file
         self.line = line
         self.isInline = isInline
+        self.isSignalTrampoline = isSignalTrampoline
     }
 
     /// The thread table's function column: the function's name alone, or
     /// where the pc is when it has none.
-    public var label: String { function ?? unnamedLocation }
+    public var label: String { isSignalTrampoline ? Self.signalTrampolineText : function ?? unnamedLocation }
 
     /// `module+0x1a2b` by the module's file name, or `??` outside every module.
     private var unnamedLocation: String {
@@ -80,6 +86,10 @@ public struct FrameText: Sendable, Hashable, Identifiable {
             + "0x" + String(repeating: "0", count: max(0, pcDigits - digits.count)) + digits + " "
         var spans = [Span(text: position, role: .position)]
         func path(_ text: String) -> String { paths == .full ? text : Path.basename(text) }
+        if isSignalTrampoline {
+            spans.append(Span(text: Self.signalTrampolineText, role: .name))
+            return spans
+        }
         if let function {
             if isInline { spans.append(Span(text: "inline ", role: .detail)) }
             spans.append(Span(text: isInline ? function : function + "+" + Self.hex(offset), role: .name))

@@ -4,12 +4,17 @@ import ELF
 /// none (or where the CFI is broken), with sanity checks that stop cleanly.
 public struct Unwinder: Sendable {
     public struct Options: Sendable {
-        public var maxDepth: Int = 256
+        /// The default depth limit: a guard against a loop the other checks
+        /// miss, not a view setting. Stacks thousands deep are normal in
+        /// parsers and interpreters, and gdb shows every frame.
+        public static let loopGuardDepth = 100_000
+
+        public var maxDepth: Int = loopGuardDepth
         public var useCFI: Bool = true
         /// Follow the frame-pointer chain where CFI is missing or unusable.
         public var useFramePointers: Bool = true
 
-        public init(maxDepth: Int = 256, useCFI: Bool = true, useFramePointers: Bool = true) {
+        public init(maxDepth: Int = loopGuardDepth, useCFI: Bool = true, useFramePointers: Bool = true) {
             self.maxDepth = maxDepth
             self.useCFI = useCFI
             self.useFramePointers = useFramePointers

@@ -31,8 +31,8 @@ struct DumpCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Stack bytes copied per thread while stopped (frames beyond are read live).")
     var stackBytes: Int = Backtracer.defaultStackBytes
 
-    @Option(name: .long, help: "Deepest frame to unwind.")
-    var maxDepth: Int = 256
+    @Option(name: .long, help: "A guard against loops: the most frames unwound per thread (gdb-like: every real frame fits).")
+    var maxDepth: Int = Backtracer.defaultMaxDepth
 
     @Flag(name: .long, help: "Show how each frame was found (cfi, frame pointer) and why unwinding stopped.")
     var verbose = false
@@ -42,7 +42,7 @@ struct DumpCommand: AsyncParsableCommand {
 
     func validate() throws {
         guard (0...(16 << 20)).contains(stackBytes) else { throw ValidationError("--stack-bytes must be 0...16777216") }
-        guard (1...100_000).contains(maxDepth) else { throw ValidationError("--max-depth must be 1...100000") }
+        guard (1...1_000_000).contains(maxDepth) else { throw ValidationError("--max-depth must be 1...1000000") }
     }
 
     func run() async throws {

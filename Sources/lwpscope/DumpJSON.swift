@@ -2,7 +2,7 @@ import Backtraces
 
 /// `dump --json`, streamed: `{"command", "pid", "stoppedMicroseconds",
 /// "threads": [{"error"?, "frames": [{"file", "function", "index", "inline",
-/// "line", "module", "offset", "pc"}], "name", "state", "stopReason"?,
+/// "line", "module", "offset", "pc", "signalTrampoline"?}], "name", "state", "stopReason"?,
 /// "tid"}]}`, keys sorted.
 ///
 /// `dump --group --json` has `"groups": [{"count", "error"?, "frames",
@@ -74,6 +74,7 @@ enum DumpJSON {
             json.field("module", frame.module)
             json.field("offset", frame.offset)
             json.field("pc", hex: frame.pc)
+            if frame.isSignalTrampoline { json.field("signalTrampoline", true) }
             json.endObject()
         }
         json.endArray()

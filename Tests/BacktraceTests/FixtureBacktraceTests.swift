@@ -1,5 +1,6 @@
 import Backtraces
 import Engine
+import InspectorFeed
 import ProcFS
 import Testing
 import TestSupport
@@ -101,6 +102,14 @@ func isSubsequence(_ wanted: [String], of list: [String]) -> Bool {
         #expect(isSubsequence(
             ["sleep_in_signal_handler", "__restore_rt", "interrupted_by_signal", "thread_main", "start_thread", "clone3"],
             of: functions), "\(functions)")
+        // Shown as gdb shows it, between the handler and the interrupted frame.
+        let marked = thread.frames.filter(\.isSignalTrampoline)
+        #expect(marked.map(\.function) == ["__restore_rt"], "\(thread.frames.map { ($0.function, $0.isSignalTrampoline) })")
+        let lines = thread.frames.map { $0.text.text(indexColumns: 4, pcDigits: 16, paths: .full) }
+        let at = try #require(lines.firstIndex { $0.hasSuffix("<signal handler called>") }, "\(lines)")
+        #expect(at > 0 && lines[at - 1].contains("sleep_in_signal_handler")
+                    && lines[(at + 1)...].contains { $0.contains("interrupted_by_signal") },
+                "\(lines)")
         #expect(TaskStates.untraced(child.pid))
     }
 }

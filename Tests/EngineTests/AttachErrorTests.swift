@@ -78,3 +78,47 @@ import Glibc
         #expect(error.description.contains("pid 42 (daemon)"))
     }
 }
+
+/// Issue 17: when we are root or hold CAP_SYS_PTRACE, an EPERM never says
+/// "run as root"; it names what it can be.
+@Suite struct PrivilegedPermissionTests {
+    func facts(scope: Int? = 1, capability: Bool = true, root: Bool = true, otherNamespace: Bool? = false,
+               childNamespace: Bool = false, modules: [String] = ["capability", "yama"]) -> PermissionFacts {
+        PermissionFacts(ptraceScope: scope, hasCapability: capability, isRoot: root, otherUserNamespace: otherNamespace,
+                        inChildUserNamespace: childNamespace, securityModules: modules)
+    }
+
+    @Test func yamaScopeThreeIsNamed() {
+        #expect(facts(scope: 3).causes.first?.contains("ptrace_scope is 3") == true)
+    }
+
+    @Test func aTargetOutsideOurUserNamespaceIsNamed() {
+        let causes = facts(otherNamespace: true, childNamespace: true).causes
+        #expect(causes.contains { $0.contains("outside our user namespace") }, "\(causes)")
+        #expect(!facts(otherNamespace: true, childNamespace: false).causes.contains { $0.contains("user namespace") })
+    }
+
+    @Test func rootWithoutTheCapabilityIsNamed() {
+        let f = facts(capability: false)
+        #expect(!f.privilegeWouldHelp)
+        #expect(f.causes.contains { $0.contains("without CAP_SYS_PTRACE") })
+    }
+
+    @Test func aSecurityModuleIsNamedAndYamaIsNot() {
+        #expect(facts(modules: ["lockdown", "capability", "yama", "apparmor"]).causes == [
+            "a security module (apparmor) may deny it: its log (dmesg, audit.log) says",
+        ])
+    }
+
+    @Test func nothingSeenStillSaysSomething() {
+        #expect(facts().causes.count == 1)
+        #expect(facts().causes[0].contains("cannot see"))
+    }
+
+    @Test func thePrivilegedMessageNeverSaysRunAsRoot() {
+        let error = EngineError.permissionDeniedWhilePrivileged(pid: 42, command: "daemon", causes: facts(scope: 3).causes)
+        #expect(!error.description.contains("run as root"))
+        #expect(error.description.contains("pid 42 (daemon)"))
+        #expect(facts(capability: false, root: false).privilegeWouldHelp)
+    }
+}
