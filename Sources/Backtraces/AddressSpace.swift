@@ -18,15 +18,21 @@ public struct AddressSpace: ModuleLookup, Sendable {
         public var problem: String?
         /// The file is ELF for another architecture or class (a 32-bit program).
         public var isForeignArchitecture = false
+
+        /// Code in no file: what a JIT generates (`[anon:…]` when named by prctl).
+        public var isAnonymous: Bool { path.isEmpty || path.hasPrefix("[anon") }
     }
 
     public let pid: Int32
     /// Sorted by start address, non-overlapping.
     public let regions: [Region]
+    /// What a JIT says it put where (`/tmp/perf-PID.map`), for code in no file.
+    public let perfMap: PerfMap?
 
-    public init(pid: Int32, regions: [Region]) {
+    public init(pid: Int32, regions: [Region], perfMap: PerfMap? = nil) {
         self.pid = pid
         self.regions = regions.sorted { $0.range.lowerBound < $1.range.lowerBound }
+        self.perfMap = perfMap
     }
 
     /// Reads /proc/PID/maps and opens each executable file mapping through the
@@ -56,7 +62,13 @@ public struct AddressSpace: ModuleLookup, Sendable {
             }
             regions.append(region)
         }
-        return AddressSpace(pid: pid, regions: regions)
+        // Only a process with code in no file can have JIT code to name.
+        var perfMap: PerfMap?
+        if regions.contains(where: \.isAnonymous), let status = procfs.status(pid) {
+            perfMap = PerfMap.load(pid: pid, namespacePID: status.namespacePIDs.last, owner: status.realUserID,
+                                   procRoot: procfs.root)
+        }
+        return AddressSpace(pid: pid, regions: regions, perfMap: perfMap)
     }
 
     /// The process runs code lwpscope cannot unwind (a 32-bit program): its

@@ -35,6 +35,9 @@ public struct SymbolizedFrame: Sendable, Equatable {
     /// between a signal handler and the frame the signal interrupted, as
     /// gdb's `<signal handler called>`.
     public var isSignalTrampoline: Bool = false
+    /// Code in no file (a JIT's): named from the process's perf map when it
+    /// lists the pc, and printed `[jit]` in place of a module.
+    public var isJIT: Bool = false
 }
 
 /// A name and place for one file address of a module, before the module's
@@ -62,9 +65,9 @@ enum Symbolizer {
     /// `SymbolizedFrame` is for display: its pc and offset are plain numbers.
     static func symbolize(index: Int, pc: RuntimeAddress, pcIsExact: Bool, method: String, in space: AddressSpace) -> [SymbolizedFrame] {
         let lookup = pcIsExact || pc == 0 ? pc : pc - 1
-        guard let region = space.region(containing: lookup) else {
-            return [SymbolizedFrame(
-                index: index, pc: pc.rawValue, module: nil, function: nil, rawFunction: nil, offset: pc.rawValue, method: method)]
+        guard let region = space.region(containing: lookup), !region.isAnonymous else {
+            return [jitFrame(index: index, pc: pc, lookup: lookup, method: method, isCode: space.region(containing: lookup) != nil,
+                             map: space.perfMap)]
         }
         // addr2line's module-relative address of the pc itself.
         let modulePC = region.loadBias.fileAddress(of: pc)
@@ -82,6 +85,21 @@ enum Symbolizer {
                 file: frame.location?.file, line: frame.location?.line, isInline: frame.isInline,
                 exportedName: frame.exportedName)
         }
+    }
+}
+
+extension Symbolizer {
+    /// A frame in no file: named by the JIT's perf map when it has the pc
+    /// (`LazyCompile:*work /app/main.js:3`), with the offset from that entry.
+    /// - isCode: the pc is in an executable mapping (anonymous code).
+    static func jitFrame(index: Int, pc: RuntimeAddress, lookup: RuntimeAddress, method: String, isCode: Bool,
+                         map: PerfMap?) -> SymbolizedFrame {
+        let entry = map?.entry(containing: lookup.rawValue)
+        var frame = SymbolizedFrame(
+            index: index, pc: pc.rawValue, module: nil, function: entry?.name, rawFunction: entry?.name,
+            offset: entry.map { pc.rawValue &- $0.range.lowerBound } ?? pc.rawValue, method: method)
+        frame.isJIT = isCode || entry != nil
+        return frame
     }
 }
 

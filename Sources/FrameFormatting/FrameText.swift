@@ -46,6 +46,8 @@ public struct FrameText: Sendable, Hashable, Identifiable {
     public var isInline: Bool
     /// Printed as gdb prints it: `<signal handler called>`.
     public var isSignalTrampoline: Bool
+    /// Code in no file, a JIT's: `[jit]` where a module would be.
+    public var isJIT: Bool
 
     /// gdb's words for the frame the kernel returns through after a handler.
     public static let signalTrampolineText = "<signal handler called>"
@@ -54,7 +56,8 @@ public struct FrameText: Sendable, Hashable, Identifiable {
     public var id: Int { index }
 
     public init(index: Int, pc: UInt64, function: String?, offset: UInt64, module: String?,
-                file: String? = nil, line: Int? = nil, isInline: Bool = false, isSignalTrampoline: Bool = false) {
+                file: String? = nil, line: Int? = nil, isInline: Bool = false, isSignalTrampoline: Bool = false,
+                isJIT: Bool = false) {
         self.index = index
         self.pc = pc
         self.function = function
@@ -64,15 +67,18 @@ public struct FrameText: Sendable, Hashable, Identifiable {
         self.line = line
         self.isInline = isInline
         self.isSignalTrampoline = isSignalTrampoline
+        self.isJIT = isJIT
     }
 
     /// The thread table's function column: the function's name alone, or
     /// where the pc is when it has none.
     public var label: String { isSignalTrampoline ? Self.signalTrampolineText : function ?? unnamedLocation }
 
-    /// `module+0x1a2b` by the module's file name, or `??` outside every module.
+    /// `module+0x1a2b` by the module's file name; outside every module
+    /// `[jit]` in a JIT's code, else `??` (the pc is already on the line).
     private var unnamedLocation: String {
-        module.map { Path.basename($0) + "+" + Self.hex(offset) } ?? "??"
+        if let module, !module.isEmpty { return Path.basename(module) + "+" + Self.hex(offset) }
+        return isJIT ? "[jit]" : "??"
     }
 
     /// The line's pieces in order; joined they are the line.
@@ -94,10 +100,11 @@ public struct FrameText: Sendable, Hashable, Identifiable {
             if isInline { spans.append(Span(text: "inline ", role: .detail)) }
             spans.append(Span(text: isInline ? function : function + "+" + Self.hex(offset), role: .name))
             if let module { spans.append(Span(text: " (\(path(module)))", role: .detail)) }
+            if module == nil && isJIT { spans.append(Span(text: " [jit]", role: .detail)) }
         } else {
             spans.append(Span(text: unnamedLocation, role: .name))
             // By file name the module would only repeat the name.
-            if let module, paths == .full { spans.append(Span(text: " (\(module))", role: .detail)) }
+            if let module, !module.isEmpty, paths == .full { spans.append(Span(text: " (\(module))", role: .detail)) }
         }
         if let file, let line { spans.append(Span(text: " at \(path(file)):\(line)", role: .detail)) }
         return spans

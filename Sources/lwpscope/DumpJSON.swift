@@ -2,7 +2,7 @@ import Backtraces
 
 /// `dump --json`, streamed: `{"command", "pid", "stoppedMicroseconds",
 /// "threads": [{"error"?, "frames": [{"file", "function", "index", "inline",
-/// "line", "module", "offset", "pc", "signalTrampoline"?}], "name", "state", "stopReason"?,
+/// "jit"?, "line", "module", "offset", "pc", "signalTrampoline"?}], "name", "state", "stopReason"?,
 /// "tid"}]}`, keys sorted.
 ///
 /// `dump --group --json` has `"groups": [{"count", "error"?, "frames",
@@ -70,6 +70,7 @@ enum DumpJSON {
             json.field("function", frame.function)
             json.field("index", frame.index)
             json.field("inline", frame.isInline)
+            if frame.isJIT { json.field("jit", true) }
             json.field("line", frame.line)
             json.field("module", frame.module)
             json.field("offset", frame.offset)
