@@ -86,7 +86,8 @@ import Glibc
 }
 
 @Suite(.ownThreads, .timeLimit(.minutes(8))) struct ForeignArchitectureTests {
-    @Test func thirtyTwoBitProcessGetsAClearUnsupportedRow() async throws {
+    /// Refused before attaching (issue 17): one clear error, not a row per thread.
+    @Test func thirtyTwoBitProcessIsRefusedWithAClearError() async throws {
         guard let gcc = findExecutable("gcc") else { Issue.record("gcc missing"); return }
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("lwpscope-32-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
@@ -97,10 +98,11 @@ import Glibc
         guard build.exitCode == 0 else { Issue.record("gcc -m32 unavailable: \(build.stderr)"); return }
         let child = try ChildProcess(path: dir + "/spin32")
         #expect(waitUntil { ProcFS().stat(child.pid)?.state == .running })
-        let backtraces = try await takeBacktraces(child.pid)
-        let thread = try #require(backtraces.threads.first)
-        #expect(thread.error?.contains("unsupported") == true, "\(String(describing: thread.error))")
-        #expect(thread.frames.count == 1)
+        let engine = TraceEngine()
+        await #expect(throws: EngineError.unsupportedArchitecture(pid: child.pid, command: "spin32", architecture: "32-bit x86 (i386)")) {
+            try await engine.attach(child.pid)
+        }
+        await engine.close()
         #expect(TaskStates.untraced(child.pid))
     }
 }
