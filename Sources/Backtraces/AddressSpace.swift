@@ -41,7 +41,13 @@ public struct AddressSpace: ModuleLookup, Sendable {
     public static func load(pid: Int32, procfs: ProcFS = ProcFS(), cache: ModuleCache = .shared) -> AddressSpace? {
         guard let maps = procfs.memoryMap(pid) else { return nil }
         var regions: [Region] = []
+        var jitDumps: [String] = []
         for mapping in maps where mapping.isExecutable {
+            // A JIT maps its jitdump executable only so that tools find it: no code runs there.
+            if mapping.inode != 0, JITDump.isDumpPath(mapping.path) {
+                jitDumps.append(ModulePaths.openPath(pid: pid, mapping: mapping, procRoot: procfs.root))
+                continue
+            }
             let start = RuntimeAddress(mapping.start)
             var region = Region(range: start ..< RuntimeAddress(mapping.end), path: mapping.path, module: nil, loadBias: .zero)
             if mapping.path == "[vdso]" {
@@ -62,13 +68,19 @@ public struct AddressSpace: ModuleLookup, Sendable {
             }
             regions.append(region)
         }
-        // Only a process with code in no file can have JIT code to name.
-        var perfMap: PerfMap?
-        if regions.contains(where: \.isAnonymous), let status = procfs.status(pid) {
-            perfMap = PerfMap.load(pid: pid, namespacePID: status.namespacePIDs.last, owner: status.realUserID,
-                                   procRoot: procfs.root)
-        }
-        return AddressSpace(pid: pid, regions: regions, perfMap: perfMap)
+        return AddressSpace(pid: pid, regions: regions, perfMap: jitNames(pid: pid, regions: regions, dumps: jitDumps, procfs: procfs))
+    }
+
+    /// What the process's JIT says it generated: its jitdumps, then its perf
+    /// map (written later, so it wins). Only a process with code in no file
+    /// can have JIT code to name.
+    static func jitNames(pid: Int32, regions: [Region], dumps: [String], procfs: ProcFS) -> PerfMap? {
+        guard regions.contains(where: \.isAnonymous) || !dumps.isEmpty, let status = procfs.status(pid) else { return nil }
+        let dumped = dumps.flatMap { JITDump.entries(path: $0) ?? [] }
+        let map = PerfMap.load(pid: pid, namespacePID: status.namespacePIDs.last, owner: status.realUserID,
+                               procRoot: procfs.root)
+        guard !dumped.isEmpty || map != nil else { return nil }
+        return PerfMap(entries: dumped + (map?.entries ?? []))
     }
 
     /// The process runs code lwpscope cannot unwind (a 32-bit program): its

@@ -1,7 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#endif
-
 /// The symbol map a JIT writes for perf: `/tmp/perf-PID.map`, one line per
 /// piece of generated code, `START SIZE NAME` (hex, `0x` optional). Java
 /// (perf-map-agent), node/V8 (`--perf-basic-prof`), .NET, LuaJIT and
@@ -73,30 +69,12 @@ public struct PerfMap: Sendable {
         var paths = ["/tmp/perf-\(pid).map"]
         if let inner = namespacePID, inner != pid { paths.insert("\(procRoot)/\(pid)/root/tmp/perf-\(inner).map", at: 0) }
         for path in paths {
-            guard let bytes = readWhole(path, owner: owner, limit: limitBytes), !bytes.isEmpty else { continue }
+            guard let bytes = FileSystem.contents(of: path, limit: limitBytes, owners: [owner, 0]), !bytes.isEmpty else { continue }
             // Written as it goes: a last line without its newline is not whole.
             var text = Substring(String(decoding: bytes, as: UTF8.self))
             if text.last != "\n", let end = text.lastIndex(of: "\n") { text = text[...end] }
             return PerfMap(text: text)
         }
         return nil
-    }
-
-    private static func readWhole(_ path: String, owner: UInt32, limit: Int) -> [UInt8]? {
-        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK)
-        guard fd >= 0 else { return nil }
-        defer { close(fd) }
-        var info = stat()
-        guard fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG,
-              info.st_uid == owner || info.st_uid == 0 else { return nil }
-        var bytes: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 1 << 16)
-        while bytes.count < limit {
-            let count = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-            if count < 0 && errno == EINTR { continue }
-            guard count > 0 else { break }
-            bytes += chunk[0..<count]
-        }
-        return bytes
     }
 }

@@ -74,6 +74,49 @@ import Glibc
         #expect(text.stdout.contains("[jit]"))
     }
 
+    /// `node --perf-prof` writes jit-PID.dump in its working directory and
+    /// maps it: found through the mapping, its names are the process's.
+    @Test func aJitdumpIsFoundThroughItsMappingAndNamesCode() throws {
+        let node = try #require(findExecutable("node"), "node is missing: scripts/setup installs nodejs")
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("jitdump-\(getpid())").path
+        try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        try Self.script.write(toFile: root + "/spin.js", atomically: true, encoding: .utf8)
+        let child = try ChildProcess(path: "/bin/sh", arguments: ["-c", "cd \"$0\" && exec \"$1\" --perf-prof spin.js", root, node])
+        defer { child.terminate() }
+        try child.waitForLine(startingWith: "ready", timeout: 60)
+        let space = try #require(AddressSpace.load(pid: child.pid))
+        let names = try #require(space.perfMap, "no jitdump found through the maps").entries.map(\.name)
+        #expect(names.count > 100, "\(names.count) entries")
+        #expect(names.contains { $0.contains("spinInWorker") || $0.contains("spinInMain") }, "\(names.suffix(20))")
+        #expect(!space.regions.contains { $0.path.hasSuffix(".dump") }, "the dump's mapping taken for code")
+    }
+
+    @Test func jitdumpRecordsGiveLoadsAndMovesAndATornTailIsIgnored() throws {
+        var bytes: [UInt8] = []
+        func u32(_ v: UInt32) { bytes += withUnsafeBytes(of: v.littleEndian, Array.init) }
+        func u64(_ v: UInt64) { bytes += withUnsafeBytes(of: v.littleEndian, Array.init) }
+        u32(0x4A69_5444); u32(1); u32(40); u32(62); u32(0); u32(1234); u64(0); u64(0)
+        func load(_ name: String, at address: UInt64, size: UInt64, index: UInt64, code: Int = 4) {
+            let body = 40 + name.utf8.count + 1 + code
+            u32(0); u32(UInt32(16 + body)); u64(1)
+            u32(1234); u32(1234); u64(address); u64(address); u64(size); u64(index)
+            bytes += Array(name.utf8) + [0] + [UInt8](repeating: 0xcc, count: code)
+        }
+        load("JS:*first /a.js:1", at: 0x7000, size: 0x100, index: 1)
+        // A move of code index 1 to 0x9000.
+        u32(1); u32(16 + 48); u64(2)
+        u32(1234); u32(1234); u64(0x7000); u64(0x7000); u64(0x9000); u64(0x100); u64(1)
+        load("JS:*second /a.js:9", at: 0x8000, size: 0x80, index: 2)
+        let whole = bytes.count
+        load("JS:*torn", at: 0xa000, size: 0x10, index: 3)
+        let entries = try #require(JITDump.entries(Array(bytes[..<(whole + 30)])))
+        #expect(entries.map(\.name) == ["JS:*first /a.js:1", "JS:*first /a.js:1", "JS:*second /a.js:9"])
+        #expect(entries[1].range == 0x9000 ..< 0x9100)
+        #expect(JITDump.entries([UInt8](repeating: 7, count: 64)) == nil)
+        #expect(JITDump.entries(Array(bytes[..<20])) != nil)
+    }
+
     @Test func aMapIsParsedNewestFirstAndJunkIsSkipped() {
         let map = PerfMap(text: """
             7f0000001000 100 old
