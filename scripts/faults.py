@@ -1129,9 +1129,10 @@ def thirty_two_bit(ctx):
         bad = check_target(p.pid)
         if bad:
             return fail(bad)
-        if "unsupported" not in out:
-            return fail("no unsupported row: " + first_line(out + err))
-        return ok("exit 0, the thread's row says unsupported (32-bit)")
+        lines = err.strip().splitlines()
+        if rc != 1 or out.strip() or len(lines) != 1 or "32-bit" not in lines[0]:
+            return fail(f"wanted one line and exit 1, got exit {rc}: " + first_line(out + err))
+        return ok("exit 1, one line: " + lines[0].replace(str(p.pid), "N"))
     finally:
         stop_proc(p)
 
