@@ -32,7 +32,7 @@ public enum EngineError: Error, Equatable, Sendable, CustomStringConvertible {
                 + "and /proc/sys/kernel/yama/ptrace_scope set to 0\(scopeText), or CAP_SYS_PTRACE "
                 + "(run as root, or grant it with `setcap cap_sys_ptrace+ep`)"
         case .permissionDeniedWhilePrivileged(let pid, let command, let causes):
-            return "permission denied attaching to pid \(pid) (\(command)) although we may trace any process: "
+            return "permission denied attaching to pid \(pid) (\(command)) although we are root or hold CAP_SYS_PTRACE: "
                 + causes.joined(separator: "; or ")
         case .unsupportedArchitecture(let pid, let command, let architecture):
             return "pid \(pid) (\(command)) runs \(architecture) code: lwpscope inspects x86_64 processes only; "

@@ -41,7 +41,9 @@ public struct PermissionFacts: Sendable, Equatable {
         if isRoot && !hasCapability {
             causes.append("we are root but without CAP_SYS_PTRACE (a container drops it: `docker run --cap-add SYS_PTRACE`)")
         }
-        if otherUserNamespace == true && inChildUserNamespace {
+        // From inside a user namespace, the target's namespace is often
+        // unreadable to us: that alone says it is not ours.
+        if otherUserNamespace != false && inChildUserNamespace {
             causes.append("the target is outside our user namespace, where our capabilities do not reach: attach from the host")
         }
         let modules = securityModules.filter { !["capability", "yama", "lockdown", "landlock", "bpf"].contains($0) }

@@ -96,6 +96,9 @@ import Glibc
         let causes = facts(otherNamespace: true, childNamespace: true).causes
         #expect(causes.contains { $0.contains("outside our user namespace") }, "\(causes)")
         #expect(!facts(otherNamespace: true, childNamespace: false).causes.contains { $0.contains("user namespace") })
+        // Unreadable from inside our namespace: not ours either.
+        #expect(facts(otherNamespace: nil, childNamespace: true).causes.contains { $0.contains("outside our user namespace") })
+        #expect(!facts(otherNamespace: false, childNamespace: true).causes.contains { $0.contains("user namespace") })
     }
 
     @Test func rootWithoutTheCapabilityIsNamed() {
