@@ -35,13 +35,28 @@ struct GDBFunctionNamer {
     }
 
     /// The name for the DIE at `offset`, whose chain is `chain`.
-    func name(_ chain: FunctionNameResolver.Chain, at offset: Int, isInline: Bool) -> String? {
-        if style == .cxx, let linkage = chain.linkage, let name = GDBCxxName.frameName(linkage: linkage) {
-            return name
+    func name(_ chain: FunctionNameResolver.Chain, at offset: Int, isInline: Bool) -> GDBName? {
+        let plain = chain.name.map { name in
+            let qualified = chain.last.map { contexts.qualified(name, at: $0) } ?? name
+            guard style == .cxx, !isInline, !GDBCxxName.canParse(qualified) else { return qualified }
+            return qualified + (parameters.text(forSubprogramAt: offset) ?? "")
         }
-        guard let plain = chain.name else { return nil }
-        let qualified = chain.last.map { contexts.qualified(plain, at: $0) } ?? plain
-        guard style == .cxx, !isInline, !GDBCxxName.canParse(qualified) else { return qualified }
-        return qualified + (parameters.text(forSubprogramAt: offset) ?? "")
+        if style == .cxx, let linkage = chain.linkage { return .cxxLinkage(linkage, otherwise: plain) }
+        return plain.map(GDBName.exact)
+    }
+}
+
+/// A gdb name as a unit's scopes keep it: a linkage name is demangled only
+/// when a frame shows it (a unit has thousands of functions, a stack a few).
+enum GDBName: Sendable {
+    case exact(String)
+    /// A C++ linkage name, and the DWARF name to print if it does not demangle.
+    case cxxLinkage(String, otherwise: String?)
+
+    var text: String? {
+        switch self {
+        case .exact(let name): name
+        case .cxxLinkage(let mangled, let otherwise): GDBCxxName.frameName(linkage: mangled) ?? otherwise
+        }
     }
 }

@@ -4,7 +4,7 @@ import ELF
 struct InlineScope: Sendable {
     var function: String?
     /// The name gdb prints, in C++ and Rust units (GDBFunctionNamer).
-    var gdbName: String? = nil
+    var gdbName: GDBName? = nil
     var isInline: Bool
     /// Where the inlined call is, in the unit's line table numbering.
     var callFile: UInt64?

@@ -10,8 +10,10 @@ public enum GDBCxxName {
     /// The frame name gdb prints for a function whose DWARF linkage name is
     /// `mangled`; nil when it does not demangle as C++.
     public static func frameName(linkage mangled: String) -> String? {
-        guard mangled.hasPrefix("_Z"), let demangled = ItaniumDemangler.demangle(mangled) else { return nil }
-        return frameName(demangled: demangled)
+        // Through Demangler's cache: many threads show the same few functions.
+        guard mangled.hasPrefix("_Z"), Demangler.language(of: mangled) == .cxx else { return nil }
+        let demangled = Demangler.demangle(mangled)
+        return demangled == mangled ? nil : frameName(demangled: demangled)
     }
 
     /// `void ns::f<int>(int) const` → `ns::f<int>`; parameters stay when
