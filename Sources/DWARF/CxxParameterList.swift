@@ -1,3 +1,5 @@
+import Demangle
+
 /// A C++ function's parameter list as gdb spells it from DWARF types
 /// (c_type_print_args): `(const std::_Any_data &)`, `(void)` when there are
 /// none, ` const` after it for a method of a const object. gdb prints one
@@ -83,6 +85,6 @@ struct CxxParameterList {
     }
 
     private func ownName(_ die: FullDIE) -> String? {
-        die.value(DWAttribute.name).flatMap { unit.string($0, sections) }
+        die.value(DWAttribute.name).flatMap { unit.string($0, sections) }.map(GDBCxxName.canonicalized)
     }
 }

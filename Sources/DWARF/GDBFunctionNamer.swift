@@ -36,7 +36,8 @@ struct GDBFunctionNamer {
 
     /// The name for the DIE at `offset`, whose chain is `chain`.
     func name(_ chain: FunctionNameResolver.Chain, at offset: Int, isInline: Bool) -> GDBName? {
-        let plain = chain.name.map { name in
+        let plain = chain.name.map { raw in
+            let name = style == .cxx ? GDBCxxName.canonicalized(raw) : raw
             let qualified = chain.last.map { contexts.qualified(name, at: $0) } ?? name
             guard style == .cxx, !isInline, !GDBCxxName.canParse(qualified) else { return qualified }
             return qualified + (parameters.text(forSubprogramAt: offset) ?? "")

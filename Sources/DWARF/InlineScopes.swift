@@ -1,3 +1,4 @@
+import Demangle
 import ELF
 
 /// A function or inlined call in one unit: what the frames of an address are made of.
@@ -90,7 +91,7 @@ struct UnitScopes: Sendable {
                     if abbreviation.hasChildren {
                         parents.append(parent)
                         if style != nil {
-                            contextStack.append(Self.nameContext(die, in: context, childrenOffset: r.offset, &contexts, unit, sections))
+                            contextStack.append(Self.nameContext(die, in: context, childrenOffset: r.offset, style, &contexts, unit, sections))
                         }
                     }
                 } else {
@@ -120,7 +121,7 @@ struct UnitScopes: Sendable {
     /// The context a namespace, class, structure or union opens (lexical
     /// blocks and the like open none: their children stay in `context`).
     private static func nameContext(
-        _ die: DIEAttributes, in context: Int32, childrenOffset: Int,
+        _ die: DIEAttributes, in context: Int32, childrenOffset: Int, _ style: GDBFunctionNamer.Style?,
         _ contexts: inout NameContexts, _ unit: CompilationUnit, _ sections: DWARFSections
     ) -> Int32 {
         let kind: NameContexts.Kind
@@ -129,7 +130,7 @@ struct UnitScopes: Sendable {
         case DWTag.classType, DWTag.structureType, DWTag.unionType: kind = .type
         default: return context
         }
-        let name = die.name.flatMap { unit.string($0, sections) }
+        let name = die.name.flatMap { unit.string($0, sections) }.map { style == .cxx ? GDBCxxName.canonicalized($0) : $0 }
         return contexts.open(kind, name: name, parent: context, childrenOffset: childrenOffset)
     }
 

@@ -24,6 +24,46 @@ public enum GDBCxxName {
         return canParse(name) ? name : name + split.parameters
     }
 
+    /// gcc's spellings of integer types in DW_AT_name, and gdb's canonical
+    /// ones (cp_canonicalize_string), longest first.
+    static let canonicalIntegers: [(gcc: String, gdb: String)] = [
+        ("long long unsigned int", "unsigned long long"), ("long long int", "long long"),
+        ("long unsigned int", "unsigned long"), ("short unsigned int", "unsigned short"),
+        ("long int", "long"), ("short int", "short"), ("__int128 unsigned", "unsigned __int128"),
+    ]
+
+    /// A DW_AT_name as gdb keeps it (dwarf2_name canonicalizes every C++
+    /// name it can parse): `long unsigned int` → `unsigned long`, in
+    /// template arguments too. A name gdb cannot parse stays as written.
+    public static func canonicalized(_ name: String) -> String {
+        guard canParse(name), name.contains(" int") || name.contains("__int128") else { return name }
+        var result = name
+        for (gcc, gdb) in canonicalIntegers { result = replacingWords(gcc, with: gdb, in: result) }
+        return result
+    }
+
+    /// Replaces `words` where they stand as whole words.
+    static func replacingWords(_ words: String, with replacement: String, in text: String) -> String {
+        func isWordCharacter(_ c: Character?) -> Bool { c.map { $0.isLetter || $0.isNumber || $0 == "_" } ?? false }
+        var result = ""
+        var index = text.startIndex
+        while index < text.endIndex {
+            if text[index...].hasPrefix(words) {
+                let end = text.index(index, offsetBy: words.count)
+                let before = index == text.startIndex ? nil : text[text.index(before: index)]
+                let after = end == text.endIndex ? nil : text[end]
+                if !isWordCharacter(before), !isWordCharacter(after) {
+                    result += replacement
+                    index = end
+                    continue
+                }
+            }
+            result.append(text[index])
+            index = text.index(after: index)
+        }
+        return result
+    }
+
     /// gdb's cp_remove_params fails on names its grammar lacks.
     public static func canParse(_ name: String) -> Bool {
         !unparseableMarkers.contains { name.contains($0) }

@@ -38,4 +38,14 @@ import Testing
         #expect(GDBCxxName.frameName(demangled: "std::mutex::lock") == "std::mutex::lock")
         #expect(GDBCxxName.frameName(demangled: "operator()") == "operator()")
     }
+
+    /// gdb canonicalizes the DW_AT_name of C++ entities it can parse.
+    @Test func dwarfNamesAreCanonicalizedLikeGDBs() {
+        #expect(GDBCxxName.canonicalized("long unsigned int") == "unsigned long")
+        #expect(GDBCxxName.canonicalized("duration<long int, std::ratio<1, 1000> >") == "duration<long, std::ratio<1, 1000> >")
+        #expect(GDBCxxName.canonicalized("long long unsigned int") == "unsigned long long")
+        #expect(GDBCxxName.canonicalized("my_long int_thing") == "my_long int_thing")
+        // Names gdb cannot parse stay as gcc wrote them.
+        #expect(GDBCxxName.canonicalized("Box<main()::<lambda(long int)> >") == "Box<main()::<lambda(long int)> >")
+    }
 }

@@ -1,7 +1,7 @@
 // A C++ program whose frames gdb names from DWARF in every way it can: a
 // class template's method cloned by IPA-SRA (.isra), a function cloned for a
 // constant argument (.constprop), lambdas run by std::thread and by
-// std::function, inline frames from the standard library (std::mutex::lock,
+// std::function, a class template over a lambda's type, inline frames from the standard library (std::mutex::lock,
 // std::this_thread::sleep_for), and a signal handler running on a thread.
 // Built by the agreement tests with `g++ -O2 -g -pthread`; each thread parks
 // in a blocking call, then "ready" is printed; exits with its parent.
@@ -84,6 +84,18 @@ NOINLINE void read_pipe() {
     KEEP_FRAME();
 }
 
+// A class template over a lambda's type: its methods have no linkage name,
+// so gdb names them from DWARF, and keeps the parameter list it spells from
+// DWARF types since its parser cannot read `<lambda()>`.
+template <typename F> struct Boxed {
+    F body;
+    NOINLINE long take(const char **names, char *const scratch, int &&count, const Boxed &self, unsigned long n) const {
+        body();
+        KEEP_FRAME();
+        return count + (names != nullptr) + (scratch != nullptr) + (&self != nullptr) + long(n);
+    }
+};
+
 } // namespace app
 
 namespace {
@@ -107,7 +119,7 @@ NOINLINE void wait_for_signal() {
 int main() {
     pid_t parent = getppid();
     if (pipe(pipe_fds) != 0) return 1;
-    const int expected = 6;
+    const int expected = 7;
     expect_parked_threads(expected);
     held_mutex.lock(); // never unlocked: "locker" waits for it forever
 
@@ -144,6 +156,20 @@ int main() {
             std::this_thread::sleep_for(std::chrono::milliseconds(700));
             KEEP_FRAME();
         }
+    }).detach();
+
+    std::thread([] {
+        name_self("boxed");
+        auto body = []() NOINLINE {
+            announce_parking(PARK_READ);
+            char byte;
+            while (read(pipe_fds[0], &byte, 1) > 0) KEEP_FRAME();
+        };
+        app::Boxed<decltype(body)> boxed{body};
+        const char *names[1] = {nullptr};
+        char scratch = 0;
+        boxed.take(names, &scratch, 3, boxed, 2);
+        KEEP_FRAME();
     }).detach();
 
     struct sigaction action = {};
