@@ -75,7 +75,7 @@ let package = Package(
         // CFI and frame-pointer unwinding and symbolization.
         .target(name: "Unwind", dependencies: ["ELF", "Demangle"], swiftSettings: optimizedInDebug),
         // DWARF line tables and inline scopes: source file, line and inlined calls for an address.
-        .target(name: "DWARF", dependencies: ["ELF"], swiftSettings: optimizedInDebug),
+        .target(name: "DWARF", dependencies: ["ELF", "Demangle"], swiftSettings: optimizedInDebug),
         // x86_64 instructions: lengths, and one instruction relocated into a
         // displaced copy that a thread runs instead of the original.
         .target(name: "Instructions", swiftSettings: optimizedInDebug),

@@ -36,25 +36,34 @@ extension ModuleFile {
         let source = debugInfo?.frames(at: linkAddress) ?? []
         var frames: [ResolvedFrame] = []
         // gdb's order: the innermost inlined function first; the function
-        // that owns the code (named by its symbol) last.
+        // that owns the code last.
         for inlined in source.dropLast() where inlined.isInline {
             frames.append(ResolvedFrame(
-                function: inlined.function.map(displayName), rawFunction: inlined.function,
+                function: Self.frameName(inlined), rawFunction: inlined.function,
                 symbolStart: symbol?.value, location: inlined.location.map(Self.tidied), isInline: true))
         }
         let outer = source.last
         if let symbol {
+            // gdb names the function from DWARF when a subprogram there holds
+            // the pc (no clone suffix, no parameters); the symbol otherwise.
+            let dwarfName = outer.flatMap { $0.isInline ? nil : Self.frameName($0) }
             frames.append(ResolvedFrame(
-                function: displayName(symbol.name), rawFunction: symbol.name, symbolStart: symbol.value,
+                function: dwarfName ?? displayName(symbol.name), rawFunction: symbol.name, symbolStart: symbol.value,
                 location: outer?.location.map(Self.tidied), isInline: false,
                 exportedName: exportedName(at: symbol.value).map(displayName)))
         } else if let outer {
             // DWARF knows a function the symbol tables do not (a stripped binary with a debug file of DWARF only).
             frames.append(ResolvedFrame(
-                function: outer.function.map(displayName), rawFunction: outer.function, symbolStart: nil,
+                function: Self.frameName(outer), rawFunction: outer.function, symbolStart: nil,
                 location: outer.location.map(Self.tidied), isInline: outer.isInline))
         }
         return frames
+    }
+
+    /// What gdb prints for a DWARF function: the name computed for C++ and
+    /// Rust, else the DWARF name (linkage name or DW_AT_name) as it is.
+    static func frameName(_ frame: SourceFrame) -> String? {
+        frame.name ?? frame.function.map(displayName)
     }
 
     /// Line tables join directories as they were written:

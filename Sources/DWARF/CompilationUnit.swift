@@ -10,6 +10,8 @@ struct CompilationUnit: Sendable {
     var name: String?
     var compDir: String?
     var lineTableOffset: Int?
+    /// DW_AT_language: C++ and Rust functions are named as gdb names them there.
+    var language: UInt64?
     /// DW_AT_low_pc: the base address for range lists and location lists.
     var baseAddress: UInt64 = 0
     var strOffsetsBase: UInt64 = 8
@@ -57,6 +59,7 @@ struct CompilationUnit: Sendable {
             case DWAttribute.name: self.name = string(value, sections)
             case DWAttribute.compDir: compDir = string(value, sections)
             case DWAttribute.stmtList: lineTableOffset = value.number.flatMap { Int(exactly: $0) }
+            case DWAttribute.language: language = value.number
             case DWAttribute.lowPC:
                 lowPC = value
                 baseAddress = address(value, sections) ?? 0

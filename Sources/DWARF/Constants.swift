@@ -14,6 +14,27 @@ enum DWTag {
     static let tryBlock: UInt64 = 0x32
     static let namespace: UInt64 = 0x39
     static let partialUnit: UInt64 = 0x3c
+    // Types, for the parameter lists gdb prints in some C++ names.
+    static let arrayType: UInt64 = 0x01
+    static let enumerationType: UInt64 = 0x04
+    static let formalParameter: UInt64 = 0x05
+    static let pointerType: UInt64 = 0x0f
+    static let referenceType: UInt64 = 0x10
+    static let subroutineType: UInt64 = 0x15
+    static let typedef: UInt64 = 0x16
+    static let unspecifiedParameters: UInt64 = 0x18
+    static let baseType: UInt64 = 0x24
+    static let constType: UInt64 = 0x26
+    static let volatileType: UInt64 = 0x35
+    static let restrictType: UInt64 = 0x37
+    static let unspecifiedType: UInt64 = 0x3b
+    static let rvalueReferenceType: UInt64 = 0x42
+}
+
+/// DW_AT_language values that change how gdb names functions.
+enum DWLanguage {
+    static let cPlusPlus: Set<UInt64> = [0x04, 0x19, 0x1a, 0x21]
+    static let rust: UInt64 = 0x1c
 }
 
 enum DWAttribute {
@@ -35,6 +56,10 @@ enum DWAttribute {
     static let mipsLinkageName: UInt64 = 0x2007
     static let gnuRangesBase: UInt64 = 0x2132
     static let gnuAddrBase: UInt64 = 0x2133
+    static let language: UInt64 = 0x13
+    static let artificial: UInt64 = 0x34
+    static let type: UInt64 = 0x49
+    static let enumClass: UInt64 = 0x6d
 }
 
 enum DWForm {

@@ -50,7 +50,7 @@ public final class DebugInfo: Sendable {
         var location = innermost
         for scopeIndex in chain {
             let scope = scopes.scopes[scopeIndex]
-            frames.append(SourceFrame(function: scope.function, location: location, isInline: scope.isInline))
+            frames.append(SourceFrame(function: scope.function, name: scope.gdbName?.text, location: location, isInline: scope.isInline))
             // The next frame out is where this inlined call sits.
             if let file = scope.callFile.flatMap({ table?.file($0) }), let line = scope.callLine, line > 0, line <= UInt64(Int.max) {
                 location = SourceLocation(file: file, line: Int(line))

@@ -11,6 +11,15 @@ struct FunctionNameResolver {
     let unitContaining: (Int) -> CompilationUnit?
     private var cache: [UInt64: (linkage: String?, name: String?, next: UInt64?)] = [:]
 
+    /// What a chain of DIEs names: the first linkage name and plain name
+    /// along it, and the last DIE reached (the declaration, whose parents
+    /// give the prefix), nil when that lies in another unit.
+    struct Chain {
+        var linkage: String?
+        var name: String?
+        var last: Int?
+    }
+
     init(sections: DWARFSections, unit: CompilationUnit, unitContaining: @escaping (Int) -> CompilationUnit?) {
         self.sections = sections
         self.unit = unit
@@ -30,6 +39,25 @@ struct FunctionNameResolver {
             next = target.next
         }
         return name
+    }
+
+    /// The whole chain from `die` (at `offset`), origin and specification
+    /// both followed to the end, as gdb's dwarf2_attr does.
+    mutating func chain(of die: DIEAttributes, at offset: Int) -> Chain {
+        var chain = Chain(linkage: die.linkageName.flatMap { unit.string($0, sections) },
+                          name: die.name.flatMap { unit.string($0, sections) }, last: offset)
+        var next = die.abstractOrigin ?? die.specification
+        var hops = 0
+        while let target = next, hops < Self.maxHops {
+            hops += 1
+            guard let entry = referenced(target) else { break }
+            if chain.linkage == nil { chain.linkage = entry.linkage }
+            if chain.name == nil { chain.name = entry.name }
+            let inUnit = target >= UInt64(unit.header.offset) && target < UInt64(unit.header.end)
+            chain.last = inUnit ? Int(exactly: target) : nil
+            next = entry.next
+        }
+        return chain
     }
 
     private mutating func referenced(_ offset: UInt64) -> (linkage: String?, name: String?, next: UInt64?)? {

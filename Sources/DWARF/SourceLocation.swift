@@ -17,6 +17,10 @@ public struct SourceFrame: Sendable, Equatable {
     /// present, else DW_AT_name, found through DW_AT_abstract_origin and
     /// DW_AT_specification. nil when unknown.
     public var function: String?
+    /// The name gdb prints for the function, in C++ and Rust units
+    /// (`app::Worker<long>::run`, `std::sys::sync::condvar::futex::Condvar::wait`);
+    /// nil in other languages, where `function` is gdb's name already.
+    public var name: String?
     /// Where this frame is: for the innermost frame, the line table's row for
     /// the address; for each outer frame, the DW_AT_call_file/DW_AT_call_line of
     /// the inlined subroutine it contains.
@@ -24,8 +28,9 @@ public struct SourceFrame: Sendable, Equatable {
     /// true for frames of DW_TAG_inlined_subroutine, false for the containing DW_TAG_subprogram.
     public var isInline: Bool
 
-    public init(function: String?, location: SourceLocation?, isInline: Bool) {
+    public init(function: String?, name: String? = nil, location: SourceLocation?, isInline: Bool) {
         self.function = function
+        self.name = name
         self.location = location
         self.isInline = isInline
     }

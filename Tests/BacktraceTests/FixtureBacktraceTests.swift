@@ -32,7 +32,8 @@ import Glibc
         }
         // The main thread reaches main and _start (it may still be flushing "ready").
         let main = try #require(backtraces.threads.first { $0.tid == child.pid })
-        let mainFunctions = main.frames.compactMap(\.function)
+        // With glibc's DWARF, its entry is named as gdb names it (`__libc_start_main_impl`).
+        let mainFunctions = main.frames.compactMap(\.function).map { $0 == "__libc_start_main_impl" ? "__libc_start_main" : $0 }
         #expect(isSubsequence(["main", "__libc_start_main", "_start"], of: mainFunctions), "\(mainFunctions)")
         // Caller frames are return addresses: never the first byte of a function.
         for thread in backtraces.threads {

@@ -37,6 +37,8 @@ public struct FrameDisagreement: Equatable, Sendable, CustomStringConvertible {
         case extraFrame = "extra frame"
         /// The frames line up but the name we print is not gdb's.
         case name
+        /// The name is gdb's function but not as gdb spells it (strict score).
+        case spelling
     }
 
     public var tid: Int32
@@ -67,6 +69,9 @@ public struct AgreementReport: Equatable, Sendable, CustomStringConvertible {
     public var extraFrames = 0
     /// Every name we print at a frame that lined up, against gdb's.
     public var names = AgreementTally()
+    /// The same names, agreeing only when ours is exactly the name gdb
+    /// prints: no relaxed rules, no evidence.
+    public var strictNames = AgreementTally()
     /// gdb's distinct stacks (threads parked the same way are one), each
     /// agreeing when every frame and name of every thread with it does.
     public var stacks = AgreementTally()
@@ -76,6 +81,9 @@ public struct AgreementReport: Equatable, Sendable, CustomStringConvertible {
     /// Threads we show that gdb does not (not counted against us).
     public var extraThreads: [Int32] = []
     public var disagreements: [FrameDisagreement] = []
+    /// Where the strict name score fails (kept apart: they do not make a
+    /// stack disagree, which the relaxed rules decide).
+    public var spellings: [FrameDisagreement] = []
 
     public init() {}
 
@@ -83,11 +91,12 @@ public struct AgreementReport: Equatable, Sendable, CustomStringConvertible {
     public var description: String {
         var lines = [
             "frames \(frames) (\(extraFrames) of ours gdb does not have), names \(names), "
-                + "stacks \(stacks), \(threadsCompared) threads compared",
+                + "stacks \(stacks), \(threadsCompared) threads compared, strict names \(strictNames)",
         ]
         if !missingThreads.isEmpty { lines.append("threads only gdb shows: \(missingThreads.map(String.init).joined(separator: ", "))") }
         if !extraThreads.isEmpty { lines.append("threads only we show: \(extraThreads.map(String.init).joined(separator: ", "))") }
         lines += disagreements.map { "  " + $0.description }
+        lines += spellings.map { "  " + $0.description }
         return lines.joined(separator: "\n")
     }
 }

@@ -28,6 +28,11 @@
 ///   inline name we print must be gdb's inline name at the same depth, paired
 ///   from the owning function inwards; one gdb does not show is a miss. A name
 ///   we print where gdb prints `??` is a miss.
+/// - Strict names (`strictNames`): the same names, each agreeing only when
+///   it is exactly what gdb prints before the arguments; no relaxed rule and
+///   no evidence applies. A thread we miss adds nothing here (its frames
+///   already count against us); gdb's `<signal handler called>` agrees with
+///   the libc restorer's name.
 /// - A caller frame the evidence calls a tail-call frame is not scored: gdb
 ///   rebuilds those from DWARF call-site information, out of scope for us.
 public enum BacktraceAgreement {
@@ -60,6 +65,8 @@ public enum BacktraceAgreement {
             report.frames.add(comparison.frames)
             report.extraFrames += comparison.extraFrames
             report.names.add(comparison.names)
+            report.strictNames.add(comparison.strictNames)
+            report.spellings += comparison.spellings
             report.disagreements += comparison.disagreements
             stacks[key] = (stacks[key] ?? true) && comparison.disagreements.isEmpty
         }

@@ -8,7 +8,11 @@ struct ThreadComparison {
     private(set) var frames = AgreementTally()
     private(set) var extraFrames = 0
     private(set) var names = AgreementTally()
+    /// Every name we print against gdb's, character for character.
+    private(set) var strictNames = AgreementTally()
     private(set) var disagreements: [FrameDisagreement] = []
+    /// Names the relaxed rules may accept but that are not gdb's spelling.
+    private(set) var spellings: [FrameDisagreement] = []
 
     init(ours: [[DumpFrame]], gdb: GDBThread, evidence: SymbolEvidence) {
         self.ours = ours
@@ -97,6 +101,8 @@ struct ThreadComparison {
         if owner.function != nil || frame.function != nil {
             let agrees = ownerNameAgrees(group, frame, exact: exact)
             names.count(agrees)
+            countSpelling(owner, gdb: frame.isSignalTrampoline ? nil : frame.function,
+                          gdbIndex: frame.indices.last ?? gdbIndex, trampoline: frame.isSignalTrampoline)
             if !agrees, reportOwner {
                 disagreements.append(FrameDisagreement(
                     tid: gdb.tid, gdbIndex: frame.indices.last ?? gdbIndex, kind: .name,
@@ -109,12 +115,26 @@ struct ThreadComparison {
             let theirs = depth < gdbInline.count ? gdbInline[depth] : nil
             let agrees = theirs.map { NameRules.spelledAlike(ourFrame.function, $0.1, evidence) } ?? false
             names.count(agrees)
+            countSpelling(ourFrame, gdb: theirs?.1, gdbIndex: theirs?.0 ?? gdbIndex, trampoline: false)
             if !agrees {
                 disagreements.append(FrameDisagreement(
                     tid: gdb.tid, gdbIndex: theirs?.0 ?? gdbIndex, kind: .name, ours: Self.describe(ourFrame),
                     gdb: theirs.map { "inline \($0.1)" } ?? "no inline frame here"))
             }
         }
+    }
+
+    /// The strict score: our printed name must be the name gdb prints (its
+    /// argument list already taken off by GDBOutputParser). gdb prints no
+    /// name for the signal trampoline, so there our restorer's name is right.
+    private mutating func countSpelling(_ ours: DumpFrame, gdb: String?, gdbIndex: Int, trampoline: Bool) {
+        let agrees = trampoline ? ours.function.map(NameRules.isSignalTrampoline) ?? false
+                                : ours.function != nil && ours.function == gdb
+        strictNames.count(agrees)
+        guard !agrees else { return }
+        spellings.append(FrameDisagreement(
+            tid: self.gdb.tid, gdbIndex: gdbIndex, kind: .spelling, ours: Self.describe(ours),
+            gdb: gdb.map { (ours.isInline ? "inline " : "") + $0 } ?? (trampoline ? "<signal handler called>" : "??")))
     }
 
     /// Our machine frame's function against gdb's owning function.
