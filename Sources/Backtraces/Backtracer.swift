@@ -71,6 +71,12 @@ public struct Backtracer: Sendable {
         return ProcessBacktraces(pid: pid, command: command, stoppedMicroseconds: stopped, threads: results.values)
     }
 
+    /// The frames (inline ones first) of one exact pc, without a stack: for a
+    /// thread seen only through /proc, such as one another session parked.
+    public func frames(at pc: UInt64, in space: AddressSpace) -> [SymbolizedFrame] {
+        Symbolizer.symbolize(index: 0, pc: RuntimeAddress(pc), pcIsExact: true, method: "registers", in: space)
+    }
+
     public func backtrace(of thread: ThreadSnapshot, pid: Int32, in space: AddressSpace) -> ThreadBacktrace {
         var result = ThreadBacktrace(
             tid: thread.tid, name: thread.name, state: thread.state, waitChannel: thread.waitChannel,

@@ -56,10 +56,15 @@ enum GraphGathering {
         let analyzer = WaitAnalyzer(procfs: procfs)
         var report = analyzer.analyze(processes: roots, followDepth: depth)
         let reached = order(roots, then: report.processes.keys)
-        guard stopping else {
-            return .success(GatheredGraph(processes: reached.compactMap { unwoundNone($0, procfs) }, report: report))
-        }
         let backtracer = Backtracer()
+        guard stopping else {
+            let processes = reached.compactMap { pid -> GatheredGraph.Process? in
+                guard var process = unwoundNone(pid, procfs) else { return nil }
+                markPointParked(&process, procfs: procfs, backtracer: backtracer)
+                return process
+            }
+            return .success(GatheredGraph(processes: processes, report: report))
+        }
         var processes: [GatheredGraph.Process] = []
         var inputs: [ThreadWaitInput] = []
         for pid in reached {
@@ -70,6 +75,7 @@ enum GraphGathering {
             case .failure(let error):
                 guard var process = unwoundNone(pid, procfs) else { continue }
                 process.error = error.description
+                markPointParked(&process, procfs: procfs, backtracer: backtracer)
                 processes.append(process)
                 inputs += process.threads.map { ThreadWaitInput(pid: pid, tid: $0.tid, name: $0.name) }
             }
@@ -94,6 +100,19 @@ enum GraphGathering {
         return GatheredGraph.Process(
             pid: pid, command: command,
             threads: threads.map { .init(tid: $0.id, name: $0.name, state: String($0.state.letter)) })
+    }
+
+    /// A process another session traces cannot be stopped again: its threads
+    /// parked at that session's hold points are still found, from /proc.
+    static func markPointParked(_ process: inout GatheredGraph.Process, procfs: ProcFS, backtracer: Backtracer) {
+        guard process.threads.contains(where: { $0.state == "t" }) else { return }
+        let probe = PointParkedThreads(procfs: procfs, backtracer: backtracer)
+        let space = backtracer.addressSpace(of: process.pid)
+        for index in process.threads.indices {
+            guard let point = probe.point(pid: process.pid, tid: process.threads[index].tid, in: space) else { continue }
+            process.threads[index].heldBy = point.label
+            process.threads[index].function = process.threads[index].function ?? point.function
+        }
     }
 
     /// One stop of `pid` (attach, copy, detach), unwound, its hold flags surveyed.
