@@ -85,6 +85,7 @@ public struct Backtracer: Sendable {
             result.error = thread.unavailableReason ?? "no registers"
             return result
         }
+        result.threadPointer = registers.threadPointer == 0 ? nil : registers.threadPointer
         if space.isForeignArchitecture {
             result.error = "unsupported: pid \(pid) runs 32-bit or non-x86_64 code; lwpscope unwinds x86_64 processes"
             result.frames = Symbolizer.symbolize(

@@ -12,6 +12,9 @@ public struct ThreadBacktrace: Sendable {
     public var stopReason: String
     /// Why there is no backtrace at all (no registers), when there is none.
     public var error: String?
+    /// The thread pointer (fs_base): on x86_64 glibc the thread's pthread_t,
+    /// which gdb shows as `Thread 0x7f… (LWP N)`. Nil without registers or when 0.
+    public var threadPointer: UInt64? = nil
 }
 
 public struct ProcessBacktraces: Sendable {

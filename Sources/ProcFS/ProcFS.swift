@@ -83,6 +83,11 @@ public struct ProcFS: Sendable {
         ProcFile.readLink("\(root)/\(pid)/exe")
     }
 
+    /// Where the process's `/` is, as /proc/PID/root reads ("/" when it is ours).
+    public func rootDirectory(_ pid: Int32) -> String? {
+        ProcFile.readLink("\(root)/\(pid)/root")
+    }
+
     /// Seconds since boot, from /proc/uptime.
     public func uptime() -> Double? {
         ProcFile.readText("\(root)/uptime")?.split(separator: " ").first.flatMap { Double($0) }

@@ -40,6 +40,11 @@ struct DumpCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "Fold threads with identical stacks into one backtrace with a count, largest group first.")
     var group = false
 
+    @Flag(name: .long, help: "Print each frame's source line under it, as gdb's frame command does (JSON: \"source\").")
+    var source = false
+
+    @OptionGroup var sourceOptions: SourceOptions
+
     func validate() throws {
         guard (0...(16 << 20)).contains(stackBytes) else { throw ValidationError("--stack-bytes must be 0...16777216") }
         guard (1...1_000_000).contains(maxDepth) else { throw ValidationError("--max-depth must be 1...1000000") }
@@ -69,11 +74,12 @@ struct DumpCommand: AsyncParsableCommand {
         }
         // Given up: each thread's stack copy goes as soon as it is unwound.
         let backtraces = backtracer.backtraces(of: consume snapshot)
+        let sources = source ? sourceOptions.sourceFiles(for: pid) : nil
         switch (json, group) {
-        case (true, false): DumpJSON.write(backtraces)
-        case (true, true): DumpJSON.writeGroups(backtraces)
-        case (false, false): DumpText.write(backtraces, verbose: verbose)
-        case (false, true): DumpText.writeGroups(backtraces, verbose: verbose)
+        case (true, false): DumpJSON.write(backtraces, sources: sources)
+        case (true, true): DumpJSON.writeGroups(backtraces, sources: sources)
+        case (false, false): DumpText.write(backtraces, verbose: verbose, sources: sources)
+        case (false, true): DumpText.writeGroups(backtraces, verbose: verbose, sources: sources)
         }
     }
 }

@@ -1,15 +1,19 @@
 import Backtraces
+import InspectorFeed
 
 /// `dump --json`, streamed: `{"command", "pid", "stoppedMicroseconds",
 /// "threads": [{"error"?, "frames": [{"file", "function", "index", "inline",
-/// "jit"?, "line", "module", "offset", "pc", "signalTrampoline"?}], "name", "state", "stopReason"?,
-/// "tid"}]}`, keys sorted.
+/// "jit"?, "line", "module", "offset", "pc", "signalTrampoline"?}], "name", "pthread"?, "state",
+/// "stopReason"?, "tid"}]}`, keys sorted; "pthread" is the thread pointer in hex (glibc's pthread_t).
+///
+/// With `--source`, each frame with a line has "source" (the line's text) or
+/// "sourceNotFound" (the paths looked at).
 ///
 /// `dump --group --json` has `"groups": [{"count", "error"?, "frames",
 /// "stopReason"?, "threads": [{"name", "state", "tid"}]}]` in place of
 /// "threads", largest group first, and "threadCount".
 enum DumpJSON {
-    static func write(_ process: ProcessBacktraces) {
+    static func write(_ process: ProcessBacktraces, sources: SourceFiles? = nil) {
         var json = JSONStreamWriter()
         json.beginObject()
         json.field("command", process.command)
@@ -19,8 +23,9 @@ enum DumpJSON {
         for thread in process.threads {
             json.beginObject()
             if let error = thread.error { json.field("error", error) }
-            writeFrames(thread.frames, into: &json)
+            writeFrames(thread.frames, sources: sources, into: &json)
             json.field("name", thread.name)
+            if let pointer = thread.threadPointer { json.field("pthread", hex: pointer) }
             json.field("state", String(thread.state.letter))
             if !thread.stopReason.isEmpty { json.field("stopReason", thread.stopReason) }
             json.field("tid", thread.tid)
@@ -31,7 +36,7 @@ enum DumpJSON {
         json.finish()
     }
 
-    static func writeGroups(_ process: ProcessBacktraces) {
+    static func writeGroups(_ process: ProcessBacktraces, sources: SourceFiles? = nil) {
         var json = JSONStreamWriter()
         json.beginObject()
         json.field("command", process.command)
@@ -41,7 +46,7 @@ enum DumpJSON {
             json.beginObject()
             json.field("count", group.count)
             if let error = thread.error { json.field("error", error) }
-            writeFrames(thread.frames, into: &json)
+            writeFrames(thread.frames, sources: sources, into: &json)
             if !thread.stopReason.isEmpty { json.field("stopReason", thread.stopReason) }
             json.beginArray(key: "threads")
             for member in group.threads {
@@ -62,7 +67,7 @@ enum DumpJSON {
         json.finish()
     }
 
-    private static func writeFrames(_ frames: [SymbolizedFrame], into json: inout JSONStreamWriter) {
+    private static func writeFrames(_ frames: [SymbolizedFrame], sources: SourceFiles?, into json: inout JSONStreamWriter) {
         json.beginArray(key: "frames")
         for frame in frames {
             json.beginObject()
@@ -76,6 +81,12 @@ enum DumpJSON {
             json.field("offset", frame.offset)
             json.field("pc", hex: frame.pc)
             if frame.isSignalTrampoline { json.field("signalTrampoline", true) }
+            if let sources, let file = frame.file, let line = frame.line {
+                switch sources.lookup(file) {
+                case .found(_, let lines): json.field("source", line >= 1 && line <= lines.count ? lines[line - 1] : nil)
+                case .notFound(let tried): json.field("sourceNotFound", strings: tried)
+                }
+            }
             json.endObject()
         }
         json.endArray()

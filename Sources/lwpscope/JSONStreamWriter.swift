@@ -27,6 +27,12 @@ struct JSONStreamWriter {
     /// `"0x…"`, lowercase hex, as `hex(_:)` spells addresses.
     mutating func field(_ key: StaticString, hex value: UInt64) { item(key) { $0.hexString(value) } }
 
+    mutating func field(_ key: StaticString, strings: [String]) {
+        beginArray(key: key)
+        for value in strings { item(nil) { $0.string(value) } }
+        endArray()
+    }
+
     /// Everything written so far, then a newline.
     mutating func finish() {
         raw("\n")

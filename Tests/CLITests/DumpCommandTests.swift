@@ -45,7 +45,7 @@ import TestSupport
         let result = try run(lwpscope, ["dump", String(child.pid)])
         #expect(result.exitCode == 0, "\(result.stderr)")
         let lines = result.stdout.split(separator: "\n").map(String.init)
-        let header = try #require(lines.firstIndex { $0.hasPrefix("TID ") && $0.contains(" spinner-1 ") })
+        let header = try #require(lines.firstIndex { $0.hasPrefix("Thread 0x") && $0.contains(" \"spinner-1\" ") })
         #expect(lines[header + 1].hasPrefix("#0  0x"))
         #expect(lines[header + 1].contains(" spin_on_hold+0x"))
         #expect(lines[header + 1].contains("/fixture-threads-nofp) at "), "\(lines[header + 1])")

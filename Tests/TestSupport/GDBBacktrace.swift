@@ -77,6 +77,8 @@ public struct GDBThread: Equatable, Sendable {
     public var tid: Int32
     /// The thread name gdb printed in quotes, if any.
     public var name: String?
+    /// The pthread handle from `(Thread 0x7f… (LWP 1234)`, with libthread_db.
+    public var pthread: UInt64? = nil
     public var frames: [GDBFrame]
     /// The text after `Backtrace stopped: `, when gdb printed one.
     public var stopReason: String?

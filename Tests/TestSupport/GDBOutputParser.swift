@@ -79,7 +79,11 @@ public enum GDBOutputParser {
         if let open = rest.firstIndex(of: "\""), let close = rest.lastIndex(of: "\""), open < close {
             name = String(rest[rest.index(after: open)..<close])
         }
-        return GDBThread(number: number, tid: tid, name: name, frames: [])
+        var thread = GDBThread(number: number, tid: tid, name: name, frames: [])
+        if let handle = target.range(of: "(Thread 0x") {
+            thread.pthread = UInt64(target[handle.upperBound...].prefix { $0.isHexDigit }, radix: 16)
+        }
+        return thread
     }
 
     /// The id after `LWP ` (or `process ` when gdb knows no threads), and the
