@@ -71,6 +71,12 @@ struct BacktracePane: Sendable {
         return marks.isEmpty ? title : title + " " + marks
     }
 
+    /// The frame under the cursor, to show in the frame overlay.
+    var selectedFrameCommand: InspectorCommand? {
+        guard let thread, let frame = list.selectedRow else { return nil }
+        return .showFrame(tid: thread.tid, frame: frame.index)
+    }
+
     /// `#3` of 7 frames as `4/7`.
     var position: String? { list.rows.isEmpty ? nil : "\(list.selectedIndex + 1)/\(list.rows.count)" }
 

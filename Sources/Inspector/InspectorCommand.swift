@@ -38,6 +38,8 @@ public enum InspectorCommand: Hashable, Sendable {
     /// Threads are shown grouped by identical stacks (or not): the groups
     /// need whole stacks, not just the innermost frames.
     case setGrouping(Bool)
+    /// Enter on a frame in pane 3: show its values and source.
+    case showFrame(tid: Int32, frame: Int)
 }
 
 /// htop's HandlerResult: whether a key was used and whether the screen changed.

@@ -40,6 +40,7 @@ extension InspectorState {
     /// Help: the scroll keys scroll, any other key closes it without acting.
     /// The log: the scroll keys scroll, Esc, `l` and `q` close it (`q` does
     /// not quit from here), its key bar can be clicked, other keys do nothing.
+    /// The frame: the same, closed by Esc, Enter or `q`.
     private mutating func handle(_ key: KeyEvent, over overlay: Overlay) -> KeyOutcome {
         switch overlay {
         case .help:
@@ -57,6 +58,25 @@ extension InspectorState {
                 return .redraw
             case .mouse(let x, let y, .leftClick) where y == screenHeight - 1:
                 guard let item = KeyBar.item(atX: x, EventLogOverlay.keyBarItems, width: width) else { return .ignored }
+                return handle(item.event)
+            default:
+                return .ignored
+            }
+        case .frame:
+            guard let detail = frameDetail else {
+                self.overlay = nil
+                return .redraw
+            }
+            let total = FrameOverlay.rows(detail, unicode: capabilities.unicode).count
+            let visible = FrameOverlay.visibleRows(width: width, height: screenHeight)
+            if frameScroll.handle(key, total: total, visible: visible) { return .redraw }
+            switch key {
+            case .escape, .enter, .character("q"), .function(10):
+                self.overlay = nil
+                frameDetail = nil
+                return .redraw
+            case .mouse(let x, let y, .leftClick) where y == screenHeight - 1:
+                guard let item = KeyBar.item(atX: x, FrameOverlay.keyBarItems, width: width) else { return .ignored }
                 return handle(item.event)
             default:
                 return .ignored

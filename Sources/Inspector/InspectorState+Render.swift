@@ -23,6 +23,8 @@ extension InspectorState {
         switch overlay {
         case .help: HelpOverlay.draw(helpKeys, scroll: helpScroll, into: &grid, context: context)
         case .log: EventLogOverlay.draw(log, scroll: logScroll, into: &grid, context: context)
+        case .frame:
+            if let frameDetail { FrameOverlay.draw(frameDetail, scroll: frameScroll, into: &grid, context: context) }
         case nil: break
         }
         if let message {

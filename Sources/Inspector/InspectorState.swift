@@ -16,6 +16,8 @@ public struct InspectorState: Sendable {
         case help
         /// Events and messages so far (`l`).
         case log
+        /// One frame's values and source (Enter in pane 3).
+        case frame
     }
 
     public internal(set) var screen: Screen
@@ -44,6 +46,9 @@ public struct InspectorState: Sendable {
     var screenHeight: Int { height - max(0, messageRows - 1) }
     var helpScroll = TextScroll()
     var logScroll = TextScroll(pinnedToEnd: true)
+    /// What the frame overlay shows, while it is open.
+    var frameDetail: FrameDetail?
+    var frameScroll = TextScroll()
 
     /// Starts on the picker, or on the main screen when `attached` is given.
     public init(capabilities: Capabilities = Capabilities(), attached: InspectorStatus? = nil,
@@ -111,6 +116,15 @@ public struct InspectorState: Sendable {
     public mutating func selectThread(tid: Int32) -> Bool { main.select(tid: tid) }
 
     public mutating func setBacktrace(_ backtrace: Backtrace) { main.setBacktrace(backtrace) }
+
+    /// Opens the frame overlay on `detail`, its marked line in the middle.
+    public mutating func showFrame(_ detail: FrameDetail) {
+        frameDetail = detail
+        frameScroll = TextScroll(top: FrameOverlay.initialTop(detail, width: width, height: screenHeight, unicode: capabilities.unicode))
+        overlay = .frame
+    }
+
+    public var frameShown: FrameDetail? { overlay == .frame ? frameDetail : nil }
     /// Forgets every cached backtrace, e.g. when the threads have run since.
     public mutating func clearBacktraces() { main.clearBacktraces() }
     public mutating func setHoldFlags(_ rows: [HoldFlagRow]) { main.setHoldFlags(rows) }

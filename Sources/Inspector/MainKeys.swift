@@ -59,6 +59,8 @@ enum MainKeys {
                     help: [line("g", "hand the process to gdb, on the selected thread")]),
             MainKey(bar: "Enter", label: "Stack", event: .enter, panes: [.threads], dropOrder: 6,
                     help: [line("Enter", "pane 2: go to the thread's backtrace")]),
+            MainKey(bar: "Enter", label: "Source", event: .enter, panes: [.backtrace], dropOrder: 4,
+                    help: [line("Enter", "pane 3: the frame's source, its line marked")]),
             MainKey(bar: "I", label: "Invert", event: .character("I"), panes: [.threads], dropOrder: 7,
                     help: [line("I", "invert the sort order")]),
             MainKey(bar: "Esc", label: "Clear", event: .escape, panes: [.threads], dropOrder: 7,

@@ -240,7 +240,10 @@ struct MainScreen: Sendable {
                 return .command(.switchProcess(process.pid))
             }
             return .redraw
-        case .backtrace, .flags:
+        case .backtrace:
+            guard let command = backtrace.selectedFrameCommand else { return .ignored }
+            return .command(command)
+        case .flags:
             return .ignored
         }
     }

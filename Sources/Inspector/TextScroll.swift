@@ -6,6 +6,9 @@ struct TextScroll: Sendable {
 
     init(pinnedToEnd: Bool = false) { self.pinnedToEnd = pinnedToEnd }
 
+    /// Opened at line `top` (kept within the text when drawn).
+    init(top: Int) { self.top = max(0, top) }
+
     /// The first line shown when `visible` of `total` lines fit.
     func firstLine(total: Int, visible: Int) -> Int {
         let last = max(0, total - max(1, visible))

@@ -23,6 +23,8 @@ struct InspectCommand: AsyncParsableCommand {
                                             valueName: "glob"))
     var execs: [String] = []
 
+    @OptionGroup var sourceOptions: SourceOptions
+
     func validate() throws {
         if waitFor != nil && !pids.isEmpty { throw ValidationError("--wait-for does not go with pids") }
         if (births || !execs.isEmpty) && pids.isEmpty && waitFor == nil {
@@ -32,7 +34,8 @@ struct InspectCommand: AsyncParsableCommand {
 
     func run() async throws {
         let pids = pids, waitFor = waitFor
-        try await InspectorLaunch.run(rules: SessionRules(births: births, execs: execs)) { engine throws(EngineError) in
+        try await InspectorLaunch.run(
+            rules: SessionRules(births: births, execs: execs), sources: sourceOptions.sourceFiles(for: nil)) { engine throws(EngineError) in
             if let waitFor {
                 print("lwpscope: waiting for a process matching \(waitFor) (Ctrl-C to give up)")
                 return [await ProcessWaiter(pattern: waitFor).catchFirst(engine: engine).pid]

@@ -1,4 +1,5 @@
 import Engine
+import InspectorFeed
 import Terminal
 #if canImport(Glibc)
 import Glibc
@@ -9,7 +10,7 @@ import Glibc
 /// gives (none: the picker), the rules applied to each, then the screen on
 /// a thread of its own until the user quits.
 enum InspectorLaunch {
-    static func run(rules: SessionRules = SessionRules(),
+    static func run(rules: SessionRules = SessionRules(), sources: SourceFiles = SourceFiles(),
                     attach: @escaping @Sendable (TraceEngine) async throws(EngineError) -> [Int32]) async throws {
         guard isatty(STDIN_FILENO) == 1, isatty(STDOUT_FILENO) == 1 else {
             throw fail("the inspector needs a terminal; in scripts use `lwpscope ps`, `threads`, `dump`, `hold` or `run --events`")
@@ -37,7 +38,7 @@ enum InspectorLaunch {
             await engine.close()
             throw fail("cannot start the terminal (is TERM set?)")
         }
-        let app = InspectorApp(engine: engine, terminal: terminal)
+        let app = InspectorApp(engine: engine, terminal: terminal, sources: sources)
         if rules.births { app.state.setHoldingNew(true) }
         await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
             DedicatedThread.start(name: "lwpscope-ui") {

@@ -38,6 +38,8 @@ struct RunCommand: AsyncParsableCommand {
     @Argument(parsing: .postTerminator, help: "The command and its arguments, after --.")
     var command: [String] = []
 
+    @OptionGroup var sourceOptions: SourceOptions
+
     func validate() throws {
         guard !command.isEmpty else { throw ValidationError("give the command after --, e.g. lwpscope run -- ./server") }
         if json && !events { throw ValidationError("--json goes with --events") }
@@ -51,7 +53,7 @@ struct RunCommand: AsyncParsableCommand {
             return
         }
         if let problem = CommandLookup.problem(command) { throw fail(problem) }
-        try await InspectorLaunch.run(rules: rules) { engine throws(EngineError) in
+        try await InspectorLaunch.run(rules: rules, sources: sourceOptions.sourceFiles(for: nil)) { engine throws(EngineError) in
             [try await engine.launch(command, holdAtStart: holdStart, input: .inherited, births: births, execs: execs)]
         }
     }

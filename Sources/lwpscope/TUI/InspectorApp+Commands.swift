@@ -48,6 +48,8 @@ extension InspectorApp {
             showBacktrace(tid)
         case .setGrouping:
             nextRefresh = 0
+        case .showFrame(let tid, let index):
+            showFrame(tid, index)
         }
     }
 }

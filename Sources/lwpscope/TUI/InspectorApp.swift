@@ -36,10 +36,13 @@ final class InspectorApp: @unchecked Sendable {
     /// The next refresh happens even while paused (a command changed the target).
     var refreshEvenIfPaused = false
     var running = true
+    /// Where the frame overlay finds source files (`--source-dir`, `--source-map`).
+    let sources: SourceFiles
 
-    init(engine: TraceEngine, terminal: CursesTerminal) {
+    init(engine: TraceEngine, terminal: CursesTerminal, sources: SourceFiles = SourceFiles()) {
         self.engine = engine
         self.terminal = terminal
+        self.sources = sources
         state = InspectorState(capabilities: terminal.capabilities, clock: { WallClock.timeOfDay() })
         inbox = EventInbox(engine.events)
         holds = HoldActions(engine: engine)
