@@ -10,11 +10,15 @@ for several rounds runs, in an order that rotates every round:
     lwpscope dump PID --json --mode per-thread
     gdb -batch -nx -p PID <GDB_SETTINGS> -ex 'thread apply all bt'
     eu-stack -p PID
+    floor PID                                 (scripts/bench-floor: the least an all-stop can cost)
 
 and records each command's wall time, peak RSS (GNU time's %M), the
 stall the fixture's 1 ms ticker saw while it ran, lwpscope's own
 stoppedMicroseconds, and whether the fixture was left stopped or traced.
-It writes a Markdown report, and the same run's headline figures into the
+Then the small targets most daemons are (memcached with 18 threads, a
+1-thread process): `lwpscope dump PID` in its default text against
+`eu-stack -p PID` and `eu-stack -s -i -p PID` (the same work as ours: lines
+and inline frames). It writes a Markdown report, and the same run's headline figures into the
 README between its bench markers (bench_report.py). Run it through
 scripts/bench, which builds the binaries and installs the peers.
 """
@@ -39,8 +43,8 @@ import time
 from pathlib import Path
 
 from bench_report import (
-    TOOLS, InspectorResult, Run, SizeResult, evaluate_targets, fmt_mb, fmt_s, fmt_us, readme_figures, report,
-    rewrite_readme,
+    SMALL_TOOLS, TOOLS, InspectorResult, Run, SizeResult, SmallResult, evaluate_targets, fmt_mb, fmt_s, fmt_us,
+    readme_figures, report, rewrite_readme,
 )
 
 # The function every parked and spinning fixture thread calls through; a
@@ -213,9 +217,15 @@ def timed_directly(argv: list[str], out_path: str, timeout: float) -> tuple[floa
     return wall, usage.ru_maxrss, code
 
 
-def command_for(tool: str, lwpscope: str, pid: int) -> list[str]:
+def command_for(tool: str, lwpscope: str, pid: int, floor: str = "floor") -> list[str]:
     if tool == "lwpscope":
         return [lwpscope, "dump", str(pid), "--json"]
+    if tool == "lwpscope text":
+        return [lwpscope, "dump", str(pid)]
+    if tool == "eu-stack -s -i":
+        return ["eu-stack", "-s", "-i", "-p", str(pid)]
+    if tool == "floor":
+        return [floor, str(pid)]
     if tool == "lwpscope per-thread":
         return [lwpscope, "dump", str(pid), "--json", "--mode", "per-thread"]
     if tool == "gdb":
@@ -225,12 +235,12 @@ def command_for(tool: str, lwpscope: str, pid: int) -> list[str]:
     raise ValueError(tool)
 
 
-def run_tool(tool: str, fixture: Fixture, lwpscope: str, timeout: float) -> Run:
+def run_tool(tool: str, fixture: Fixture, lwpscope: str, timeout: float, floor: str = "floor") -> Run:
     fd, out_path = tempfile.mkstemp(prefix="bench-out-")
     os.close(fd)
     try:
         fixture.stall.reset()
-        wall, rss, code = timed(command_for(tool, lwpscope, fixture.pid), out_path, timeout)
+        wall, rss, code = timed(command_for(tool, lwpscope, fixture.pid, floor), out_path, timeout)
         stall = fixture.stall.read_after()
         problems = fixture.problems()
         if stall is None:
@@ -241,7 +251,14 @@ def run_tool(tool: str, fixture: Fixture, lwpscope: str, timeout: float) -> Run:
             os.unlink(out_path)
 
     run = Run(tool, wall, rss, code, stall, 0, problems=problems)
-    if tool.startswith("lwpscope"):
+    if tool == "floor":
+        try:
+            report = json.loads(text)
+            run.stopped_us, run.threads_reported = report["stoppedMicroseconds"], report["threads"]
+            run.deep_threads = None  # it unwinds nothing
+        except (ValueError, KeyError) as error:
+            run.problems.append(f"unreadable floor output: {error}")
+    elif tool.startswith("lwpscope"):
         try:
             report = json.loads(text)
             run.stopped_us = report["stoppedMicroseconds"]
@@ -330,7 +347,7 @@ def measure_size(n: int, policy: str, args) -> SizeResult:
               f"({fixture.tasks} tasks, pid {fixture.pid})", file=sys.stderr)
         if args.warmup:
             for tool in TOOLS:
-                run_tool(tool, fixture, args.lwpscope, args.timeout)  # warm caches; not recorded
+                run_tool(tool, fixture, args.lwpscope, args.timeout, args.floor)  # warm caches; not recorded
         runs, idle = [], []
         for round_index in range(args.rounds):
             # Idle baseline: what the ticker sees with nothing attached.
@@ -339,7 +356,7 @@ def measure_size(n: int, policy: str, args) -> SizeResult:
             idle.append(fixture.stall.read_after())
             shift = round_index % len(TOOLS)
             for tool in TOOLS[shift:] + TOOLS[:shift]:
-                run = run_tool(tool, fixture, args.lwpscope, args.timeout)
+                run = run_tool(tool, fixture, args.lwpscope, args.timeout, args.floor)
                 runs.append(run)
                 extra = f" stopped {fmt_us(run.stopped_us)}" if run.stopped_us is not None else ""
                 print(f"  round {round_index + 1} {tool:20} {fmt_s(run.wall):>10} rss {fmt_mb(run.rss_kb):>9} "
@@ -357,10 +374,57 @@ def measure_size(n: int, policy: str, args) -> SizeResult:
         fixture.close()
 
 
+# ---- Small targets --------------------------------------------------------------
+
+
+def small_targets(args) -> list[tuple[str, str, list[str]]]:
+    """(name, what it is, argv): the daemons people meet every time."""
+    targets = [("1 thread", "`sleep 600` (coreutils, stripped; glibc's debug file installed)", ["sleep", "600"])]
+    if shutil.which("memcached"):
+        targets.append(("memcached, 18 threads", "`memcached -t 12` (Debian's, stripped; 18 threads)",
+                        ["memcached", "-u", "nobody", "-t", "12", "-p", "0", "-U", "0", "-l", "127.0.0.1"]))
+    return targets
+
+
+def measure_small(name: str, description: str, argv: list[str], args) -> SmallResult:
+    process = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        time.sleep(1.0)  # its threads started and parked
+        if process.poll() is not None:
+            raise RuntimeError(f"{argv[0]} exited at once (status {process.returncode})")
+        tasks = len(os.listdir(f"/proc/{process.pid}/task"))
+        print(f"bench: {name} ({tasks} tasks, pid {process.pid})", file=sys.stderr)
+        runs: list[Run] = []
+        for round_index in range(args.rounds + (1 if args.warmup else 0)):
+            shift = round_index % len(SMALL_TOOLS)
+            for tool in SMALL_TOOLS[shift:] + SMALL_TOOLS[:shift]:
+                fd, out_path = tempfile.mkstemp(prefix="bench-out-")
+                os.close(fd)
+                try:
+                    wall, rss, code = timed(command_for(tool, args.lwpscope, process.pid), out_path, args.timeout)
+                    frames = sum(1 for line in Path(out_path).read_text(errors="replace").splitlines()
+                                 if line.startswith("#"))
+                finally:
+                    os.unlink(out_path)
+                if round_index == 0 and args.warmup:
+                    continue  # warm caches; not recorded
+                run = Run(tool, wall, rss, code, None, frames)
+                runs.append(run)
+                print(f"  round {round_index} {tool:16} {fmt_s(wall):>10} rss {fmt_mb(rss):>9} frames {frames}"
+                      + (f" status {code}" if code else ""), file=sys.stderr)
+                time.sleep(args.pause)
+        return SmallResult(name, description, tasks, runs)
+    finally:
+        process.kill()
+        process.wait()
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--lwpscope", required=True, help="the lwpscope binary (release build)")
     parser.add_argument("--fixture", required=True, help="the fixture-bench binary")
+    parser.add_argument("--floor", required=True, help="the floor program (scripts/bench-floor/floor.c, built)")
+    parser.add_argument("--small", type=int, default=1, help="1: also measure the small targets (memcached, 1 thread)")
     parser.add_argument("--threads", default="1,100,1000,4000", help="comma-separated thread counts")
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--warmup", type=int, default=1, help="1: one unrecorded run of each tool per size")
@@ -390,11 +454,14 @@ def main() -> int:
     counts = [int(x) for x in args.threads.split(",") if x.strip()]
     headline: dict[int, SizeResult] = {}
     idle: dict[int, SizeResult] = {}
+    small: list[SmallResult] = []
     try:
         for n in counts:
             headline[n] = measure_size(n, "normal", args)
         for n in counts if args.idle_table else []:
             idle[n] = measure_size(n, "idle", args)
+        for name, description, argv in small_targets(args) if args.small else []:
+            small.append(measure_small(name, description, argv, args))
         inspector = measure_inspector(args)
     except KeyboardInterrupt:
         print("bench: interrupted; no report written", file=sys.stderr)
@@ -403,9 +470,10 @@ def main() -> int:
         if current_child is not None and current_child.poll() is None:
             kill_group(current_child.pid)
 
-    targets = evaluate_targets(headline, inspector)
+    targets = evaluate_targets(headline, inspector, small)
     gdb = shlex.join(gdb_command("PID"))
-    Path(args.output).write_text(report(headline, idle, inspector, targets, args, gdb, time.monotonic() - started))
+    Path(args.output).write_text(report(headline, idle, inspector, targets, args, gdb, time.monotonic() - started,
+                                        small))
     print(f"bench: wrote {args.output}", file=sys.stderr)
     if args.readme:
         rewrite_readme(args.readme, readme_figures(headline, inspector, targets))
