@@ -1,5 +1,6 @@
 import DWARF
 import ELF
+import GoPCLN
 
 /// Source lines and inline frames: what DWARF adds to a module's symbols.
 extension ModuleFile {
@@ -45,16 +46,28 @@ extension ModuleFile {
         let outer = source.last
         if let symbol {
             frames.append(ResolvedFrame(
-                function: displayName(symbol.name), rawFunction: symbol.name, symbolStart: symbol.value,
+                function: functionName(symbol.name), rawFunction: symbol.name, symbolStart: symbol.value,
                 location: outer?.location.map(Self.tidied), isInline: false,
-                exportedName: exportedName(at: symbol.value).map(displayName)))
+                exportedName: exportedName(at: symbol.value).map(functionName)))
         } else if let outer {
             // DWARF knows a function the symbol tables do not (a stripped binary with a debug file of DWARF only).
             frames.append(ResolvedFrame(
                 function: outer.function.map(displayName), rawFunction: outer.function, symbolStart: nil,
                 location: outer.location.map(Self.tidied), isInline: outer.isInline))
+        } else if let goFunction = goTable?.function(containing: linkAddress.rawValue),
+                  let name = goTable?.name(of: goFunction) {
+            // Go stripped of .symtab (-s) still names every function in its pclntab.
+            frames.append(ResolvedFrame(
+                function: name, rawFunction: name, symbolStart: FileAddress(goFunction.entry),
+                location: nil, isInline: false))
         }
         return frames
+    }
+
+    /// A symbol's name for display; in Go code as gdb names it from DWARF,
+    /// without the ABI suffix only .symtab has.
+    private func functionName(_ raw: String) -> String {
+        goTable == nil ? displayName(raw) : GoFunctionName.withoutABISuffix(displayName(raw))
     }
 
     /// Line tables join directories as they were written:

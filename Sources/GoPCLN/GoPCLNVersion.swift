@@ -1,0 +1,37 @@
+/// The pclntab layouts, told apart by the header's magic. Each changed where
+/// a function's fields sit (runtime/symtab.go, debug/gosym/pclntab.go).
+public enum GoPCLNVersion: Sendable, Equatable {
+    /// Go 1.16 and 1.17: entry pcs are absolute pointers.
+    case go116
+    /// Go 1.18 and 1.19: entry pcs are 32-bit offsets from textStart.
+    case go118
+    /// Go 1.20 on: as 1.18, and each function records its start line.
+    case go120
+
+    init?(magic: UInt32) {
+        switch magic {
+        case 0xffff_fffa: self = .go116
+        case 0xffff_fff0: self = .go118
+        case 0xffff_fff1: self = .go120
+        default: return nil
+        }
+    }
+
+    /// Entries are offsets from the text start rather than addresses.
+    var entriesAreOffsets: Bool { self != .go116 }
+
+    /// Bytes of one functab field (an entry pc or a func offset).
+    func functabFieldSize(pointerSize: Int) -> Int { entriesAreOffsets ? 4 : pointerSize }
+
+    /// Where `_func.pcsp` sits: after the entry, nameoff, args and deferreturn.
+    func pcspFieldOffset(pointerSize: Int) -> Int { entrySize(pointerSize) + 12 }
+
+    /// Where `_func.funcID` sits; `flag` is the byte after it (zero padding in 1.16).
+    func funcIDFieldOffset(pointerSize: Int) -> Int {
+        // entry, then nameoff, args, deferreturn, pcsp, pcfile, pcln, npcdata,
+        // cuOffset (8 words of 4 bytes), and from 1.20 startLine.
+        entrySize(pointerSize) + 32 + (self == .go120 ? 4 : 0)
+    }
+
+    private func entrySize(_ pointerSize: Int) -> Int { entriesAreOffsets ? 4 : pointerSize }
+}
