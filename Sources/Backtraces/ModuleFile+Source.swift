@@ -43,6 +43,14 @@ extension ModuleFile {
                 function: inlined.function.map(displayName), rawFunction: inlined.function,
                 symbolStart: symbol?.value, location: inlined.location.map(Self.tidied), isInline: true))
         }
+        if source.isEmpty, let goTable, let goFunction = goTable.function(containing: linkAddress.rawValue) {
+            // Go without DWARF (-w) still records its inlined calls, as Go's own traceback shows them.
+            for name in goTable.inlinedFunctions(of: goFunction, at: linkAddress.rawValue) {
+                frames.append(ResolvedFrame(
+                    function: name, rawFunction: name, symbolStart: symbol?.value ?? FileAddress(goFunction.entry),
+                    location: nil, isInline: true))
+            }
+        }
         let outer = source.last
         if let symbol {
             frames.append(ResolvedFrame(

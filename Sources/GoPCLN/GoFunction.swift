@@ -14,6 +14,11 @@ public struct GoFunction: Sendable, Equatable {
     /// runtime funcID (its numbering differs between Go releases).
     public let funcID: UInt8
     public let flags: GoFunctionFlags
+    /// Where its `_func` record starts in the table.
+    let recordOffset: Int
+    /// How many pcdata tables and funcdata pointers follow the record.
+    let pcdataCount: UInt32
+    let funcdataCount: UInt8
 
     public func contains(_ pc: UInt64) -> Bool { pc >= entry && pc < end }
 }

@@ -16,12 +16,19 @@ extension GoPCLNTable {
             ?? elf.section(named: ".text")?.addr.rawValue
         if let section = elf.section(named: ".gopclntab") ?? elf.section(named: ".data.rel.ro.gopclntab"),
            let bytes = try? elf.data(of: section), bytes.count > 0 {
-            return try GoPCLNTable(bytes: bytes, owner: elf, textStart: textStart)
+            return try table(bytes, at: section.addr.rawValue, in: elf, textStart: textStart)
         }
         guard let symbols, let start = firstAddress(of: "runtime.pclntab", in: symbols),
               let bytes = loadedBytes(of: elf, from: start, to: firstAddress(of: "runtime.epclntab", in: symbols))
         else { return nil }
-        return try GoPCLNTable(bytes: bytes, owner: elf, textStart: textStart)
+        return try table(bytes, at: start, in: elf, textStart: textStart)
+    }
+
+    private static func table(_ bytes: UnsafeRawBufferPointer, at address: UInt64, in elf: ELFFile,
+                              textStart: UInt64?) throws(GoPCLNError) -> GoPCLNTable {
+        let header = try GoPCLNHeader(bytes)
+        let functionData = GoModuleData.functionData(in: elf, tableAddress: address, header: header)
+        return try GoPCLNTable(bytes: bytes, owner: elf, textStart: textStart, functionData: functionData)
     }
 
     private static func firstAddress(of name: String, in symbols: SymbolTable) -> UInt64? {

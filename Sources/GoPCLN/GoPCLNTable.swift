@@ -6,15 +6,21 @@ public struct GoPCLNTable: @unchecked Sendable {
     /// Entry offsets (Go 1.18 on) are relative to this link-time address.
     public let textStart: UInt64
     let bytes: UnsafeRawBufferPointer
+    /// Where funcdata (the inline trees) lies, when the module's data was found.
+    public let functionData: GoFunctionData?
     /// Keeps `bytes` alive: the ELF file they were mapped from, or a copy.
     private let owner: AnyObject?
 
     /// - textStart: where the module's text begins, for tables whose header
     ///   holds 0 there (unrelocated in a PIE); the header's value wins otherwise.
-    public init(bytes: UnsafeRawBufferPointer, owner: AnyObject?, textStart: UInt64? = nil) throws(GoPCLNError) {
+    /// - functionData: the bytes funcdata offsets point into; without them
+    ///   the table has no inlined calls.
+    public init(bytes: UnsafeRawBufferPointer, owner: AnyObject?, textStart: UInt64? = nil,
+                functionData: GoFunctionData? = nil) throws(GoPCLNError) {
         header = try GoPCLNHeader(bytes)
         self.textStart = header.textStart != 0 ? header.textStart : (textStart ?? 0)
         self.bytes = bytes
+        self.functionData = functionData
         self.owner = owner
     }
 
@@ -48,11 +54,16 @@ public struct GoPCLNTable: @unchecked Sendable {
             let nameOffset = try cursor.u32()
             try cursor.seek(to: record + version.pcspFieldOffset(pointerSize: pointerSize))
             let pcsp = try cursor.u32()
+            try cursor.seek(to: record + version.pcdataCountFieldOffset(pointerSize: pointerSize))
+            let pcdataCount = try cursor.u32()
             try cursor.seek(to: record + version.funcIDFieldOffset(pointerSize: pointerSize))
             let funcID = try cursor.u8()
             let flags = try cursor.u8()
+            try cursor.seek(to: record + version.funcdataCountFieldOffset(pointerSize: pointerSize))
+            let funcdataCount = try cursor.u8()
             return GoFunction(index: index, entry: start, end: end, nameOffset: nameOffset, pcspOffset: pcsp,
-                              funcID: funcID, flags: version == .go116 ? [] : GoFunctionFlags(rawValue: flags))
+                              funcID: funcID, flags: version == .go116 ? [] : GoFunctionFlags(rawValue: flags),
+                              recordOffset: record, pcdataCount: pcdataCount, funcdataCount: funcdataCount)
         } catch {
             return nil
         }
@@ -75,20 +86,30 @@ public struct GoPCLNTable: @unchecked Sendable {
 
     /// The function's name as the Go toolchain writes it (`main.worker`, `runtime.futex`).
     public func name(of function: GoFunction) -> String? {
-        let (offset, overflow) = header.functionNamesOffset.addingReportingOverflow(Int(function.nameOffset))
-        guard !overflow, offset < bytes.count else { return nil }
-        var cursor = PCLNCursor(bytes, offset: offset)
-        return try? cursor.cString()
+        name(atOffset: function.nameOffset)
     }
 
     /// How far sp lies below the return address at `pc` in `function`: 0 at
     /// the entry and in frameless functions. Nil where the table has no value.
     public func spDelta(of function: GoFunction, at pc: UInt64) -> Int32? {
+        pcValue(of: function, tableOffset: function.pcspOffset, at: pc)
+    }
+
+    /// The value at `pc` of the function's pc-value table at `tableOffset` into pctab (0: none).
+    func pcValue(of function: GoFunction, tableOffset: UInt32, at pc: UInt64) -> Int32? {
         guard function.contains(pc) else { return nil }
-        let (start, overflow) = header.pcTablesOffset.addingReportingOverflow(Int(function.pcspOffset))
-        guard !overflow, function.pcspOffset != 0 else { return nil }
+        let (start, overflow) = header.pcTablesOffset.addingReportingOverflow(Int(tableOffset))
+        guard !overflow, tableOffset != 0 else { return nil }
         return PCValueTable(bytes: bytes, start: start, entry: function.entry, quantum: UInt64(header.pcQuantum))
             .value(at: pc)
+    }
+
+    /// The name at `offset` into funcnametab.
+    func name(atOffset offset: UInt32) -> String? {
+        let (position, overflow) = header.functionNamesOffset.addingReportingOverflow(Int(offset))
+        guard !overflow, position < bytes.count else { return nil }
+        var cursor = PCLNCursor(bytes, offset: position)
+        return try? cursor.cString()
     }
 
     private func functabField(_ field: Int) -> UInt64? {

@@ -33,5 +33,32 @@ public enum GoPCLNVersion: Sendable, Equatable {
         entrySize(pointerSize) + 32 + (self == .go120 ? 4 : 0)
     }
 
+    /// Where `_func.npcdata` sits, after entry, nameoff, args, deferreturn, pcsp, pcfile, pcln.
+    func pcdataCountFieldOffset(pointerSize: Int) -> Int { entrySize(pointerSize) + 24 }
+
+    /// Where `_func.nfuncdata` sits: the last byte before the pcdata offsets.
+    func funcdataCountFieldOffset(pointerSize: Int) -> Int { funcIDFieldOffset(pointerSize: pointerSize) + 3 }
+
+    /// Where the pcdata offsets (u32 each, into pctab) begin; funcdata follows them.
+    func pcdataFieldOffset(pointerSize: Int) -> Int { funcIDFieldOffset(pointerSize: pointerSize) + 4 }
+
+    /// Bytes of one runtime.inlinedCall, and where its name offset sits.
+    /// Up to 1.19: parent, funcID, file, line, func_, parentPc; from 1.20:
+    /// funcID, nameOff, parentPc, startLine.
+    var inlinedCallSize: Int { self == .go120 ? 16 : 20 }
+    var inlinedCallNameOffset: Int { self == .go120 ? 4 : 12 }
+    var inlinedCallParentPCOffset: Int { self == .go120 ? 8 : 16 }
+
+    /// Where runtime.moduledata keeps `gofunc`, the base funcdata offsets
+    /// count from (1.18 on; 1.20 added covctrs before it), and `text`.
+    var moduleDataFunctionDataOffset: Int? {
+        switch self {
+        case .go116: nil
+        case .go118: 304
+        case .go120: 320
+        }
+    }
+    static let moduleDataTextOffset = 176
+
     private func entrySize(_ pointerSize: Int) -> Int { entriesAreOffsets ? 4 : pointerSize }
 }
