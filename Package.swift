@@ -72,6 +72,9 @@ let package = Package(
         // Symbol names: C++ (Itanium), Swift and Rust (legacy and v0).
         .target(name: "CDemangle", linkerSettings: [.linkedLibrary("stdc++"), .linkedLibrary("dl")]),
         .target(name: "Demangle", dependencies: ["CDemangle"]),
+        // Go's pc-line table (.gopclntab): function names and sp deltas that
+        // stripped Go binaries keep.
+        .target(name: "GoPCLN", dependencies: ["ELF"], swiftSettings: optimizedInDebug),
         // CFI and frame-pointer unwinding and symbolization.
         .target(name: "Unwind", dependencies: ["ELF", "Demangle"], swiftSettings: optimizedInDebug),
         // DWARF line tables and inline scopes: source file, line and inlined calls for an address.
@@ -85,7 +88,7 @@ let package = Package(
         // The ptrace engine: one actor on one dedicated OS thread.
         .target(name: "Engine", dependencies: ["CPtrace", "ProcFS", "Paths", "Guardian"], swiftSettings: optimizedInDebug),
         // Snapshots into symbolized backtraces: modules of a process, CFI, names.
-        .target(name: "Backtraces", dependencies: ["Engine", "ProcFS", "ELF", "DWARF", "Unwind", "Demangle"], swiftSettings: optimizedInDebug),
+        .target(name: "Backtraces", dependencies: ["Engine", "ProcFS", "ELF", "DWARF", "Unwind", "Demangle", "GoPCLN"], swiftSettings: optimizedInDebug),
         // Why threads wait and on whom: system calls, descriptors, peers, mutex owners, cycles.
         .target(name: "Waits", dependencies: ["ProcFS", "Engine", "Paths"], swiftSettings: optimizedInDebug),
         // Hold flags (`while (hold);`) and the code that spins on them.
@@ -162,6 +165,7 @@ let package = Package(
             dependencies: ["Holds", "Backtraces", "Engine", "ProcFS", "TestSupport"] + fixtureNames.map { .target(name: $0) }
         ),
         .testTarget(name: "ELFTests", dependencies: ["ELF", "TestSupport"]),
+        .testTarget(name: "GoPCLNTests", dependencies: ["GoPCLN", "ELF", "TestSupport"]),
         .testTarget(name: "UnwindTests", dependencies: ["Unwind", "ELF", "TestSupport"]),
         .testTarget(name: "DWARFTests", dependencies: ["DWARF", "ELF", "TestSupport"]),
         .testTarget(name: "DemangleTests", dependencies: ["Demangle", "TestSupport"]),

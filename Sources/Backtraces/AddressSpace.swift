@@ -1,5 +1,6 @@
 import ELF
 import Engine
+import GoPCLN
 import ProcFS
 import Unwind
 
@@ -109,6 +110,14 @@ public struct AddressSpace: ModuleLookup, Sendable {
 
     public func isExecutable(_ address: RuntimeAddress) -> Bool {
         region(containing: address) != nil
+    }
+
+    public func goFrame(for pc: RuntimeAddress) -> GoFrame? {
+        guard let region = region(containing: pc), let table = region.module?.goTable else { return nil }
+        let address = region.loadBias.fileAddress(of: pc).rawValue
+        guard let function = table.function(containing: address) else { return nil }
+        let delta = table.spDelta(of: function, at: address).flatMap { $0 >= 0 ? UInt64($0) : nil }
+        return GoFrame(spDelta: delta, isTopFrame: table.isTopFrame(function), writesSP: function.flags.contains(.writesSP))
     }
 }
 

@@ -118,6 +118,7 @@ public struct Backtracer: Sendable {
         case .initial: "registers"
         case .cfi: "cfi"
         case .framePointer: "frame pointer"
+        case .goPCLNTab: "go pclntab"
         @unknown default: "other"
         }
     }

@@ -1,5 +1,6 @@
 import DWARF
 import ELF
+import GoPCLN
 
 /// Source lines and inline frames: what DWARF adds to a module's symbols.
 extension ModuleFile {
@@ -42,20 +43,34 @@ extension ModuleFile {
                 function: Self.frameName(inlined), rawFunction: inlined.function,
                 symbolStart: symbol?.value, location: inlined.location.map(Self.tidied), isInline: true))
         }
+        if source.isEmpty, let goTable, let goFunction = goTable.function(containing: linkAddress.rawValue) {
+            // Go without DWARF (-w) still records its inlined calls, as Go's own traceback shows them.
+            for name in goTable.inlinedFunctions(of: goFunction, at: linkAddress.rawValue) {
+                frames.append(ResolvedFrame(
+                    function: name, rawFunction: name, symbolStart: symbol?.value ?? FileAddress(goFunction.entry),
+                    location: nil, isInline: true))
+            }
+        }
         let outer = source.last
         if let symbol {
             // gdb names the function from DWARF when a subprogram there holds
             // the pc (no clone suffix, no parameters); the symbol otherwise.
             let dwarfName = outer.flatMap { $0.isInline ? nil : Self.frameName($0) }
             frames.append(ResolvedFrame(
-                function: dwarfName ?? displayName(symbol.name), rawFunction: symbol.name, symbolStart: symbol.value,
+                function: dwarfName ?? functionName(symbol.name), rawFunction: symbol.name, symbolStart: symbol.value,
                 location: outer?.location.map(Self.tidied), isInline: false,
-                exportedName: exportedName(at: symbol.value).map(displayName)))
+                exportedName: exportedName(at: symbol.value).map(functionName)))
         } else if let outer {
             // DWARF knows a function the symbol tables do not (a stripped binary with a debug file of DWARF only).
             frames.append(ResolvedFrame(
                 function: Self.frameName(outer), rawFunction: outer.function, symbolStart: nil,
                 location: outer.location.map(Self.tidied), isInline: outer.isInline))
+        } else if let goFunction = goTable?.function(containing: linkAddress.rawValue),
+                  let name = goTable?.name(of: goFunction) {
+            // Go stripped of .symtab (-s) still names every function in its pclntab.
+            frames.append(ResolvedFrame(
+                function: name, rawFunction: name, symbolStart: FileAddress(goFunction.entry),
+                location: nil, isInline: false))
         }
         return frames
     }
@@ -64,6 +79,12 @@ extension ModuleFile {
     /// Rust, else the DWARF name (linkage name or DW_AT_name) as it is.
     static func frameName(_ frame: SourceFrame) -> String? {
         frame.name ?? frame.function.map(displayName)
+    }
+
+    /// A symbol's name for display; in Go code as gdb names it from DWARF,
+    /// without the ABI suffix only .symtab has.
+    private func functionName(_ raw: String) -> String {
+        goTable == nil ? displayName(raw) : GoFunctionName.withoutABISuffix(displayName(raw))
     }
 
     /// Line tables join directories as they were written:

@@ -1,6 +1,7 @@
 import DWARF
 import Demangle
 import ELF
+import GoPCLN
 import Synchronization
 import Unwind
 
@@ -13,6 +14,9 @@ public final class ModuleFile: @unchecked Sendable {
     public let elf: ELFFile
     public let debugFile: ELFFile?
     public let unwindTable: UnwindTable?
+    /// A Go binary's function table: names and sp deltas that survive
+    /// `-ldflags='-s -w'`, which drops .symtab and every CFI.
+    public let goTable: GoPCLNTable?
     private let symbolTables: [SymbolTable]
     /// DWARF, read on first use (ModuleFile+Source.swift).
     let debugInfoCache = Mutex<DebugInfo??>(nil)
@@ -32,6 +36,8 @@ public final class ModuleFile: @unchecked Sendable {
             return table
         }
         unwindTable = Self.makeUnwindTable(elf: elf, debugFile: debugFile)
+        // An unreadable table leaves the module as if it were not Go.
+        goTable = (try? GoPCLNTable.locate(in: elf)) ?? nil
     }
 
     /// The function symbol containing a file address, if any table has one.

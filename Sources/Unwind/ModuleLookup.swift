@@ -19,6 +19,13 @@ public protocol ModuleLookup {
     func unwindInfo(for pc: RuntimeAddress) -> ModuleUnwindInfo?
     /// Whether `address` lies in an executable mapping.
     func isExecutable(_ address: RuntimeAddress) -> Bool
+    /// The Go pclntab's facts for runtime address `pc`, nil outside Go code.
+    func goFrame(for pc: RuntimeAddress) -> GoFrame?
+}
+
+extension ModuleLookup {
+    /// Most modules are not Go.
+    public func goFrame(for pc: RuntimeAddress) -> GoFrame? { nil }
 }
 
 /// A fixed list of modules: enough for tests and for snapshots of a process.
@@ -27,11 +34,15 @@ public struct StaticModuleLookup: ModuleLookup {
         public let range: Range<RuntimeAddress>
         public let isExecutable: Bool
         public let unwindInfo: ModuleUnwindInfo?
+        /// A Go pclntab's answers for pcs in `range`.
+        public let goFrames: (@Sendable (RuntimeAddress) -> GoFrame?)?
 
-        public init(range: Range<RuntimeAddress>, isExecutable: Bool = true, unwindInfo: ModuleUnwindInfo? = nil) {
+        public init(range: Range<RuntimeAddress>, isExecutable: Bool = true, unwindInfo: ModuleUnwindInfo? = nil,
+                    goFrames: (@Sendable (RuntimeAddress) -> GoFrame?)? = nil) {
             self.range = range
             self.isExecutable = isExecutable
             self.unwindInfo = unwindInfo
+            self.goFrames = goFrames
         }
     }
 
@@ -45,5 +56,9 @@ public struct StaticModuleLookup: ModuleLookup {
 
     public func isExecutable(_ address: RuntimeAddress) -> Bool {
         modules.contains { $0.isExecutable && $0.range.contains(address) }
+    }
+
+    public func goFrame(for pc: RuntimeAddress) -> GoFrame? {
+        modules.first { $0.range.contains(pc) && $0.goFrames != nil }?.goFrames?(pc)
     }
 }

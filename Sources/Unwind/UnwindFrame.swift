@@ -8,6 +8,8 @@ public enum FrameMethod: Equatable, Sendable {
     case cfi
     /// From the callee's frame-pointer chain.
     case framePointer
+    /// From the sp delta in the callee's Go pclntab.
+    case goPCLNTab
 }
 
 /// One frame of a backtrace.

@@ -1,7 +1,8 @@
 import ELF
 
-/// Walks a stopped thread's stack: CFI first, frame pointers where there is
-/// none (or where the CFI is broken), with sanity checks that stop cleanly.
+/// Walks a stopped thread's stack: CFI first, then a Go pclntab's sp deltas,
+/// then frame pointers where there is neither (or where the CFI is broken),
+/// with sanity checks that stop cleanly.
 public struct Unwinder: Sendable {
     public struct Options: Sendable {
         /// The default depth limit: a guard against a loop the other checks
@@ -13,11 +14,14 @@ public struct Unwinder: Sendable {
         public var useCFI: Bool = true
         /// Follow the frame-pointer chain where CFI is missing or unusable.
         public var useFramePointers: Bool = true
+        /// Unwind Go code without CFI from its pclntab, and stop where Go's traceback stops.
+        public var useGoTables: Bool = true
 
-        public init(maxDepth: Int = loopGuardDepth, useCFI: Bool = true, useFramePointers: Bool = true) {
+        public init(maxDepth: Int = loopGuardDepth, useCFI: Bool = true, useFramePointers: Bool = true, useGoTables: Bool = true) {
             self.maxDepth = maxDepth
             self.useCFI = useCFI
             self.useFramePointers = useFramePointers
+            self.useGoTables = useGoTables
         }
     }
 
@@ -57,6 +61,11 @@ public struct Unwinder: Sendable {
             var cfa: RuntimeAddress = 0
             var cfiFailure: UnwindStopReason? = nil
             var done = false
+            let goFrame = options.useGoTables ? modules.goFrame(for: lookupPC) : nil
+            // Above goexit or mstart lie only a thread's start or stale words.
+            if let goFrame, goFrame.endsTraceback(isInnermost: frames.count == 1) {
+                return Backtrace(frames: frames, stopReason: .outermostFrame)
+            }
 
             if options.useCFI, let info = modules.unwindInfo(for: lookupPC) {
                 do {
@@ -72,6 +81,13 @@ public struct Unwinder: Sendable {
                     }
                 } catch {
                     cfiFailure = .cfiError(error)
+                }
+            }
+            // Go linked with -w has no CFI, and its frameless leaves (runtime.futex) no frame record.
+            if !done, let spDelta = goFrame?.spDelta {
+                switch GoFrameStep.step(spDelta: spDelta, from: current, into: &caller, memory: memory) {
+                case .ok(let c): cfa = RuntimeAddress(c); done = true; method = .goPCLNTab; isSignal = false
+                case .readFailed(let a): cfiFailure = cfiFailure ?? .readFailed(a)
                 }
             }
             if !done {
