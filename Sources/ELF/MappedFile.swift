@@ -8,10 +8,15 @@ import Glibc
 /// Immutable after init, so sharing across threads is safe.
 final class MappedFile: @unchecked Sendable {
     let bytes: UnsafeRawBufferPointer
+    /// The whole mapping (or copy) `bytes` lies in: a cache file's header too.
+    let mapping: UnsafeRawBufferPointer
     private let isMapped: Bool
 
-    /// Maps `path` read-only. An empty file is an error (mmap of 0 bytes fails).
-    init(path: String) throws(ELFError) {
+    var mappedLength: Int { mapping.count }
+
+    /// Maps `path` read-only, `bytes` from `contentOffset` on (a header
+    /// before it). An empty file is an error (mmap of 0 bytes fails).
+    init(path: String, contentOffset: Int = 0) throws(ELFError) {
         let fd = Glibc.open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { throw .io(path: path, operation: "open", errno: errno) }
         defer { close(fd) }
@@ -20,10 +25,12 @@ final class MappedFile: @unchecked Sendable {
         guard (st.st_mode & S_IFMT) == S_IFREG else { throw .io(path: path, operation: "open non-regular file", errno: EINVAL) }
         let size = Int(st.st_size)
         guard size > 0 else { throw .emptyFile(path: path) }
+        guard contentOffset <= size else { throw .malformed(offset: 0, what: "\(path) is shorter than its header") }
         guard let base = mmap(nil, size, PROT_READ, MAP_PRIVATE, fd, 0), base != MAP_FAILED else {
             throw .io(path: path, operation: "mmap", errno: errno)
         }
-        bytes = UnsafeRawBufferPointer(start: base, count: size)
+        mapping = UnsafeRawBufferPointer(start: base, count: size)
+        bytes = UnsafeRawBufferPointer(start: base + contentOffset, count: size - contentOffset)
         isMapped = true
     }
 
@@ -34,12 +41,14 @@ final class MappedFile: @unchecked Sendable {
             buffer.baseAddress!.copyMemory(from: src, byteCount: source.count)
         }
         bytes = UnsafeRawBufferPointer(start: buffer.baseAddress, count: source.count)
+        mapping = bytes
         isMapped = false
     }
 
     /// Adopts an allocation made with `UnsafeMutableRawBufferPointer.allocate`.
     init(adopting buffer: UnsafeMutableRawBufferPointer, count: Int) {
         bytes = UnsafeRawBufferPointer(start: buffer.baseAddress, count: count)
+        mapping = bytes
         isMapped = false
     }
 
@@ -48,8 +57,8 @@ final class MappedFile: @unchecked Sendable {
     /// inflated, need not stay resident. Heap copies are left alone, since
     /// dropping their pages would lose the bytes.
     func release(_ range: UnsafeRawBufferPointer) {
-        guard isMapped, let base = bytes.baseAddress, let start = range.baseAddress,
-              start >= base, start + range.count <= base + bytes.count else { return }
+        guard isMapped, let base = mapping.baseAddress, let start = range.baseAddress,
+              start >= base, start + range.count <= base + mapping.count else { return }
         let page = Int(sysconf(Int32(_SC_PAGESIZE)))
         let first = (Int(bitPattern: start) + page - 1) / page * page
         let end = (Int(bitPattern: start) + range.count) / page * page
@@ -58,9 +67,9 @@ final class MappedFile: @unchecked Sendable {
     }
 
     deinit {
-        guard let base = bytes.baseAddress else { return }
+        guard let base = mapping.baseAddress else { return }
         if isMapped {
-            munmap(UnsafeMutableRawPointer(mutating: base), bytes.count)
+            munmap(UnsafeMutableRawPointer(mutating: base), mapping.count)
         } else {
             UnsafeMutableRawPointer(mutating: base).deallocate()
         }

@@ -34,11 +34,15 @@ extension ELFFile {
         guard section.index < sections.count, sections[section.index] == section else {
             return try ELFFile.inflate(section, raw, fileOffset: Int(clamping: section.offset))
         }
+        // Only DWARF goes to the disk cache; the build-id is read first, as
+        // its note is a section too (never under the lock below).
+        let onDisk = section.name.hasPrefix(".debug_") && InflatedSectionCache.shared.directory != nil
+            ? InflatedSectionCache.Key(buildID: buildID ?? [], section: section.name, compressed: raw) : nil
         let result: Result<MappedFile, ELFError> = decompressedCache.withLock { inflated in
             if let cached = inflated[section.index] { return cached }
             let fresh: Result<MappedFile, ELFError>
             do throws(ELFError) {
-                fresh = .success(try ELFFile.inflate(section, raw, fileOffset: Int(clamping: section.offset)))
+                fresh = .success(try Self.inflatedOrCached(section, raw, key: onDisk))
                 // Only the inflated copy is read from now on.
                 storage.release(raw)
             } catch {
@@ -48,6 +52,23 @@ extension ELFFile {
             return fresh
         }
         return try result.get()
+    }
+
+    /// From the disk cache when it holds the section, else inflated and kept there.
+    private static func inflatedOrCached(
+        _ section: Section, _ raw: UnsafeRawBufferPointer, key: InflatedSectionCache.Key?
+    ) throws(ELFError) -> MappedFile {
+        let cache = InflatedSectionCache.shared
+        if let key, let length = claimedLength(raw), let file = cache.load(key, length: length) { return file }
+        let fresh = try inflate(section, raw, fileOffset: Int(clamping: section.offset))
+        if let key { cache.store(key, fresh.bytes) }
+        return fresh
+    }
+
+    /// The inflated length an Elf64_Chdr claims, nil if it is cut short.
+    private static func claimedLength(_ raw: UnsafeRawBufferPointer) -> Int? {
+        guard raw.count >= 24 else { return nil }
+        return Int(exactly: raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self).littleEndian)
     }
 
     /// zlib's best case is about 1032:1, so a claimed size beyond that is a lie

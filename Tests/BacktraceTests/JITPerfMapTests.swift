@@ -38,7 +38,8 @@ import Glibc
         try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: root) }
         try Self.script.write(toFile: root + "/spin.js", atomically: true, encoding: .utf8)
-        let child = try ChildProcess(path: node, arguments: ["--perf-basic-prof", root + "/spin.js"])
+        // In its own directory: node may leave isolate-*-v8.log files where it runs.
+        let child = try ChildProcess(path: "/bin/sh", arguments: ["-c", "cd \"$0\" && exec \"$1\" --perf-basic-prof spin.js", root, node])
         defer {
             child.terminate()
             unlink("/tmp/perf-\(child.pid).map")
