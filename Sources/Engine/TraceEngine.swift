@@ -11,6 +11,8 @@ import ProcFS
 public actor TraceEngine {
     private let executor: DedicatedThreadExecutor
     let session: TraceSession
+    /// Whether waitpid(-1) has anything for an idle engine (SIGCHLD counted).
+    let childSignals = ChildSignalGate()
     let procfs: ProcFS
     /// The call each thread sat in at its last snapshot (see the type).
     var interruptedSyscalls = InterruptedSyscalls()
@@ -160,7 +162,10 @@ public actor TraceEngine {
         if session.hasTracees {
             // With trap bytes set, a thread stopped on one waits for us, and
             // so does the program if we die first: collect every millisecond.
-            executor.idleHandler = { [session] in session.collectEvents() || !session.store.points.isEmpty }
+            // waitpid(-1) scans every tracee: it is called once SIGCHLD says there is something.
+            executor.idleHandler = { [session, childSignals] in
+                (childSignals.shouldLook() && session.collectEvents()) || !session.store.points.isEmpty
+            }
         } else {
             executor.idleHandler = nil
         }

@@ -25,8 +25,15 @@ import Glibc
         let fileSize = UInt32(headerSize) + UInt32(segmentSize) + UInt32(code.count)
         u32(1); u32(0); u32(base); u32(base); u32(fileSize); u32(fileSize); u32(5); u32(0x1000)
         bytes += code
-        try Data(bytes).write(to: URL(fileURLWithPath: path))
-        chmod(path, 0o755)
+        // Close-on-exec from the open: a child another test spawns meanwhile
+        // must not keep a write descriptor (ETXTBSY when we run it).
+        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o755)
+        guard fd >= 0 else { throw TestFailure("cannot write \(path)") }
+        defer { close(fd) }
+        guard bytes.withUnsafeBytes({ write(fd, $0.baseAddress, $0.count) }) == bytes.count else {
+            throw TestFailure("short write to \(path)")
+        }
+        fchmod(fd, 0o755)
     }
 
     @Test(arguments: [["dump"], ["dump", "--json"], ["threads"], ["hold"]])

@@ -164,7 +164,7 @@ public struct TestFailure: Error, CustomStringConvertible {
 /// Starts a program just written to disk. A child another test forks can
 /// still hold a write descriptor to it for a moment (ETXTBSY): busy is retried.
 public func startFreshBinary(_ path: String, arguments: [String] = []) throws -> ChildProcess {
-    for _ in 0 ..< 50 {
+    for _ in 0 ..< 250 {
         do {
             return try ChildProcess(path: path, arguments: arguments)
         } catch let failure as TestFailure where failure.description.contains("Text file busy") {
