@@ -1,7 +1,7 @@
 /// Number formats shared by the tables; no Foundation so the target stays pure.
-enum Formatting {
+public enum Formatting {
     /// One decimal, as top and htop print CPU%.
-    static func oneDecimal(_ value: Double) -> String {
+    public static func oneDecimal(_ value: Double) -> String {
         guard value.isFinite else { return "?" }
         let tenths = Int((max(0, value) * 10).rounded())
         return "\(tenths / 10).\(tenths % 10)"

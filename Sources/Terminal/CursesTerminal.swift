@@ -1,5 +1,5 @@
 import CCurses
-import Foundation
+import FoundationEssentials
 import Inspector
 #if canImport(Glibc)
 import Glibc
@@ -17,7 +17,7 @@ public final class CursesTerminal {
     /// Starts curses on the controlling terminal; nil when there is none.
     public init?() {
         setlocale(LC_ALL, "")
-        let unicode = String(cString: nl_langinfo(nl_item(CODESET))).uppercased().replacingOccurrences(of: "-", with: "") == "UTF8"
+        let unicode = String(cString: nl_langinfo(nl_item(CODESET))).uppercased().filter { $0 != "-" } == "UTF8"
         guard lwp_curses_start() == 0 else { return nil }
         lwp_curses_install_crash_restore()
         let colorsWanted = getenv("NO_COLOR").map { String(cString: $0).isEmpty } ?? true

@@ -1,7 +1,8 @@
 import ArgumentParser
 import Backtraces
 import Engine
-import Foundation
+import Dispatch
+import FoundationEssentials
 
 struct DumpCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,7 +1,7 @@
 import ArgumentParser
 import Backtraces
 import Engine
-import Foundation
+import FoundationEssentials
 import Holds
 
 struct HoldCommand: AsyncParsableCommand {

@@ -1,6 +1,10 @@
 import ArgumentParser
-import Foundation
+import FoundationEssentials
+import Inspector
 import ProcFS
+#if canImport(Glibc)
+import Glibc
+#endif
 
 struct PsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -24,7 +28,7 @@ struct PsCommand: ParsableCommand {
         for process in listing {
             table.append([
                 String(process.pid), String(process.parentID), process.user, String(process.threadCount),
-                String(process.state.letter), String(format: "%.1f", process.cpuPercent),
+                String(process.state.letter), Formatting.oneDecimal(process.cpuPercent),
                 formatKiB(process.residentKiB), formatStart(process.startTime),
             ] + (containers ? [process.container == nil ? "" : String(process.namespacePID),
                                process.container.map(ContainerName.short) ?? ""] : [])
@@ -77,9 +81,12 @@ func formatKiB(_ kib: Int64) -> String {
     return "\(kib)K"
 }
 
+/// When a process started, as ps's STIME: `14:03` within a day, else `Dec02`.
 func formatStart(_ epochSeconds: Int64) -> String {
-    let date = Date(timeIntervalSince1970: TimeInterval(epochSeconds))
-    let formatter = DateFormatter()
-    formatter.dateFormat = Date().timeIntervalSince(date) < 86_400 ? "HH:mm" : "MMMdd"
-    return formatter.string(from: date)
+    var when = time_t(epochSeconds), parts = tm()
+    guard localtime_r(&when, &parts) != nil else { return "?" }
+    let format = time(nil) - when < 86_400 ? "%H:%M" : "%b%d"
+    var buffer = [CChar](repeating: 0, count: 32)
+    let count = strftime(&buffer, buffer.count, format, &parts)
+    return count > 0 ? String(cString: buffer) : "?"
 }

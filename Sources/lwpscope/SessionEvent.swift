@@ -1,5 +1,6 @@
 import Engine
-import Foundation
+import FoundationEssentials
+import Inspector
 import HoldPoints
 import Paths
 
@@ -55,7 +56,7 @@ enum SessionEvent {
         case .detached(let pid, let exe):
             "detached \(pid): it exec'd \(exe), which no --execs matches"
         case .attached(let pid, let command, let delay):
-            "attached \(pid) \(command)" + (delay.map { String(format: ", %.1f ms after its exec", $0) } ?? "")
+            "attached \(pid) \(command)" + (delay.map { ", \(Formatting.oneDecimal($0)) ms after its exec" } ?? "")
         case .longHold(let pid, let tid, let seconds):
             "held \(tid) of \(pid) for \(Int(seconds)) s: its parent or peers may time out on it"
         case .pending(let pid, let location, let reason):
@@ -66,7 +67,7 @@ enum SessionEvent {
                 return "point \(placed.spec.id) \(placed.location) at \(hex(placed.spec.address)): "
                     + (tids.isEmpty ? "nothing parked" : "parked " + tids.map(String.init).joined(separator: " "))
             } + held.map { line in
-                "held \(line.tid) of \(line.pid) at \(line.at) for \(String(format: "%.1f", line.seconds)) s" + (line.long ? " (long)" : "")
+                "held \(line.tid) of \(line.pid) at \(line.at) for \(Formatting.oneDecimal(line.seconds)) s" + (line.long ? " (long)" : "")
             } + flags.map { flag in
                 "flag \(flag.displayName) = \(flag.value.map(String.init) ?? "?"): "
                     + (flag.heldThreads.isEmpty ? "nothing held" : "held " + flag.heldThreads.map(String.init).joined(separator: " "))
