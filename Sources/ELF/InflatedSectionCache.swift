@@ -95,7 +95,23 @@ public struct InflatedSectionCache: Sendable {
         func word(_ offset: Int) -> UInt64 { header.loadUnaligned(fromByteOffset: offset, as: UInt64.self).littleEndian }
         return header.prefix(8).elementsEqual(Self.magic)
             && word(8) == UInt64(key.compressedLength) && word(16) == UInt64(key.compressedCRC)
-            && word(24) == UInt64(length) && word(32) == UInt64(Self.crc32(file.bytes))
+            && word(24) == UInt64(length) && word(32) == UInt64(Self.crc32Releasing(file))
+    }
+
+    /// The content's CRC-32, a megabyte at a time, each given back to the
+    /// page cache once summed: checking a section must not make all of it
+    /// resident (only what DWARF lookups touch later is).
+    private static func crc32Releasing(_ file: MappedFile) -> UInt32 {
+        let chunk = 1 << 20
+        var crc: UInt32 = 0
+        var start = 0
+        while start < file.bytes.count {
+            let part = UnsafeRawBufferPointer(rebasing: file.bytes[start ..< min(start + chunk, file.bytes.count)])
+            crc = libdeflate_crc32(crc, part.baseAddress!, part.count)
+            file.release(part)
+            start += chunk
+        }
+        return crc
     }
 
     static func crc32(_ bytes: UnsafeRawBufferPointer) -> UInt32 {
