@@ -57,34 +57,67 @@ public enum TaskStatParser {
     /// Parses the text of a stat file. The comm sits between the first "(" and
     /// the *last* ")", because comm itself may contain ")" and spaces.
     public static func parse(_ text: String) -> TaskStat? {
-        let bytes = Array(text.utf8)
+        parse(bytes: Array(text.utf8))
+    }
+
+    /// The same from the file's bytes, without a String per field: a
+    /// thousand threads' stat files are read every refresh.
+    public static func parse(bytes: [UInt8]) -> TaskStat? {
+        bytes.withUnsafeBufferPointer { parse($0) }
+    }
+
+    static func parse(_ bytes: UnsafeBufferPointer<UInt8>) -> TaskStat? {
         guard let open = bytes.firstIndex(of: UInt8(ascii: "(")),
-              let close = bytes.lastIndex(of: UInt8(ascii: ")")), close > open
+              let close = bytes.lastIndex(of: UInt8(ascii: ")")), close > open,
+              let id = number(bytes[0..<open]).flatMap({ Int32(exactly: $0) })
         else { return nil }
-        let idText = String(decoding: bytes[0..<open], as: UTF8.self).trimmingSpaces()
-        guard let id = Int32(idText) else { return nil }
-        let name = String(decoding: bytes[(open + 1)..<close], as: UTF8.self)
-        // Fields after ")" are numbered from 3 (state) in proc(5).
-        let rest = bytes[(close + 1)...].split(separator: UInt8(ascii: " "), omittingEmptySubsequences: true)
-            .map { String(decoding: $0, as: UTF8.self) }
-        func field(_ number: Int) -> String? {
-            let index = number - 3
-            return index < rest.count ? rest[index].trimmingSpaces() : nil
+        let name = String(decoding: UnsafeBufferPointer(rebasing: bytes[(open + 1)..<close]), as: UTF8.self)
+        // Fields after ")" are numbered from 3 (state) in proc(5); 39 is the last one read.
+        var fields: [Range<Int>] = []
+        fields.reserveCapacity(40)
+        var index = close + 1
+        while index < bytes.count, fields.count < 37 {
+            while index < bytes.count, bytes[index] == 0x20 || bytes[index] == 0x0A { index += 1 }
+            let start = index
+            while index < bytes.count, bytes[index] != 0x20, bytes[index] != 0x0A { index += 1 }
+            if index > start { fields.append(start..<index) }
         }
-        guard let stateText = field(3), let letter = stateText.first,
-              let parentID = field(4).flatMap({ Int32($0) }),
-              let flags = field(9).flatMap({ UInt32($0) }),
-              let userTicks = field(14).flatMap({ UInt64($0) }),
-              let systemTicks = field(15).flatMap({ UInt64($0) }),
-              let threadCount = field(20).flatMap({ Int($0) }),
-              let startTicks = field(22).flatMap({ UInt64($0) }),
-              let residentPages = field(24).flatMap({ Int64($0) })
+        func field(_ number: Int) -> Slice<UnsafeBufferPointer<UInt8>>? {
+            let position = number - 3
+            return position < fields.count ? bytes[fields[position]] : nil
+        }
+        func unsigned(_ number: Int) -> UInt64? { field(number).flatMap(Self.number) }
+        func signed(_ number: Int) -> Int64? {
+            guard let text = field(number) else { return nil }
+            if text.first == UInt8(ascii: "-") { return Self.number(text.dropFirst()).flatMap { Int64(exactly: $0) }.map { -$0 } }
+            return Self.number(text).flatMap { Int64(exactly: $0) }
+        }
+        guard let state = field(3)?.first,
+              let parentID = signed(4).flatMap({ Int32(exactly: $0) }),
+              let flags = unsigned(9).flatMap({ UInt32(exactly: $0) }),
+              let userTicks = unsigned(14), let systemTicks = unsigned(15),
+              let threadCount = signed(20).flatMap({ Int(exactly: $0) }),
+              let startTicks = unsigned(22), let residentPages = signed(24)
         else { return nil }
-        let lastCPU = field(39).flatMap { Int($0) } ?? 0
+        let lastCPU = signed(39).flatMap { Int(exactly: $0) } ?? 0
         return TaskStat(
-            id: id, name: name, state: TaskState(letter: letter), parentID: parentID, flags: flags,
+            id: id, name: name, state: TaskState(letter: Character(Unicode.Scalar(state))), parentID: parentID, flags: flags,
             userTicks: userTicks, systemTicks: systemTicks, threadCount: threadCount,
             startTicks: startTicks, residentPages: residentPages, lastCPU: lastCPU)
+    }
+
+    /// Decimal digits, spaces around them allowed; nil for anything else or overflow.
+    private static func number(_ text: Slice<UnsafeBufferPointer<UInt8>>) -> UInt64? {
+        var value: UInt64 = 0, digits = 0
+        for byte in text where byte != 0x20 && byte != 0x09 && byte != 0x0A {
+            guard byte >= 0x30, byte <= 0x39 else { return nil }
+            let (times, overflow) = value.multipliedReportingOverflow(by: 10)
+            let (sum, carry) = times.addingReportingOverflow(UInt64(byte - 0x30))
+            guard !overflow, !carry else { return nil }
+            value = sum
+            digits += 1
+        }
+        return digits > 0 ? value : nil
     }
 }
 

@@ -31,12 +31,13 @@ public struct ThreadDetails: OptionSet, Sendable {
 extension ProcFS {
     /// One thread's details; nil when it exited before we could read it.
     public func thread(_ pid: Int32, _ tid: Int32, details: ThreadDetails = .all) -> ThreadInfo? {
-        Self.thread(tid, details: details) { file in ProcFile.readText("\(root)/\(pid)/task/\(tid)/\(file)") }
+        Self.thread(tid, details: details) { file in ProcFile.read("\(root)/\(pid)/task/\(tid)/\(file)") }
     }
 
     /// A ThreadInfo from the thread's own files, read by `read` ("stat", "wchan", "syscall").
-    static func thread(_ tid: Int32, details: ThreadDetails, read: (String) -> String?) -> ThreadInfo? {
-        guard let stat = read("stat").flatMap(TaskStatParser.parse) else { return nil }
+    static func thread(_ tid: Int32, details: ThreadDetails, read bytes: (String) -> [UInt8]?) -> ThreadInfo? {
+        guard let stat = bytes("stat").flatMap(TaskStatParser.parse(bytes:)) else { return nil }
+        func read(_ file: String) -> String? { bytes(file).map { String(decoding: $0, as: UTF8.self) } }
         return ThreadInfo(
             id: tid, name: stat.name, state: stat.state, lastCPU: stat.lastCPU,
             userTicks: stat.userTicks, systemTicks: stat.systemTicks,
@@ -68,7 +69,7 @@ extension ProcFS {
             for tid in slice {
                 // Opened relative to /proc/PID/task: no path walk from / per file.
                 let info = taskDirectory >= 0
-                    ? Self.thread(tid, details: details) { ProcFile.readText(in: taskDirectory, "\(tid)/\($0)") }
+                    ? Self.thread(tid, details: details) { ProcFile.read(in: taskDirectory, "\(tid)/\($0)") }
                     : thread(pid, tid, details: details)
                 if let info { local.append((tid, info)) }
             }

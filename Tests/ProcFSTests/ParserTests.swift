@@ -35,6 +35,33 @@ import Testing
         #expect(TaskStatParser.parse(String(Self.tricky.prefix(40))) == nil)
     }
 
+    /// Every stat file of this machine, against a plain split of its fields.
+    @Test func everyProcessHereParsesAsASplitReadsIt() throws {
+        var checked = 0
+        for entry in try FileManager.default.contentsOfDirectory(atPath: "/proc") where Int32(entry) != nil {
+            guard let text = try? String(contentsOfFile: "/proc/\(entry)/stat", encoding: .utf8),
+                  let close = text.lastIndex(of: ")") else { continue }
+            let fields = text[text.index(after: close)...].split(separator: " ").map { String($0).trimmingCharacters(in: .whitespacesAndNewlines) }
+            let stat = try #require(TaskStatParser.parse(text), "\(text)")
+            #expect(stat.id == Int32(entry) && String(stat.state.letter) == fields[0], "\(text)")
+            #expect(stat.parentID == Int32(fields[1]) && stat.flags == UInt32(fields[6]), "\(text)")
+            #expect(stat.userTicks == UInt64(fields[11]) && stat.systemTicks == UInt64(fields[12]), "\(text)")
+            #expect(stat.threadCount == Int(fields[17]) && stat.startTicks == UInt64(fields[19]), "\(text)")
+            #expect(stat.residentPages == Int64(fields[21]) && stat.lastCPU == Int(fields[36]), "\(text)")
+            checked += 1
+        }
+        #expect(checked > 10)
+    }
+
+    @Test func negativeAndHugeNumbersAreRead() throws {
+        let text = "7 (x) R -1 7 7 0 -1 64 0 0 0 0 18446744073709551615 0 0 0 20 0 1 0 5 0 -3 0 0"
+        let stat = try #require(TaskStatParser.parse(text))
+        #expect(stat.parentID == -1 && stat.userTicks == UInt64.max && stat.residentPages == -3)
+        #expect(TaskStatParser.parse(text.replacingOccurrences(of: "18446744073709551615", with: "18446744073709551616")) == nil,
+                "an overflowing number is not a number")
+        #expect(TaskStatParser.parse(text.replacingOccurrences(of: " 64 ", with: " 6x4 ")) == nil)
+    }
+
     @Test func everyStateLetter() {
         #expect(TaskState(letter: "t") == .tracingStop)
         #expect(TaskState(letter: "T") == .stopped)
