@@ -45,10 +45,12 @@ struct ThreadStopper {
                 if store.tracees[tid]?.isStopped == true { onStop(tid) }
             } else {
                 idleRounds += 1
-                // Now and then, everyone's events: a killed process's leader
-                // reports its exit only once all its other threads are reaped,
-                // so waiting on it alone would wait for ever.
-                if idleRounds % Self.roundsBetweenGeneralLooks == 0, events.collectEvents() { progressed = true }
+                // Now and then, one of everyone's events: a killed process's
+                // leader reports its exit only once all its other threads are
+                // reaped, so waiting on it alone would wait for ever. One, not
+                // all: each waitpid(-1) scans every tracee, and the stops of
+                // the threads still waited on are collected faster by tid.
+                if idleRounds % Self.roundsBetweenGeneralLooks == 0, events.collectOneEvent() != nil { progressed = true }
             }
             if progressed {
                 idleRounds = 0
@@ -109,7 +111,7 @@ struct ThreadStopper {
             idleRounds += 1
             // Others' events (a signal caught while running) must not wait
             // long for us, but a general look costs a scan of every tracee.
-            if idleRounds % Self.roundsBetweenGeneralLooks == 0 { events.collectEvents() }
+            if idleRounds % Self.roundsBetweenGeneralLooks == 0 { events.collectOneEvent() }
             Self.pause(afterIdleRounds: idleRounds)
         }
         return store.tracees[tid]?.isStopped == true
