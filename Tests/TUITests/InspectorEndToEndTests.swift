@@ -170,7 +170,10 @@ import Glibc
         let firstRow = try #require(screen.firstIndex { $0.contains("COUNT") }.map { screen[$0 + 1] })
         #expect(firstRow.contains(" 40 ") && firstRow.contains("parked-1 "), "\(firstRow)")
         try tmux.send("Up", "Up", "Up")
-        let backtrace = try step(tmux, "and 39 more with this stack").joined(separator: "\n")
+        _ = try step(tmux, "and 39 more with this stack")
+        // The pane keeps the last backtrace's height until the next draw.
+        let backtrace = try tmux.waitUntil(timeout: 10) { $0.joined(separator: "\n").contains("park_the_same_way+0x") }
+            .joined(separator: "\n")
         #expect(backtrace.contains("inline wait_for_work"), "\(backtrace)")
         #expect(backtrace.contains("park_the_same_way+0x"), "\(backtrace)")
         #expect(backtrace.contains("at main.c:"), "\(backtrace)")
