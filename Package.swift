@@ -75,7 +75,7 @@ let package = Package(
         // CFI and frame-pointer unwinding and symbolization.
         .target(name: "Unwind", dependencies: ["ELF", "Demangle"], swiftSettings: optimizedInDebug),
         // DWARF line tables and inline scopes: source file, line and inlined calls for an address.
-        .target(name: "DWARF", dependencies: ["ELF", "Demangle"], swiftSettings: optimizedInDebug),
+        .target(name: "DWARF", dependencies: ["ELF", "Demangle", "Unwind"], swiftSettings: optimizedInDebug),
         // x86_64 instructions: lengths, and one instruction relocated into a
         // displaced copy that a thread runs instead of the original.
         .target(name: "Instructions", swiftSettings: optimizedInDebug),
@@ -103,14 +103,14 @@ let package = Package(
         // flag and picker rows, backtraces, and the hold actions `hold` shares.
         .target(
             name: "InspectorFeed",
-            dependencies: ["Engine", "Backtraces", "Holds", "HoldPoints", "ProcFS", "Inspector", "FrameFormatting", "Paths", "Waits"],
+            dependencies: ["Engine", "Backtraces", "DWARF", "Holds", "HoldPoints", "ProcFS", "Inspector", "FrameFormatting", "Paths", "Waits"],
             swiftSettings: optimizedInDebug),
         // The ncurses driver: draws cell grids, reads keys and mouse.
         .target(name: "Terminal", dependencies: ["CCurses", "Inspector"], swiftSettings: optimizedInDebug),
         .executableTarget(
             name: "lwpscope",
             dependencies: [
-                "Engine", "ProcFS", "Backtraces", "Holds", "Inspector", "InspectorFeed", "Terminal", "CSignals", "Paths",
+                "Engine", "ProcFS", "Backtraces", "DWARF", "Holds", "Inspector", "InspectorFeed", "Terminal", "CSignals", "Paths",
                 "Waits", "HoldPoints", "Guardian", "Instructions", "CPtrace", .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

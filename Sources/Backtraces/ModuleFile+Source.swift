@@ -40,7 +40,8 @@ extension ModuleFile {
         for inlined in source.dropLast() where inlined.isInline {
             frames.append(ResolvedFrame(
                 function: Self.frameName(inlined), rawFunction: inlined.function,
-                symbolStart: symbol?.value, location: inlined.location.map(Self.tidied), isInline: true))
+                symbolStart: symbol?.value, location: inlined.location.map(Self.tidied), isInline: true,
+                scope: inlined.scope))
         }
         let outer = source.last
         if let symbol {
@@ -50,12 +51,13 @@ extension ModuleFile {
             frames.append(ResolvedFrame(
                 function: dwarfName ?? displayName(symbol.name), rawFunction: symbol.name, symbolStart: symbol.value,
                 location: outer?.location.map(Self.tidied), isInline: false,
-                exportedName: exportedName(at: symbol.value).map(displayName)))
+                exportedName: exportedName(at: symbol.value).map(displayName),
+                scope: outer.flatMap { $0.isInline ? nil : $0.scope }))
         } else if let outer {
             // DWARF knows a function the symbol tables do not (a stripped binary with a debug file of DWARF only).
             frames.append(ResolvedFrame(
                 function: Self.frameName(outer), rawFunction: outer.function, symbolStart: nil,
-                location: outer.location.map(Self.tidied), isInline: outer.isInline))
+                location: outer.location.map(Self.tidied), isInline: outer.isInline, scope: outer.scope))
         }
         return frames
     }

@@ -48,9 +48,12 @@ public final class DebugInfo: Sendable {
         var frames: [SourceFrame] = []
         frames.reserveCapacity(chain.count)
         var location = innermost
+        let subprogram = chain.last.map { scopes.scopes[$0].dieOffset } ?? -1
         for scopeIndex in chain {
             let scope = scopes.scopes[scopeIndex]
-            frames.append(SourceFrame(function: scope.function, name: scope.gdbName?.text, location: location, isInline: scope.isInline))
+            var frame = SourceFrame(function: scope.function, name: scope.gdbName?.text, location: location, isInline: scope.isInline)
+            if scope.dieOffset >= 0, subprogram >= 0 { frame.scope = FunctionScope(die: scope.dieOffset, subprogram: subprogram) }
+            frames.append(frame)
             // The next frame out is where this inlined call sits.
             if let file = scope.callFile.flatMap({ table?.file($0) }), let line = scope.callLine, line > 0, line <= UInt64(Int.max) {
                 location = SourceLocation(file: file, line: Int(line))

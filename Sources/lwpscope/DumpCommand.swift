@@ -46,7 +46,7 @@ struct DumpCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let backtracer = Backtracer(maxDepth: maxDepth)
+        let backtracer = Backtracer(maxDepth: maxDepth, readsArguments: true)
         // Modules are read (their DWARF inflated, their symbols sorted) while
         // the engine attaches and reads /proc, and finished before it stops
         // anything: that work maps and unmaps memory, and the engine must not
