@@ -46,9 +46,10 @@ struct FrameArgumentReader {
         guard depth < Self.maxEntryDepth, callerIndex < unwound.count, !unwound[callerIndex].pcIsExact,
               !unwound[calleeIndex].isSignalFrame,
               let caller = argumentFrame(callerIndex, depth: depth + 1),
-              let callee = identity(of: calleeIndex) else { return nil }
+              var callee = identity(of: calleeIndex) else { return nil }
         let returnAddress = unwound[callerIndex].pc
         guard let region = space.region(containing: returnAddress - 1), let debugInfo = region.module?.debugInfo else { return nil }
+        if callee.scope != nil, space.region(containing: calleeLookup(calleeIndex))?.module !== region.module { callee.scope = nil }
         return debugInfo.entryValue(register: register, returnAddress: region.loadBias.fileAddress(of: returnAddress),
                                     bias: region.loadBias.displacement, caller: caller, callee: callee)
     }
@@ -66,8 +67,14 @@ struct FrameArgumentReader {
             names.formUnion(module.aliases(of: symbol))
             start = region.loadBias.runtimeAddress(of: symbol.value).rawValue
         }
-        if let outer = module.debugInfo?.frames(at: filePC).last, let function = outer.function { names.insert(function) }
-        return names.isEmpty ? nil : CalleeIdentity(names: names, start: start)
+        let outer = module.debugInfo?.frames(at: filePC).last
+        if let function = outer?.function { names.insert(function) }
+        return names.isEmpty ? nil : CalleeIdentity(names: names, start: start, scope: outer?.scope)
+    }
+
+    private func calleeLookup(_ index: Int) -> RuntimeAddress {
+        let frame = unwound[index]
+        return frame.pcIsExact || frame.isSignalFrame ? frame.pc : frame.pc - 1
     }
 
     /// `name` or `name+off` for an address inside a module's symbol, code or

@@ -31,7 +31,24 @@ extension DebugInfo {
         var context = LocationExpression.Context(frame: caller, frameBase: nil, addressSize: Int(unit.header.addressSize),
                                                  addressBias: bias, addressAtIndex: { unit.address(index: $0, self.sections) })
         context.frameBase = frameBase(of: subprogram, pc: callPC, context)
-        guard calls(site, callee, unit: unit, context) else { return nil }
+        if calls(site, callee, unit: unit, context) { return parameterValue(site, register: register, unit: unit, context) }
+        // A call to a function that jumped on to the callee (gdb's tail-call
+        // frames): that function's tail-call site passes the values on, its
+        // own entry values being this call site's.
+        guard let calleeScope = callee.scope,
+              let origin = site.reference(DWArgumentAttribute.callOrigin) ?? site.reference(DWAttribute.abstractOrigin),
+              let (tail, tailUnit) = tailCallSite(to: calleeScope.subprogram, from: Set(names(of: origin))) else { return nil }
+        var jumper = caller
+        jumper.cfa = nil
+        jumper.entryValue = { [self] register in self.parameterValue(site, register: register, unit: unit, context) }
+        let tailContext = LocationExpression.Context(frame: jumper, frameBase: nil, addressSize: Int(tailUnit.header.addressSize),
+                                                     addressBias: bias, addressAtIndex: { tailUnit.address(index: $0, self.sections) })
+        return parameterValue(tail, register: register, unit: tailUnit, tailContext)
+    }
+
+    /// The call site parameter for `register`: its DW_AT_call_value in `context`.
+    private func parameterValue(_ site: FullDIE, register: Int, unit: CompilationUnit,
+                                _ context: LocationExpression.Context) -> UInt64? {
         guard let parameters = site.children(in: unit, sections, limit: 64, firstOnly: true) else { return nil }
         for parameter in parameters
         where parameter.tag == DWArgumentTag.callSiteParameter || parameter.tag == DWArgumentTag.gnuCallSiteParameter {
@@ -42,7 +59,40 @@ extension DebugInfo {
             guard case .block(let valueOffset, let valueLength)? = value,
                   let bytes = LocationLists.slice(sections.info, valueOffset, valueLength),
                   let pieces = try? LocationExpression.evaluate(bytes, context), pieces.count == 1 else { return nil }
-            return Self.plainValue(pieces[0].location, caller)
+            return Self.plainValue(pieces[0].location, context.frame)
+        }
+        return nil
+    }
+
+    /// Functions a unit's top level may hold; more is garbage.
+    static let maxUnitFunctions = 1 << 16
+
+    /// A tail-call site (DW_AT_call_tail_call) calling the subprogram at
+    /// `callee`, in a function of its unit named one of `names`.
+    private func tailCallSite(to callee: Int, from names: Set<String>) -> (FullDIE, CompilationUnit)? {
+        guard !names.isEmpty, let unit = unit(containing: callee),
+              let top = FullDIE.read(at: unit.header.firstDIEOffset, in: unit, sections),
+              let functions = top.children(in: unit, sections, limit: Self.maxUnitFunctions, firstOnly: true) else { return nil }
+        let calleeOrigin = FullDIE.read(at: callee, in: unit, sections)?.reference(DWAttribute.abstractOrigin)
+        for function in functions where function.tag == DWTag.subprogram && function.value(DWAttribute.lowPC) != nil {
+            guard self.names(of: function.offset).contains(where: names.contains) else { continue }
+            if let site = tailSite(in: function, to: [callee, calleeOrigin].compactMap { $0 }, unit: unit, depth: 0) { return (site, unit) }
+        }
+        return nil
+    }
+
+    private func tailSite(in die: FullDIE, to targets: [Int], unit: CompilationUnit, depth: Int) -> FullDIE? {
+        guard depth < Self.maxCallSiteDepth, let children = die.children(in: unit, sections, limit: 1 << 14, firstOnly: true) else { return nil }
+        for child in children {
+            switch child.tag {
+            case DWArgumentTag.callSite, DWArgumentTag.gnuCallSite:
+                let isTail = child.flag(DWArgumentAttribute.callTailCall) || child.flag(DWArgumentAttribute.gnuTailCall)
+                let origin = child.reference(DWArgumentAttribute.callOrigin) ?? child.reference(DWAttribute.abstractOrigin)
+                if isTail, let origin, targets.contains(origin) { return child }
+            case DWTag.lexicalBlock, DWTag.inlinedSubroutine:
+                if let found = tailSite(in: child, to: targets, unit: unit, depth: depth + 1) { return found }
+            default: continue
+            }
         }
         return nil
     }

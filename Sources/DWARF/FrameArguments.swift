@@ -34,9 +34,13 @@ public struct CalleeIdentity: Sendable {
     public var names: Set<String>
     /// The function's first address in the process, for indirect calls.
     public var start: UInt64?
-    public init(names: Set<String>, start: UInt64?) {
+    /// Its DWARF, when in the caller's module: a call that reached it
+    /// through a tail call is traced through the jumping function.
+    public var scope: FunctionScope?
+    public init(names: Set<String>, start: UInt64?, scope: FunctionScope? = nil) {
         self.names = names
         self.start = start
+        self.scope = scope
     }
 }
 

@@ -23,7 +23,9 @@ enum DWArgumentAttribute {
     static let callReturnPC: UInt64 = 0x7d
     static let callValue: UInt64 = 0x7e
     static let callOrigin: UInt64 = 0x7f
+    static let callTailCall: UInt64 = 0x82
     static let callTarget: UInt64 = 0x83
+    static let gnuTailCall: UInt64 = 0x2115
     static let loclistsBase: UInt64 = 0x8c
     static let gnuCallSiteValue: UInt64 = 0x2111
     static let gnuCallSiteTarget: UInt64 = 0x2113

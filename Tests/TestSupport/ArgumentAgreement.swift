@@ -1,5 +1,7 @@
 /// How far our frame arguments agree with gdb's (issue 18). Frames are
-/// paired by thread and index where both name the same function. Of the
+/// paired by thread, in order, by function name: a frame one of us lacks
+/// (gdb's tail-call frames) is skipped, not blamed on the next. gdb's
+/// frames left unpaired are counted apart, as the frame scores' business. Of the
 /// values gdb shows, `<optimized out>` ones and structs (gdb prints
 /// `{x = 1, ...}` with frame-arguments all, we print `...`) are not
 /// compared; every other one counts, and agrees when our text is gdb's.
@@ -12,6 +14,7 @@ public struct ArgumentAgreement: CustomStringConvertible, Sendable {
     public var invented: [String] = []
     public var mismatches: [String] = []
     public var framesPaired = 0
+    public var framesUnpaired = 0
 
     public var percentage: Double { compared == 0 ? 0 : 100 * Double(agreed) / Double(compared) }
 
@@ -20,7 +23,7 @@ public struct ArgumentAgreement: CustomStringConvertible, Sendable {
 
     public var description: String {
         let shown = mismatches.prefix(25).joined(separator: "\n  ")
-        return "arguments: \(agreed)/\(compared) agree (\(String(format: "%.1f", percentage))%) over \(framesPaired) frames; "
+        return "arguments: \(agreed)/\(compared) agree (\(String(format: "%.1f", percentage))%) over \(framesPaired) frames (\(framesUnpaired) of gdb's unpaired); "
             + "\(invented.count) values where gdb has <optimized out>"
             + (invented.isEmpty ? "" : ":\n  " + invented.prefix(25).joined(separator: "\n  "))
             + (mismatches.isEmpty ? "" : "\nmismatches:\n  " + shown)
@@ -30,10 +33,15 @@ public struct ArgumentAgreement: CustomStringConvertible, Sendable {
         var report = ArgumentAgreement()
         for thread in ours.threads {
             guard let theirs = gdb[thread.tid] else { continue }
+            var next = 0
             for frame in theirs {
-                guard frame.index < thread.frames.count else { continue }
-                let mine = thread.frames[frame.index]
-                guard mine.function == frame.function else { continue }
+                let window = next ..< min(thread.frames.count, next + 4)
+                guard let position = window.first(where: { thread.frames[$0].function == frame.function }) else {
+                    report.framesUnpaired += 1
+                    continue
+                }
+                next = position + 1
+                let mine = thread.frames[position]
                 report.framesPaired += 1
                 var ourValues: [String: String] = [:]
                 for argument in mine.arguments ?? [] {
