@@ -46,10 +46,9 @@ struct FrameArgumentReader {
         guard depth < Self.maxEntryDepth, callerIndex < unwound.count, !unwound[callerIndex].pcIsExact,
               !unwound[calleeIndex].isSignalFrame,
               let caller = argumentFrame(callerIndex, depth: depth + 1),
-              var callee = identity(of: calleeIndex) else { return nil }
+              let callee = identity(of: calleeIndex) else { return nil }
         let returnAddress = unwound[callerIndex].pc
         guard let region = space.region(containing: returnAddress - 1), let debugInfo = region.module?.debugInfo else { return nil }
-        if callee.scope != nil, space.region(containing: calleeLookup(calleeIndex))?.module !== region.module { callee.scope = nil }
         return debugInfo.entryValue(register: register, returnAddress: region.loadBias.fileAddress(of: returnAddress),
                                     bias: region.loadBias.displacement, caller: caller, callee: callee)
     }
@@ -67,14 +66,15 @@ struct FrameArgumentReader {
             names.formUnion(module.aliases(of: symbol))
             start = region.loadBias.runtimeAddress(of: symbol.value).rawValue
         }
-        let outer = module.debugInfo?.frames(at: filePC).last
+        let debugInfo = module.debugInfo
+        let outer = debugInfo?.frames(at: filePC).last
         if let function = outer?.function { names.insert(function) }
-        return names.isEmpty ? nil : CalleeIdentity(names: names, start: start, scope: outer?.scope)
-    }
-
-    private func calleeLookup(_ index: Int) -> RuntimeAddress {
-        let frame = unwound[index]
-        return frame.pcIsExact || frame.isSignalFrame ? frame.pc : frame.pc - 1
+        guard !names.isEmpty else { return nil }
+        return CalleeIdentity(names: names, start: start, scope: outer?.scope, debugInfo: debugInfo,
+                              bias: region.loadBias.displacement) { name in
+            guard let symbol = module.function(named: name) else { return nil }
+            return debugInfo?.frames(at: symbol.value).last?.scope
+        }
     }
 
     /// `name` or `name+off` for an address inside a module's symbol, code or

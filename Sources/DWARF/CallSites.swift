@@ -35,19 +35,25 @@ extension DebugInfo {
         // A call to a function that jumped on to the callee (gdb's tail-call
         // frames): that function's tail-call site passes the values on, its
         // own entry values being this call site's.
-        guard let calleeScope = callee.scope,
-              let origin = site.reference(DWArgumentAttribute.callOrigin) ?? site.reference(DWAttribute.abstractOrigin),
-              let (tail, tailUnit) = tailCallSite(to: calleeScope.subprogram, from: Set(names(of: origin))) else { return nil }
-        var jumper = caller
-        jumper.cfa = nil
-        jumper.entryValue = { [self] register in self.parameterValue(site, register: register, unit: unit, context) }
-        let tailContext = LocationExpression.Context(frame: jumper, frameBase: nil, addressSize: Int(tailUnit.header.addressSize),
-                                                     addressBias: bias, addressAtIndex: { tailUnit.address(index: $0, self.sections) })
-        return parameterValue(tail, register: register, unit: tailUnit, tailContext)
+        guard let calleeScope = callee.scope, let calleeInfo = callee.debugInfo,
+              let origin = site.reference(DWArgumentAttribute.callOrigin) ?? site.reference(DWAttribute.abstractOrigin)
+        else { return nil }
+        for name in Set(names(of: origin)) {
+            guard let jumping = callee.functionNamed(name),
+                  let (tail, tailUnit) = calleeInfo.tailCallSite(in: jumping.subprogram, to: calleeScope.subprogram, named: callee.names) else { continue }
+            var jumper = caller
+            jumper.cfa = nil
+            jumper.entryValue = { [self] register in self.parameterValue(site, register: register, unit: unit, context) }
+            let tailContext = LocationExpression.Context(
+                frame: jumper, frameBase: nil, addressSize: Int(tailUnit.header.addressSize), addressBias: callee.bias,
+                addressAtIndex: { tailUnit.address(index: $0, calleeInfo.sections) })
+            return calleeInfo.parameterValue(tail, register: register, unit: tailUnit, tailContext)
+        }
+        return nil
     }
 
     /// The call site parameter for `register`: its DW_AT_call_value in `context`.
-    private func parameterValue(_ site: FullDIE, register: Int, unit: CompilationUnit,
+    func parameterValue(_ site: FullDIE, register: Int, unit: CompilationUnit,
                                 _ context: LocationExpression.Context) -> UInt64? {
         guard let parameters = site.children(in: unit, sections, limit: 64, firstOnly: true) else { return nil }
         for parameter in parameters
@@ -64,33 +70,29 @@ extension DebugInfo {
         return nil
     }
 
-    /// Functions a unit's top level may hold; more is garbage.
-    static let maxUnitFunctions = 1 << 16
-
-    /// A tail-call site (DW_AT_call_tail_call) calling the subprogram at
-    /// `callee`, in a function of its unit named one of `names`.
-    private func tailCallSite(to callee: Int, from names: Set<String>) -> (FullDIE, CompilationUnit)? {
-        guard !names.isEmpty, let unit = unit(containing: callee),
-              let top = FullDIE.read(at: unit.header.firstDIEOffset, in: unit, sections),
-              let functions = top.children(in: unit, sections, limit: Self.maxUnitFunctions, firstOnly: true) else { return nil }
-        let calleeOrigin = FullDIE.read(at: callee, in: unit, sections)?.reference(DWAttribute.abstractOrigin)
-        for function in functions where function.tag == DWTag.subprogram && function.value(DWAttribute.lowPC) != nil {
-            guard self.names(of: function.offset).contains(where: names.contains) else { continue }
-            if let site = tailSite(in: function, to: [callee, calleeOrigin].compactMap { $0 }, unit: unit, depth: 0) { return (site, unit) }
-        }
-        return nil
+    /// A tail-call site (DW_AT_call_tail_call) in the subprogram at
+    /// `function` that calls the subprogram at `callee` (or, through a
+    /// declaration in another unit, a function of one of `names`).
+    func tailCallSite(in function: Int, to callee: Int, named names: Set<String>) -> (FullDIE, CompilationUnit)? {
+        guard let unit = unit(containing: function), let die = FullDIE.read(at: function, in: unit, sections),
+              let calleeUnit = self.unit(containing: callee) else { return nil }
+        let calleeOrigin = FullDIE.read(at: callee, in: calleeUnit, sections)?.reference(DWAttribute.abstractOrigin)
+        return tailSite(in: die, to: [callee, calleeOrigin].compactMap { $0 }, names: names, unit: unit, depth: 0).map { ($0, unit) }
     }
 
-    private func tailSite(in die: FullDIE, to targets: [Int], unit: CompilationUnit, depth: Int) -> FullDIE? {
+    private func tailSite(in die: FullDIE, to targets: [Int], names calleeNames: Set<String>, unit: CompilationUnit,
+                          depth: Int) -> FullDIE? {
         guard depth < Self.maxCallSiteDepth, let children = die.children(in: unit, sections, limit: 1 << 14, firstOnly: true) else { return nil }
         for child in children {
             switch child.tag {
             case DWArgumentTag.callSite, DWArgumentTag.gnuCallSite:
                 let isTail = child.flag(DWArgumentAttribute.callTailCall) || child.flag(DWArgumentAttribute.gnuTailCall)
                 let origin = child.reference(DWArgumentAttribute.callOrigin) ?? child.reference(DWAttribute.abstractOrigin)
-                if isTail, let origin, targets.contains(origin) { return child }
+                if isTail, let origin, targets.contains(origin) || names(of: origin).contains(where: calleeNames.contains) {
+                    return child
+                }
             case DWTag.lexicalBlock, DWTag.inlinedSubroutine:
-                if let found = tailSite(in: child, to: targets, unit: unit, depth: depth + 1) { return found }
+                if let found = tailSite(in: child, to: targets, names: calleeNames, unit: unit, depth: depth + 1) { return found }
             default: continue
             }
         }

@@ -34,13 +34,22 @@ public struct CalleeIdentity: Sendable {
     public var names: Set<String>
     /// The function's first address in the process, for indirect calls.
     public var start: UInt64?
-    /// Its DWARF, when in the caller's module: a call that reached it
-    /// through a tail call is traced through the jumping function.
+    /// Its DWARF, its module's and that module's load bias: a call that
+    /// reached it through a tail call is traced through the function that
+    /// jumped (gdb's tail-call frames), found in that module by name.
     public var scope: FunctionScope?
-    public init(names: Set<String>, start: UInt64?, scope: FunctionScope? = nil) {
+    public var debugInfo: DebugInfo?
+    public var bias: UInt64
+    public var functionNamed: @Sendable (String) -> FunctionScope?
+
+    public init(names: Set<String>, start: UInt64?, scope: FunctionScope? = nil, debugInfo: DebugInfo? = nil,
+                bias: UInt64 = 0, functionNamed: @escaping @Sendable (String) -> FunctionScope? = { _ in nil }) {
         self.names = names
         self.start = start
         self.scope = scope
+        self.debugInfo = debugInfo
+        self.bias = bias
+        self.functionNamed = functionNamed
     }
 }
 
