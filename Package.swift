@@ -163,7 +163,7 @@ let package = Package(
         ),
         .testTarget(name: "ELFTests", dependencies: ["ELF", "TestSupport"]),
         .testTarget(name: "UnwindTests", dependencies: ["Unwind", "ELF", "TestSupport"]),
-        .testTarget(name: "DWARFTests", dependencies: ["DWARF", "ELF", "TestSupport"]),
+        .testTarget(name: "DWARFTests", dependencies: ["DWARF", "ELF", "Unwind", "TestSupport"]),
         .testTarget(name: "DemangleTests", dependencies: ["Demangle", "TestSupport"]),
         .testTarget(
             name: "TUITests",
