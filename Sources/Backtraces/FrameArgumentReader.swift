@@ -13,6 +13,24 @@ struct FrameArgumentReader {
     let space: AddressSpace
     let memory: TargetMemory
     let unwound: [UnwindFrame]
+    /// One thread's answers, asked again for each parameter and each frame below.
+    private let memo = Memo()
+
+    private final class Memo {
+        var identities: [Int: CalleeIdentity?] = [:]
+        var entryValues: [EntryKey: UInt64?] = [:]
+    }
+
+    private struct EntryKey: Hashable {
+        var callee: Int
+        var register: Int
+    }
+
+    init(space: AddressSpace, memory: TargetMemory, unwound: [UnwindFrame]) {
+        self.space = space
+        self.memory = memory
+        self.unwound = unwound
+    }
 
     /// Sets `arguments` on the frames of physical frame `index` (its inline
     /// frames and itself), which `named` holds in gdb's order.
@@ -42,6 +60,15 @@ struct FrameArgumentReader {
     /// What `register` held when physical frame `calleeIndex`'s function was
     /// entered, from its caller's call site.
     private func entryValue(of register: Int, calleeIndex: Int, depth: Int) -> UInt64? {
+        let key = EntryKey(callee: calleeIndex, register: register)
+        if let known = memo.entryValues[key] { return known }
+        let value = computeEntryValue(of: register, calleeIndex: calleeIndex, depth: depth)
+        // A bound hit deep in a chain is not the answer from nearer: keep only full answers.
+        if value != nil || depth == 0 { memo.entryValues[key] = .some(value) }
+        return value
+    }
+
+    private func computeEntryValue(of register: Int, calleeIndex: Int, depth: Int) -> UInt64? {
         let callerIndex = calleeIndex + 1
         guard depth < Self.maxEntryDepth, callerIndex < unwound.count, !unwound[callerIndex].pcIsExact,
               !unwound[calleeIndex].isSignalFrame,
@@ -56,6 +83,13 @@ struct FrameArgumentReader {
     /// The callee's names (its symbol's aliases too: a call to `read`
     /// enters `__libc_read`) and first address.
     private func identity(of index: Int) -> CalleeIdentity? {
+        if let known = memo.identities[index] { return known }
+        let found = computeIdentity(of: index)
+        memo.identities[index] = .some(found)
+        return found
+    }
+
+    private func computeIdentity(of index: Int) -> CalleeIdentity? {
         let frame = unwound[index]
         let lookup = frame.pcIsExact || frame.isSignalFrame ? frame.pc : frame.pc - 1
         guard let region = space.region(containing: lookup), let module = region.module else { return nil }

@@ -2,7 +2,7 @@ import ELF
 
 /// A parameter's type, resolved from DW_AT_type far enough to print a value
 /// as gdb does and to name the type as gdb writes it.
-indirect enum ArgumentType: Equatable {
+indirect enum ArgumentType: Equatable, Sendable {
     case base(name: String, encoding: UInt64, size: Int)
     /// nil target: `void *`.
     case pointer(to: ArgumentType?, size: Int)
@@ -15,7 +15,7 @@ indirect enum ArgumentType: Equatable {
     case typedef(String, ArgumentType?)
     case unknown
 
-    struct Enumerator: Equatable {
+    struct Enumerator: Equatable, Sendable {
         var name: String
         var value: Int64
     }

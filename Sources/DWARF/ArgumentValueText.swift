@@ -110,11 +110,10 @@ struct ArgumentValueText {
             ? Int64(bitPattern: value << UInt64(64 - 8 * max(1, size))) >> Int64(64 - 8 * max(1, size))
             : Int64(bitPattern: value)
         if let match = enumerators.first(where: { $0.value == number }) { return match.name }
-        // gdb's flag enums: non-negative, pairwise disjoint values.
+        // gdb's flag enums (dwarf2/read.c): every value 0 or a single bit, no two alike.
         let flags = enumerators.filter { $0.value != 0 }
-        let isFlagEnum = !anyNegative && !flags.isEmpty && flags.indices.allSatisfy { i in
-            flags.indices.allSatisfy { j in i == j || flags[i].value & flags[j].value == 0 }
-        }
+        let isFlagEnum = !anyNegative && !flags.isEmpty && flags.allSatisfy { $0.value.nonzeroBitCount == 1 }
+            && Set(flags.map(\.value)).count == flags.count
         guard isFlagEnum, number > 0 else { return anyNegative ? String(number) : String(value) }
         var rest = UInt64(bitPattern: number)
         var names: [String] = []

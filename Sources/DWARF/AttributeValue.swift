@@ -1,7 +1,7 @@
 /// One attribute's value as read, before it is resolved against the unit's
 /// string, address and offset tables. Strings stay offsets so skipping costs
 /// no allocation.
-enum AttributeValue: Equatable {
+enum AttributeValue: Equatable, Sendable {
     case unsigned(UInt64)
     case signed(Int64)
     case address(UInt64)

@@ -20,6 +20,13 @@ public final class DebugInfo: Sendable {
     private let lineOnlyIndexCache = Mutex<IntervalIndex<Int>?>(nil)
     /// Their tables, apart from the unit-keyed ones: without a unit there is no compilation directory.
     private let lineOnlyTableCache = Mutex<[Int: LineTable?]>([:])
+    /// What frame arguments read from DIEs, by function and pc, and call
+    /// sites by return address (FrameArguments.swift, CallSites.swift):
+    /// a thousand threads parked in one place ask the same questions.
+    let argumentPlanCache = Mutex<[ArgumentPlanKey: ArgumentPlan?]>([:])
+    let callSiteCache = Mutex<[UInt64: CallSitePlan?]>([:])
+    let tailCallCache = Mutex<[TailCallKey: CallSitePlan?]>([:])
+    static let planCacheLimit = 1 << 14
 
     /// nil when the file has no .debug_line and no .debug_info.
     public init?(elf: ELFFile) {

@@ -65,54 +65,67 @@ extension DebugInfo {
     ///   caller's call site may give the values at entry.
     public func arguments(of scope: FunctionScope, pc: FileAddress, bias: UInt64, frame: ArgumentFrame,
                           withEntryValues: Bool, symbolize: @escaping (UInt64) -> String? = { _ in nil }) -> [FrameArgument]? {
-        guard let unit = unit(containing: scope.die), let die = FullDIE.read(at: scope.die, in: unit, sections),
-              let children = die.children(in: unit, sections, limit: 4096, firstOnly: true) else { return nil }
-        let types = ArgumentTypeReader(sections: sections) { [self] in self.unit(containing: $0) }
+        let key = ArgumentPlanKey(die: scope.die, pc: pc.rawValue, withEntryValues: withEntryValues)
+        guard let plan = cached(argumentPlanCache, key, build: { makePlan(scope, pc: pc.rawValue, withEntryValues: withEntryValues) }),
+              let unit = unit(containing: plan.unitOffset) else { return nil }
         let text = ArgumentValueText(memory: frame.memory, registers: frame.registers, symbolize: symbolize)
         var context = LocationExpression.Context(frame: frame, frameBase: nil, addressSize: Int(unit.header.addressSize),
                                                  addressBias: bias, addressAtIndex: { unit.address(index: $0, self.sections) })
-        context.frameBase = frameBase(of: scope.subprogram, pc: pc.rawValue, context)
+        context.frameBase = plan.frameBase.flatMap { Self.value(of: $0, context) }
+        return plan.parameters.map { parameter in
+            var value = ArgumentValueText.optimizedOut
+            if let location = parameter.location {
+                let pieces = location.withUnsafeBytes { try? LocationExpression.evaluate($0, context) }
+                if let pieces { value = text.text(pieces, type: parameter.type) }
+            } else if let constant = parameter.constant {
+                value = constantText(constant, type: parameter.type, text: text)
+            }
+            var entry: String? = nil
+            if let register = parameter.entryRegister, let type = parameter.type, type.scalarSize != nil,
+               let raw = frame.entryValue(register) {
+                entry = text.text(value: raw, type: type)
+            }
+            return FrameArgument(name: parameter.name, value: value, entryValue: entry, type: parameter.typeName)
+        }
+    }
+
+    /// Everything about `scope`'s parameters at `pc` that no frame changes.
+    private func makePlan(_ scope: FunctionScope, pc: UInt64, withEntryValues: Bool) -> ArgumentPlan? {
+        guard let unit = unit(containing: scope.die), let die = FullDIE.read(at: scope.die, in: unit, sections),
+              let children = die.children(in: unit, sections, limit: 4096, firstOnly: true) else { return nil }
+        let types = ArgumentTypeReader(sections: sections) { [self] in self.unit(containing: $0) }
         // Where the function starts: the parameters' locations there are their registers at entry.
         let entryPC = withEntryValues ? entryAddress(of: scope.subprogram) : nil
-        var result: [FrameArgument] = []
+        var parameters: [ArgumentPlan.Parameter] = []
         var seenOrigins = Set<Int>()
         for child in children where child.tag == DWTag.formalParameter {
-            guard result.count < Self.maxParameters else { break }
+            guard parameters.count < Self.maxParameters else { break }
             let described = describe(child, in: unit)
             if let origin = described.origin { seenOrigins.insert(origin) }
             let type = types.type(at: described.type)
-            var value = ArgumentValueText.optimizedOut
-            if let location = child.value(DWArgumentAttribute.location) {
-                if let bytes = LocationLists.expression(location, at: pc.rawValue, unit: unit, sections),
-                   let pieces = try? LocationExpression.evaluate(bytes, context) {
-                    value = text.text(pieces, type: type)
-                }
-            } else if let constant = child.value(DWArgumentAttribute.constValue) {
-                value = constantText(constant, type: type, text: text, unit: unit)
-            } else if case .aggregate? = type?.stripped {
-                value = ArgumentValueText.optimizedOut
+            let locationValue = child.value(DWArgumentAttribute.location)
+            var parameter = ArgumentPlan.Parameter(
+                name: described.name ?? "?", type: type, typeName: type?.gdbName ?? "void",
+                location: locationValue.flatMap { LocationLists.expression($0, at: pc, unit: unit, sections) }.map { Array($0) },
+                constant: locationValue == nil ? child.value(DWArgumentAttribute.constValue) : nil)
+            if let entryPC, let locationValue, let bytes = LocationLists.expression(locationValue, at: entryPC, unit: unit, sections) {
+                parameter.entryRegister = Self.bareRegister(bytes)
             }
-            var entry: String? = nil
-            if let entryPC, let location = child.value(DWArgumentAttribute.location),
-               let bytes = LocationLists.expression(location, at: entryPC, unit: unit, sections),
-               let register = Self.bareRegister(bytes), let raw = frame.entryValue(register), let type {
-                if type.scalarSize != nil { entry = text.text(value: raw, type: type) }
-            }
-            result.append(FrameArgument(name: described.name ?? "?", value: value, entryValue: entry,
-                                        type: type?.gdbName ?? "void"))
+            parameters.append(parameter)
         }
         // gdb adds the abstract instance's parameters the concrete one lacks, as optimized out.
         if let origin = die.reference(DWAttribute.abstractOrigin), let originUnit = self.unit(containing: origin),
            let abstract = FullDIE.read(at: origin, in: originUnit, sections),
            let abstractChildren = abstract.children(in: originUnit, sections, limit: 4096, firstOnly: true) {
             for child in abstractChildren where child.tag == DWTag.formalParameter && !seenOrigins.contains(child.offset) {
-                guard result.count < Self.maxParameters else { break }
+                guard parameters.count < Self.maxParameters else { break }
                 let described = describe(child, in: originUnit)
-                result.append(FrameArgument(name: described.name ?? "?", value: ArgumentValueText.optimizedOut,
-                                            type: types.type(at: described.type)?.gdbName ?? "void"))
+                let type = types.type(at: described.type)
+                parameters.append(.init(name: described.name ?? "?", type: type, typeName: type?.gdbName ?? "void"))
             }
         }
-        return result
+        return ArgumentPlan(parameters: parameters, frameBase: frameBaseExpression(of: scope.subprogram, pc: pc),
+                            unitOffset: unit.header.offset)
     }
 
     /// DW_OP_regN or DW_OP_regx N alone: a parameter passed in a register.
@@ -143,8 +156,7 @@ extension DebugInfo {
         return (name, type, origin)
     }
 
-    private func constantText(_ constant: AttributeValue, type: ArgumentType?, text: ArgumentValueText,
-                              unit: CompilationUnit) -> String {
+    private func constantText(_ constant: AttributeValue, type: ArgumentType?, text: ArgumentValueText) -> String {
         guard let type, let size = type.scalarSize else { return "..." }
         // gcc writes -1 for an unsigned short 65535: only the type's bytes count.
         let mask: UInt64 = size >= 8 ? .max : (1 << UInt64(8 * size)) - 1
@@ -158,14 +170,20 @@ extension DebugInfo {
         }
     }
 
-    /// DW_AT_frame_base at `pc` as an address (DW_OP_call_frame_cfa, or a
-    /// register's value); nil when the subprogram has none.
-    func frameBase(of subprogram: Int, pc: UInt64, _ context: LocationExpression.Context) -> UInt64? {
+    /// DW_AT_frame_base's expression at `pc`; nil when the subprogram has none.
+    func frameBaseExpression(of subprogram: Int, pc: UInt64) -> [UInt8]? {
         guard let unit = unit(containing: subprogram), let die = FullDIE.read(at: subprogram, in: unit, sections),
               let value = die.value(DWArgumentAttribute.frameBase),
-              let bytes = LocationLists.expression(value, at: pc, unit: unit, sections),
-              let pieces = try? LocationExpression.evaluate(bytes, context), let first = pieces.first else { return nil }
-        return Self.plainValue(first.location, context.frame)
+              let bytes = LocationLists.expression(value, at: pc, unit: unit, sections) else { return nil }
+        return Array(bytes)
+    }
+
+    /// An expression's result as a plain value (a frame base, a call value,
+    /// a call target): the address or computed value, or a register's contents.
+    static func value(of expression: [UInt8], _ context: LocationExpression.Context) -> UInt64? {
+        let pieces = expression.withUnsafeBytes { try? LocationExpression.evaluate($0, context) }
+        guard let pieces, pieces.count == 1 else { return nil }
+        return plainValue(pieces[0].location, context.frame)
     }
 
     /// The subprogram's first address (DW_AT_low_pc or its first range).
