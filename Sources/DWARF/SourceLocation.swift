@@ -27,7 +27,8 @@ public struct SourceFrame: Sendable, Equatable {
     public var location: SourceLocation?
     /// true for frames of DW_TAG_inlined_subroutine, false for the containing DW_TAG_subprogram.
     public var isInline: Bool
-    /// The scope's DIE, where its parameters are (`DebugInfo.arguments`).
+    /// The scope's DIE, where its parameters are (`DebugInfo.arguments`):
+    /// where the frame is described, not what it is, so `==` ignores it.
     public var scope: FunctionScope? = nil
 
     public init(function: String?, name: String? = nil, location: SourceLocation?, isInline: Bool) {
@@ -35,6 +36,10 @@ public struct SourceFrame: Sendable, Equatable {
         self.name = name
         self.location = location
         self.isInline = isInline
+    }
+
+    public static func == (a: SourceFrame, b: SourceFrame) -> Bool {
+        a.function == b.function && a.name == b.name && a.location == b.location && a.isInline == b.isInline
     }
 }
 
