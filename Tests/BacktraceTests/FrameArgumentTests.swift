@@ -28,8 +28,13 @@ import TestSupport
         defer { child.terminate() }
         try child.waitForLine(startingWith: "ready", timeout: 30)
 
-        let report = try score(pid: child.pid)
+        let (report, ours) = try score(pid: child.pid)
         print("lwpscope arguments against gdb on args.c (\(dwarf)): \(report)")
+        // JSON: an empty list for a function without parameters, none without DWARF.
+        let frames = ours.threads.flatMap(\.frames)
+        #expect(frames.first { $0.function == "main" }?.arguments == [])
+        #expect(frames.first { $0.function == "with_scalars" }?.arguments?.map(\.type)
+                    == ["long unsigned int", "long long int", "short unsigned int", "enum color", "_Bool", "char"])
         #expect(report.framesPaired >= 25, "\(report)")
         #expect(report.compared >= 40, "\(report)")
         #expect(report.passes(minimum: 90), "\(report)")
@@ -51,8 +56,11 @@ import TestSupport
         }
         let memcached = try Memcached.start(workerThreads: 4)
         defer { memcached.terminate() }
-        let report = try score(pid: memcached.pid)
+        let (report, ours) = try score(pid: memcached.pid)
         print("lwpscope arguments against gdb on memcached: \(report)")
+        // memcached itself has no DWARF: its frames carry no argument list.
+        let own = ours.threads.flatMap(\.frames).filter { $0.module == Memcached.executable }
+        #expect(!own.isEmpty && own.allSatisfy { $0.arguments == nil })
         #expect(report.compared >= 20, "\(report)")
         #expect(report.passes(minimum: 85), "\(report)")
         #expect(TaskStates.untraced(memcached.pid))
@@ -81,11 +89,11 @@ import TestSupport
         #expect(invented.agreed == 3 && !invented.passes(minimum: 90), "\(invented)")
     }
 
-    private func score(pid: Int32) throws -> ArgumentAgreement {
+    private func score(pid: Int32) throws -> (ArgumentAgreement, DumpOutput) {
         let result = try run(lwpscope, ["dump", String(pid), "--json"])
         try #require(result.exitCode == 0, "\(result.stderr)")
         let ours = try DumpOutput.decode(result.stdout)
         let gdb = try GDBArgumentReference.capture(of: pid)
-        return ArgumentAgreement.compare(ours: ours, gdb: gdb.frames)
+        return (ArgumentAgreement.compare(ours: ours, gdb: gdb.frames), ours)
     }
 }
