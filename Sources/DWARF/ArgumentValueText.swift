@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import ELF
 import Unwind
 
@@ -149,15 +152,20 @@ struct ArgumentValueText {
         }
     }
 
-    /// gdb's `%g` with DBL_DIG + 3 (or FLT_DIG + 3) significant digits.
+    /// gdb's text for a float: `%.17g` for a double, `%.9g` for a float
+    /// (the digits that read back exactly), `nan(0x8000000000000)`, `inf`.
     static func gdbFloat(_ value: Double, digits: Int) -> String {
-        if value.isNaN { return value.sign == .minus ? "-nan(0x8000000000000)" : "nan(0x8000000000000)" }
+        if value.isNaN {
+            let mantissa = String(value.bitPattern & ((1 << 52) - 1), radix: 16)
+            return (value.sign == .minus ? "-" : "") + "nan(0x" + mantissa + ")"
+        }
         if value.isInfinite { return value < 0 ? "-inf" : "inf" }
-        // The shortest text that reads back as the same value, as gdb 13's %g does for these digits.
-        var text = "\(value)"
-        if text.hasSuffix(".0") { text.removeLast(2) }
-        _ = digits
-        return text
+        var buffer = [CChar](repeating: 0, count: 64)
+        let written = withVaList([value]) { arguments in
+            buffer.withUnsafeMutableBufferPointer { vsnprintf($0.baseAddress, 64, "%.\(digits)g", arguments) }
+        }
+        guard written > 0 else { return "\(value)" }
+        return String(decoding: buffer.prefix(Int(min(written, 63))).map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 
     /// The C string at `address`: `"text"`, `"first 200"...`, or gdb's memory error.
