@@ -1,4 +1,5 @@
 import DWARF
+import Demangle
 import ELF
 import Unwind
 
@@ -121,7 +122,10 @@ struct FrameArgumentReader {
             let file = region.loadBias.fileAddress(of: RuntimeAddress(address))
             guard let symbol = module.symbol(containing: file), symbol.size > 0 else { continue }
             let offset = file.offset(from: symbol.value)
-            let name = displayName(symbol.name)
+            // Most pointees are C data: the demangler's shared cache (a lock) only for mangled names.
+            let raw = LinkerDecoration.strippingVersion(symbol.name)
+            let name = raw.hasPrefix("_Z") || raw.hasPrefix("_R") || raw.hasPrefix("$s") || raw.hasPrefix("_$s")
+                ? displayName(symbol.name) : raw
             return offset == 0 ? name : name + "+" + String(offset)
         }
         return nil
