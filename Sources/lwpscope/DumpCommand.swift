@@ -49,7 +49,8 @@ struct DumpCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let backtracer = Backtracer(maxDepth: maxDepth, readsArguments: !noArguments)
+        // A group's threads share frames, not argument values: --group shows none.
+        let backtracer = Backtracer(maxDepth: maxDepth, readsArguments: !noArguments && !group)
         // Modules are read (their DWARF inflated, their symbols sorted) while
         // the engine attaches and reads /proc, and finished before it stops
         // anything: that work maps and unmaps memory, and the engine must not
