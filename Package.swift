@@ -78,7 +78,7 @@ let package = Package(
         // CFI and frame-pointer unwinding and symbolization.
         .target(name: "Unwind", dependencies: ["ELF", "Demangle"], swiftSettings: optimizedInDebug),
         // DWARF line tables and inline scopes: source file, line and inlined calls for an address.
-        .target(name: "DWARF", dependencies: ["ELF", "Demangle"], swiftSettings: optimizedInDebug),
+        .target(name: "DWARF", dependencies: ["ELF", "Demangle", "Unwind"], swiftSettings: optimizedInDebug),
         // x86_64 instructions: lengths, and one instruction relocated into a
         // displaced copy that a thread runs instead of the original.
         .target(name: "Instructions", swiftSettings: optimizedInDebug),
@@ -106,14 +106,14 @@ let package = Package(
         // flag and picker rows, backtraces, and the hold actions `hold` shares.
         .target(
             name: "InspectorFeed",
-            dependencies: ["Engine", "Backtraces", "Holds", "HoldPoints", "ProcFS", "Inspector", "FrameFormatting", "Paths", "Waits"],
+            dependencies: ["Engine", "Backtraces", "DWARF", "Holds", "HoldPoints", "ProcFS", "Inspector", "FrameFormatting", "Paths", "Waits"],
             swiftSettings: optimizedInDebug),
         // The ncurses driver: draws cell grids, reads keys and mouse.
         .target(name: "Terminal", dependencies: ["CCurses", "Inspector"], swiftSettings: optimizedInDebug),
         .executableTarget(
             name: "lwpscope",
             dependencies: [
-                "Engine", "ProcFS", "Backtraces", "Holds", "Inspector", "InspectorFeed", "Terminal", "CSignals", "Paths",
+                "Engine", "ProcFS", "Backtraces", "DWARF", "Holds", "Inspector", "InspectorFeed", "Terminal", "CSignals", "Paths",
                 "Waits", "HoldPoints", "Guardian", "Instructions", "CPtrace", .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -167,7 +167,7 @@ let package = Package(
         .testTarget(name: "ELFTests", dependencies: ["ELF", "TestSupport"]),
         .testTarget(name: "GoPCLNTests", dependencies: ["GoPCLN", "ELF", "TestSupport"]),
         .testTarget(name: "UnwindTests", dependencies: ["Unwind", "ELF", "TestSupport"]),
-        .testTarget(name: "DWARFTests", dependencies: ["DWARF", "ELF", "TestSupport"]),
+        .testTarget(name: "DWARFTests", dependencies: ["DWARF", "ELF", "Unwind", "TestSupport"]),
         .testTarget(name: "DemangleTests", dependencies: ["Demangle", "TestSupport"]),
         .testTarget(
             name: "TUITests",

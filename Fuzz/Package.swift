@@ -29,7 +29,7 @@ let package = Package(
         .target(name: "FuzzSupport", path: "Sources/FuzzSupport"),
         fuzzer("elf", reading: ["ELF", "Unwind"]),
         fuzzer("cfi", reading: ["Unwind"]),
-        fuzzer("dwarf", reading: ["ELF", "DWARF"]),
+        fuzzer("dwarf", reading: ["ELF", "DWARF", "Unwind"]),
     ],
     swiftLanguageModes: [.v6]
 )

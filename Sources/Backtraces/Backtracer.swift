@@ -12,8 +12,15 @@ public struct Backtracer: Sendable {
     public var cache: ModuleCache
     public var procfs: ProcFS
 
-    public init(maxDepth: Int = Unwinder.Options.loopGuardDepth, cache: ModuleCache = .shared, procfs: ProcFS = ProcFS()) {
-        unwinder = Unwinder(options: .init(maxDepth: maxDepth))
+    /// Read each frame's arguments from DWARF (`SymbolizedFrame.arguments`).
+    public var readsArguments: Bool {
+        get { unwinder.options.keepsRegisters }
+        set { unwinder.options.keepsRegisters = newValue }
+    }
+
+    public init(maxDepth: Int = Unwinder.Options.loopGuardDepth, cache: ModuleCache = .shared, procfs: ProcFS = ProcFS(),
+                readsArguments: Bool = false) {
+        unwinder = Unwinder(options: .init(maxDepth: maxDepth, keepsRegisters: readsArguments))
         self.cache = cache
         self.procfs = procfs
     }
@@ -98,13 +105,15 @@ public struct Backtracer: Sendable {
         }
         let memory = TargetMemory(pid: pid, stack: thread.stack)
         let trace = unwinder.unwind(registers: unwindRegisters, memory: memory, modules: space)
-        for frame in trace.frames {
+        let arguments = readsArguments ? FrameArgumentReader(space: space, memory: memory, unwound: trace.frames) : nil
+        for (physical, frame) in trace.frames.enumerated() {
             var named = Symbolizer.symbolize(
                 // A signal trampoline's "return address" is its own first
                 // instruction (the kernel pushed it): name it as is.
                 index: result.frames.count, pc: frame.pc, pcIsExact: frame.pcIsExact || frame.isSignalFrame,
                 method: Self.name(of: frame.method), in: space)
             if frame.isSignalFrame, !named.isEmpty { named[named.count - 1].isSignalTrampoline = true }
+            if let arguments, !frame.isSignalFrame { arguments.fill(&named, physical: physical) }
             result.frames += named
         }
         result.stopReason = trace.stopReason == .depthLimit

@@ -41,7 +41,8 @@ extension ModuleFile {
         for inlined in source.dropLast() where inlined.isInline {
             frames.append(ResolvedFrame(
                 function: Self.frameName(inlined), rawFunction: inlined.function,
-                symbolStart: symbol?.value, location: inlined.location.map(Self.tidied), isInline: true))
+                symbolStart: symbol?.value, location: inlined.location.map(Self.tidied), isInline: true,
+                scope: inlined.scope))
         }
         if source.isEmpty, let goTable, let goFunction = goTable.function(containing: linkAddress.rawValue) {
             // Go without DWARF (-w) still records its inlined calls, as Go's own traceback shows them.
@@ -59,12 +60,13 @@ extension ModuleFile {
             frames.append(ResolvedFrame(
                 function: dwarfName ?? functionName(symbol.name), rawFunction: symbol.name, symbolStart: symbol.value,
                 location: outer?.location.map(Self.tidied), isInline: false,
-                exportedName: exportedName(at: symbol.value).map(functionName)))
+                exportedName: exportedName(at: symbol.value).map(functionName),
+                scope: outer.flatMap { $0.isInline ? nil : $0.scope }))
         } else if let outer {
             // DWARF knows a function the symbol tables do not (a stripped binary with a debug file of DWARF only).
             frames.append(ResolvedFrame(
                 function: Self.frameName(outer), rawFunction: outer.function, symbolStart: nil,
-                location: outer.location.map(Self.tidied), isInline: outer.isInline))
+                location: outer.location.map(Self.tidied), isInline: outer.isInline, scope: outer.scope))
         } else if let goFunction = goTable?.function(containing: linkAddress.rawValue),
                   let name = goTable?.name(of: goFunction) {
             // Go stripped of .symtab (-s) still names every function in its pclntab.

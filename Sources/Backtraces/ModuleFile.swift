@@ -48,6 +48,15 @@ public final class ModuleFile: @unchecked Sendable {
         return nil
     }
 
+    /// The first function symbol named exactly `name` (raw), in any table:
+    /// a linear scan, for the rare lookups that go from a DWARF name to code.
+    public func function(named name: String) -> ELFSymbol? {
+        for table in symbolTables {
+            if let symbol = table.symbols(named: name).first(where: { $0.kind == .function }) { return symbol }
+        }
+        return nil
+    }
+
     /// Every name given to the function at a symbol's address (aliases), for
     /// comparing with tools that chose another alias.
     public func aliases(of symbol: ELFSymbol) -> Set<String> {

@@ -38,6 +38,12 @@ public struct SymbolizedFrame: Sendable, Equatable {
     /// Code in no file (a JIT's): named from the process's perf map when it
     /// lists the pc, and printed `[jit]` in place of a module.
     public var isJIT: Bool = false
+    /// The function's formal parameters with their values, as gdb prints
+    /// them; nil where the module has no DWARF for the frame (or arguments
+    /// were not asked for), empty for a function without parameters.
+    public var arguments: [FrameArgument]? = nil
+    /// Where the function's DWARF is, for reading its arguments.
+    var scope: FunctionScope? = nil
 }
 
 /// A name and place for one file address of a module, before the module's
@@ -51,6 +57,7 @@ struct ResolvedFrame: Sendable {
     var isInline: Bool
     /// `SymbolizedFrame.exportedName`, demangled.
     var exportedName: String? = nil
+    var scope: FunctionScope? = nil
 }
 
 enum Symbolizer {
@@ -79,11 +86,13 @@ enum Symbolizer {
         }
         return resolved.enumerated().map { position, frame in
             let offset = frame.symbolStart.map { modulePC.offset(from: $0) } ?? modulePC.rawValue
-            return SymbolizedFrame(
+            var symbolized = SymbolizedFrame(
                 index: index + position, pc: pc.rawValue, module: region.path, function: frame.function,
                 rawFunction: frame.rawFunction, offset: offset, method: method,
                 file: frame.location?.file, line: frame.location?.line, isInline: frame.isInline,
                 exportedName: frame.exportedName)
+            symbolized.scope = frame.scope
+            return symbolized
         }
     }
 }

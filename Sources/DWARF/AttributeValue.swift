@@ -1,7 +1,7 @@
 /// One attribute's value as read, before it is resolved against the unit's
 /// string, address and offset tables. Strings stay offsets so skipping costs
 /// no allocation.
-enum AttributeValue: Equatable {
+enum AttributeValue: Equatable, Sendable {
     case unsigned(UInt64)
     case signed(Int64)
     case address(UInt64)
@@ -19,7 +19,12 @@ enum AttributeValue: Equatable {
     case reference(UInt64)
     /// An index into the unit's range list offsets, from DW_AT_rnglists_base.
     case rangeListIndex(UInt64)
-    /// Blocks, expressions, type signatures, supplementary-file references.
+    /// An index into the unit's location list offsets, from DW_AT_loclists_base.
+    case locationListIndex(UInt64)
+    /// A block or expression (DW_FORM_exprloc, DW_FORM_block*): where its
+    /// bytes are in .debug_info, so a location is read only when asked for.
+    case block(offset: Int, length: Int)
+    /// Type signatures, supplementary-file references, 16-byte constants.
     case unused
 
     /// The value as a plain number, for constants and offsets.

@@ -17,6 +17,7 @@ struct CompilationUnit: Sendable {
     var strOffsetsBase: UInt64 = 8
     var addrBase: UInt64 = 8
     var rnglistsBase: UInt64?
+    var loclistsBase: UInt64?
     /// The top DIE's own pc ranges, unresolved.
     var lowPC: AttributeValue?
     var highPC: AttributeValue?
@@ -51,6 +52,7 @@ struct CompilationUnit: Sendable {
             case DWAttribute.strOffsetsBase: if let n = value.number { strOffsetsBase = n }
             case DWAttribute.addrBase, DWAttribute.gnuAddrBase: if let n = value.number { addrBase = n }
             case DWAttribute.rnglistsBase, DWAttribute.gnuRangesBase: rnglistsBase = value.number
+            case DWArgumentAttribute.loclistsBase: loclistsBase = value.number
             default: break
             }
         }

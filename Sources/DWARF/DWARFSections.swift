@@ -15,6 +15,9 @@ struct DWARFSections: @unchecked Sendable {
     let ranges: UnsafeRawBufferPointer
     let rnglists: UnsafeRawBufferPointer
     let aranges: UnsafeRawBufferPointer
+    /// Location lists: DWARF 2-4 and DWARF 5.
+    let loc: UnsafeRawBufferPointer
+    let loclists: UnsafeRawBufferPointer
 
     init(file: ELFFile) {
         self.file = file
@@ -35,6 +38,8 @@ struct DWARFSections: @unchecked Sendable {
         ranges = bytes(".debug_ranges")
         rnglists = bytes(".debug_rnglists")
         aranges = bytes(".debug_aranges")
+        loc = bytes(".debug_loc")
+        loclists = bytes(".debug_loclists")
     }
 
     /// The NUL-terminated string at `offset` in `section`, nil when out of bounds.

@@ -20,6 +20,13 @@ public final class DebugInfo: Sendable {
     private let lineOnlyIndexCache = Mutex<IntervalIndex<Int>?>(nil)
     /// Their tables, apart from the unit-keyed ones: without a unit there is no compilation directory.
     private let lineOnlyTableCache = Mutex<[Int: LineTable?]>([:])
+    /// What frame arguments read from DIEs, by function and pc, and call
+    /// sites by return address (FrameArguments.swift, CallSites.swift):
+    /// a thousand threads parked in one place ask the same questions.
+    let argumentPlanCache = Mutex<[ArgumentPlanKey: ArgumentPlan?]>([:])
+    let callSiteCache = Mutex<[UInt64: CallSitePlan?]>([:])
+    let tailCallCache = Mutex<[TailCallKey: CallSitePlan?]>([:])
+    static let planCacheLimit = 1 << 14
 
     /// nil when the file has no .debug_line and no .debug_info.
     public init?(elf: ELFFile) {
@@ -48,9 +55,12 @@ public final class DebugInfo: Sendable {
         var frames: [SourceFrame] = []
         frames.reserveCapacity(chain.count)
         var location = innermost
+        let subprogram = chain.last.map { scopes.scopes[$0].dieOffset } ?? -1
         for scopeIndex in chain {
             let scope = scopes.scopes[scopeIndex]
-            frames.append(SourceFrame(function: scope.function, name: scope.gdbName?.text, location: location, isInline: scope.isInline))
+            var frame = SourceFrame(function: scope.function, name: scope.gdbName?.text, location: location, isInline: scope.isInline)
+            if scope.dieOffset >= 0, subprogram >= 0 { frame.scope = FunctionScope(die: scope.dieOffset, subprogram: subprogram) }
+            frames.append(frame)
             // The next frame out is where this inlined call sits.
             if let file = scope.callFile.flatMap({ table?.file($0) }), let line = scope.callLine, line > 0, line <= UInt64(Int.max) {
                 location = SourceLocation(file: file, line: Int(line))

@@ -62,31 +62,29 @@ func readAttributeValue(form: UInt64, implicitConst: Int64, encoding: UnitEncodi
         return .reference(UInt64(try r.u32()))
     case DWForm.secOffset: return .unsigned(UInt64(try r.u32()))
     case DWForm.rnglistx: return .rangeListIndex(try r.uleb128())
-    case DWForm.loclistx: return .unsigned(try r.uleb128())
+    case DWForm.loclistx: return .locationListIndex(try r.uleb128())
     case DWForm.refSig8, DWForm.refSup8:
         try r.skip(8)
         return .unused
     case DWForm.refSup4, DWForm.strpSup, DWForm.gnuRefAlt, DWForm.gnuStrpAlt:
         try r.skip(4)
         return .unused
-    case DWForm.block1:
-        try r.skip(Int(try r.u8()))
-        return .unused
-    case DWForm.block2:
-        try r.skip(Int(try r.u16()))
-        return .unused
-    case DWForm.block4:
-        try r.skip(Int(try r.u32()))
-        return .unused
-    case DWForm.block, DWForm.exprloc:
-        let length = try r.uleb128()
-        guard length <= UInt64(r.remaining) else { throw ByteReadError(offset: r.offset, what: "block of \(length) bytes") }
-        try r.skip(Int(length))
-        return .unused
+    case DWForm.block1: return try block(length: UInt64(try r.u8()), &r)
+    case DWForm.block2: return try block(length: UInt64(try r.u16()), &r)
+    case DWForm.block4: return try block(length: UInt64(try r.u32()), &r)
+    case DWForm.block, DWForm.exprloc: return try block(length: try r.uleb128(), &r)
     default:
         // An unknown form has an unknown size: nothing after it can be read.
         throw ByteReadError(offset: r.offset, what: "attribute of unknown form 0x\(String(form, radix: 16))")
     }
+}
+
+/// Steps over a block's bytes, keeping where they are.
+private func block(length: UInt64, _ r: inout ByteReader) throws(ByteReadError) -> AttributeValue {
+    guard length <= UInt64(r.remaining) else { throw ByteReadError(offset: r.offset, what: "block of \(length) bytes") }
+    let start = r.offset
+    try r.skip(Int(length))
+    return .block(offset: start, length: Int(length))
 }
 
 @inline(__always)

@@ -50,13 +50,16 @@ struct FullDIE {
     }
 
     /// The DIE's direct children, in order; nil when they cannot be read.
-    func children(in unit: CompilationUnit, _ sections: DWARFSections) -> [FullDIE]? {
+    /// With `firstOnly` the first `limit` children (a function's parameters
+    /// come first), not nil when there are more.
+    func children(in unit: CompilationUnit, _ sections: DWARFSections,
+                  limit maxCount: Int = maxChildren, firstOnly: Bool = false) -> [FullDIE]? {
         guard hasChildren else { return [] }
         let limit = min(unit.header.end, sections.info.count)
         var r = ByteReader(sections.info, offset: end)
         var children: [FullDIE] = []
         do throws(ByteReadError) {
-            while r.offset < limit, children.count < Self.maxChildren {
+            while r.offset < limit, children.count < maxCount {
                 guard let child = try Self.read(&r, in: unit) else { return children }
                 children.append(child)
                 guard child.hasChildren else { continue }
@@ -67,9 +70,9 @@ struct FullDIE {
                 }
             }
         } catch {
-            return nil
+            return firstOnly ? children : nil
         }
-        return nil
+        return firstOnly ? children : nil
     }
 
     /// Steps over the children of the DIE just read, and their null entry.

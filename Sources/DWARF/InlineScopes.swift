@@ -14,6 +14,8 @@ struct InlineScope: Sendable {
     var parent: Int32
     /// Nesting depth in the DIE tree, so the innermost covering scope wins.
     var depth: Int32
+    /// The DIE's .debug_info offset, for its parameters.
+    var dieOffset: Int = -1
 }
 
 /// Every subprogram and inlined subroutine of one unit, with their address
@@ -77,7 +79,7 @@ struct UnitScopes: Sendable {
                     // Declarations and abstract instances cover no code: no need to name them.
                     scopes.append(InlineScope(function: pcRanges.isEmpty ? nil : names.name(of: die), isInline: isInline,
                                               callFile: isInline ? die.callFile : nil, callLine: isInline ? die.callLine : nil,
-                                              parent: parent, depth: Int32(parents.count)))
+                                              parent: parent, depth: Int32(parents.count), dieOffset: dieOffset))
                     if style != nil, !pcRanges.isEmpty { pending.append((Int(scopeIndex), die, dieOffset)) }
                     for range in pcRanges { ranges.append((range.lowerBound, range.upperBound, scopeIndex)) }
                     if die.hasChildren {

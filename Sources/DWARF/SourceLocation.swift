@@ -27,6 +27,9 @@ public struct SourceFrame: Sendable, Equatable {
     public var location: SourceLocation?
     /// true for frames of DW_TAG_inlined_subroutine, false for the containing DW_TAG_subprogram.
     public var isInline: Bool
+    /// The scope's DIE, where its parameters are (`DebugInfo.arguments`):
+    /// where the frame is described, not what it is, so `==` ignores it.
+    public var scope: FunctionScope? = nil
 
     public init(function: String?, name: String? = nil, location: SourceLocation?, isInline: Bool) {
         self.function = function
@@ -34,4 +37,15 @@ public struct SourceFrame: Sendable, Equatable {
         self.location = location
         self.isInline = isInline
     }
+
+    public static func == (a: SourceFrame, b: SourceFrame) -> Bool {
+        a.function == b.function && a.name == b.name && a.location == b.location && a.isInline == b.isInline
+    }
+}
+
+/// A function or inlined call's DIE, and the subprogram that holds its code
+/// (the frame base and call sites are that one's): offsets in .debug_info.
+public struct FunctionScope: Sendable, Equatable, Hashable {
+    public var die: Int
+    public var subprogram: Int
 }

@@ -6,6 +6,7 @@ import Paths
 ///     #0  0x00007f0e1c8e5545 clock_nanosleep+0x65 (libc.so.6) at nanosleep.c:25
 ///     #1  0x000055d4c5a021a9 inline parse_line (server) at parse.h:31
 ///     #2  0x000055d4c5a021b0 server+0x21b0
+///     #3  0x000055d4c5a02200 worker+0x40 (n=3, p=0x55d0c0a012a0) (server) at worker.c:12
 ///
 /// A pc outside every symbol is `module+0xoffset` (the module-relative
 /// address), never its neighbour's name; outside every module it is `??`. An
@@ -48,6 +49,9 @@ public struct FrameText: Sendable, Hashable, Identifiable {
     public var isSignalTrampoline: Bool
     /// Code in no file, a JIT's: `[jit]` where a module would be.
     public var isJIT: Bool
+    /// The function's arguments as gdb lists them between the parentheses
+    /// (`n=3, p=0x55d0c0a012a0`); nil when unknown, and then not shown.
+    public var arguments: String?
 
     /// gdb's words for the frame the kernel returns through after a handler.
     public static let signalTrampolineText = "<signal handler called>"
@@ -57,7 +61,7 @@ public struct FrameText: Sendable, Hashable, Identifiable {
 
     public init(index: Int, pc: UInt64, function: String?, offset: UInt64, module: String?,
                 file: String? = nil, line: Int? = nil, isInline: Bool = false, isSignalTrampoline: Bool = false,
-                isJIT: Bool = false) {
+                isJIT: Bool = false, arguments: String? = nil) {
         self.index = index
         self.pc = pc
         self.function = function
@@ -68,6 +72,7 @@ public struct FrameText: Sendable, Hashable, Identifiable {
         self.isInline = isInline
         self.isSignalTrampoline = isSignalTrampoline
         self.isJIT = isJIT
+        self.arguments = arguments
     }
 
     /// The thread table's function column: the function's name alone, or
@@ -99,6 +104,7 @@ public struct FrameText: Sendable, Hashable, Identifiable {
         if let function {
             if isInline { spans.append(Span(text: "inline ", role: .detail)) }
             spans.append(Span(text: isInline ? function : function + "+" + Self.hex(offset), role: .name))
+            if let arguments { spans.append(Span(text: " (\(arguments))", role: .detail)) }
             if let module { spans.append(Span(text: " (\(path(module)))", role: .detail)) }
             if module == nil && isJIT { spans.append(Span(text: " [jit]", role: .detail)) }
         } else {

@@ -1,4 +1,5 @@
 import Backtraces
+import DWARF
 import FrameFormatting
 import Inspector
 
@@ -6,7 +7,8 @@ extension SymbolizedFrame {
     /// The frame in the words every view uses (dump text, the backtrace pane, the thread table).
     public var text: FrameText {
         FrameText(index: index, pc: pc, function: function, offset: offset, module: module, file: file, line: line,
-                  isInline: isInline, isSignalTrampoline: isSignalTrampoline, isJIT: isJIT)
+                  isInline: isInline, isSignalTrampoline: isSignalTrampoline, isJIT: isJIT,
+                  arguments: arguments.map { $0.map(\.gdbText).joined(separator: ", ") })
     }
 }
 

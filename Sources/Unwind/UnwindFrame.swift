@@ -27,6 +27,10 @@ public struct UnwindFrame: Equatable, Sendable {
     /// The pc is exact rather than a return address (frame 0, or the frame a
     /// signal interrupted): symbolize it as is.
     public var pcIsExact: Bool
+    /// The registers as recovered for this frame, each known or not: all of
+    /// them in frame 0, in callers only what the CFI restored (callee-saved
+    /// ones, sp, pc). nil unless the unwinder was asked to keep them.
+    public var registers: UnwindRegisters? = nil
 
     public init(pc: RuntimeAddress, sp: RuntimeAddress, cfa: RuntimeAddress? = nil, method: FrameMethod,
                 isSignalFrame: Bool = false, pcIsExact: Bool) {

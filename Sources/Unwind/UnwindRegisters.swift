@@ -1,7 +1,7 @@
 /// Register values indexed by DWARF register number, each known or unknown.
 /// Storage is a fixed-size array plus a bit mask, so a register set can be
 /// reused across frames without allocating.
-public struct UnwindRegisters: Equatable {
+public struct UnwindRegisters: Equatable, Sendable {
     public let architecture: UnwindArchitecture
     @usableFromInline var values: [UInt64]
     @usableFromInline var known: UInt64 = 0

@@ -16,12 +16,17 @@ public struct Unwinder: Sendable {
         public var useFramePointers: Bool = true
         /// Unwind Go code without CFI from its pclntab, and stop where Go's traceback stops.
         public var useGoTables: Bool = true
+        /// Keep each frame's recovered registers (`UnwindFrame.registers`),
+        /// for reading its arguments. Off, the walk allocates nothing per frame.
+        public var keepsRegisters: Bool = false
 
-        public init(maxDepth: Int = loopGuardDepth, useCFI: Bool = true, useFramePointers: Bool = true, useGoTables: Bool = true) {
+        public init(maxDepth: Int = loopGuardDepth, useCFI: Bool = true, useFramePointers: Bool = true,
+                    useGoTables: Bool = true, keepsRegisters: Bool = false) {
             self.maxDepth = maxDepth
             self.useCFI = useCFI
             self.useFramePointers = useFramePointers
             self.useGoTables = useGoTables
+            self.keepsRegisters = keepsRegisters
         }
     }
 
@@ -43,6 +48,7 @@ public struct Unwinder: Sendable {
         guard let pc0 = current.pc.map(RuntimeAddress.init) else { return Backtrace(frames: [], stopReason: .registerUnavailable(arch.programCounter)) }
         guard let sp0 = current.sp.map(RuntimeAddress.init) else { return Backtrace(frames: [], stopReason: .registerUnavailable(arch.stackPointer)) }
         frames.append(UnwindFrame(pc: pc0, sp: sp0, method: .initial, pcIsExact: true))
+        if options.keepsRegisters { frames[0].registers = current }
         if pc0 == 0 { return Backtrace(frames: frames, stopReason: .pcZero) }
         if !modules.isExecutable(pc0) { return Backtrace(frames: frames, stopReason: .pcNotExecutable(pc0)) }
 
@@ -124,6 +130,8 @@ public struct Unwinder: Sendable {
             }
             pcIsExact = isSignal
             frames.append(UnwindFrame(pc: newPC, sp: newSP, method: method, pcIsExact: isSignal))
+            // Shared storage: the copy happens when the walk next reuses `caller`.
+            if options.keepsRegisters { frames[frames.count - 1].registers = caller }
             swap(&current, &caller)
         }
     }

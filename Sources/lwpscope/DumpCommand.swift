@@ -38,6 +38,9 @@ struct DumpCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "Show how each frame was found (cfi, frame pointer) and why unwinding stopped.")
     var verbose = false
 
+    @Flag(name: .long, help: "Leave out the functions' arguments (read from DWARF, as gdb prints them).")
+    var noArguments = false
+
     @Flag(name: .long, help: "Fold threads with identical stacks into one backtrace with a count, largest group first.")
     var group = false
 
@@ -52,7 +55,8 @@ struct DumpCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let backtracer = Backtracer(maxDepth: maxDepth)
+        // A group's threads share frames, not argument values: --group shows none.
+        let backtracer = Backtracer(maxDepth: maxDepth, readsArguments: !noArguments && !group)
         // Modules are read (their DWARF inflated, their symbols sorted) while
         // the engine attaches and reads /proc, and finished before it stops
         // anything: that work maps and unmaps memory, and the engine must not

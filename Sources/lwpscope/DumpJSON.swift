@@ -1,8 +1,9 @@
 import Backtraces
+import DWARF
 import InspectorFeed
 
 /// `dump --json`, streamed: `{"command", "pid", "stoppedMicroseconds",
-/// "threads": [{"error"?, "frames": [{"file", "function", "index", "inline",
+/// "threads": [{"error"?, "frames": [{"arguments"?, "file", "function", "index", "inline",
 /// "jit"?, "line", "module", "offset", "pc", "signalTrampoline"?}], "name", "pthread"?, "state",
 /// "stopReason"?, "tid"}]}`, keys sorted; "pthread" is the thread pointer in hex (glibc's pthread_t).
 ///
@@ -67,10 +68,26 @@ enum DumpJSON {
         json.finish()
     }
 
+    /// `"arguments": [{"entryValue"?, "name", "type", "value"}]`: entryValue
+    /// is gdb's `name@entry`, when the caller's call site gives it.
+    private static func writeArguments(_ arguments: [FrameArgument], into json: inout JSONStreamWriter) {
+        json.beginArray(key: "arguments")
+        for argument in arguments {
+            json.beginObject()
+            if let entry = argument.entryValue { json.field("entryValue", entry) }
+            json.field("name", argument.name)
+            json.field("type", argument.type)
+            json.field("value", argument.value)
+            json.endObject()
+        }
+        json.endArray()
+    }
+
     private static func writeFrames(_ frames: [SymbolizedFrame], sources: SourceFiles?, into json: inout JSONStreamWriter) {
         json.beginArray(key: "frames")
         for frame in frames {
             json.beginObject()
+            if let arguments = frame.arguments { writeArguments(arguments, into: &json) }
             json.field("file", frame.file)
             json.field("function", frame.function)
             json.field("index", frame.index)

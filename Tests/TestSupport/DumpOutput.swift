@@ -84,7 +84,10 @@ public struct DumpFrame: Decodable, Equatable, Sendable {
         self.isInline = isInline
     }
 
-    enum CodingKeys: String, CodingKey { case index, pc, module, function, offset, file, line, isInline = "inline" }
+    /// The function's parameters, as `dump` gives them; nil without DWARF.
+    public var arguments: [DumpArgument]? = nil
+
+    enum CodingKeys: String, CodingKey { case index, pc, module, function, offset, file, line, isInline = "inline", arguments }
 
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
@@ -100,5 +103,21 @@ public struct DumpFrame: Decodable, Equatable, Sendable {
         file = try container.decodeIfPresent(String.self, forKey: .file)
         line = try container.decodeIfPresent(Int.self, forKey: .line)
         isInline = try container.decodeIfPresent(Bool.self, forKey: .isInline) ?? false
+        arguments = try container.decodeIfPresent([DumpArgument].self, forKey: .arguments)
+    }
+}
+
+/// One of a frame's arguments: `{"name", "value", "type", "entryValue"?}`.
+public struct DumpArgument: Decodable, Equatable, Sendable {
+    public var name: String
+    public var value: String
+    public var type: String?
+    public var entryValue: String?
+
+    public init(name: String, value: String, type: String? = nil, entryValue: String? = nil) {
+        self.name = name
+        self.value = value
+        self.type = type
+        self.entryValue = entryValue
     }
 }

@@ -100,6 +100,32 @@ struct SyntheticProcess {
         #expect(bt.frames.last?.cfa == nil)
     }
 
+    /// Frame arguments read each frame's registers: frame 0 has them all,
+    /// callers only what CFI restored, and by default nothing is kept.
+    @Test func framesKeepTheirRegistersWhenAsked() throws {
+        var s = StackBuilder(base: 0x7fff_1000, words: 256)
+        let sp0: UInt64 = 0x7fff_1000
+        s[sp0] = S.rt(S.mid + 0x20)
+        let cfa1 = sp0 + 8 + 32
+        s[cfa1 - 8] = S.rt(S.start + 0x10)
+        s[cfa1 - 16] = 0xb0b
+        var regs = UnwindRegisters.x86_64(rip: S.rt(S.leaf + 0x10), rsp: sp0, rbp: 0x99, rbx: 0x1111, r12: 0x12)
+        regs[5] = 0x5555  // rdi: caller-saved
+        let plain = Unwinder().unwind(registers: regs, memory: s.memory, modules: p.modules)
+        #expect(plain.frames.allSatisfy { $0.registers == nil })
+        let kept = Unwinder(options: .init(keepsRegisters: true)).unwind(registers: regs, memory: s.memory, modules: p.modules)
+        #expect(kept.pcs == plain.pcs)
+        let frame0 = try #require(kept.frames[0].registers)
+        #expect(frame0[5] == 0x5555 && frame0[3] == 0x1111)
+        let frame1 = try #require(kept.frames[1].registers)
+        #expect(frame1[5] == nil)                 // rdi did not survive the call
+        #expect(frame1[3] == 0x1111 && frame1[12] == 0x12 && frame1[6] == 0x99)
+        #expect(frame1.sp == sp0 + 8)
+        let frame2 = try #require(kept.frames[2].registers)
+        #expect(frame2[3] == 0xb0b)               // from mid's save slot
+        #expect(frame2.sp == cfa1 && frame2[5] == nil)
+    }
+
     @Test func calleeSavedRegistersAreRestored() throws {
         var s = StackBuilder(base: 0x7fff_1000, words: 16)
         s[0x7fff_1000 + 16] = 0xb0b     // rbx at cfa-16 (cfa = sp+32)
