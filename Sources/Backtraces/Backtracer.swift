@@ -18,9 +18,13 @@ public struct Backtracer: Sendable {
         set { unwinder.options.keepsRegisters = newValue }
     }
 
+    /// Read each frame's local variables too (`SymbolizedFrame.locals`); needs `readsArguments`.
+    public var readsLocals: Bool = false
+
     public init(maxDepth: Int = Unwinder.Options.loopGuardDepth, cache: ModuleCache = .shared, procfs: ProcFS = ProcFS(),
-                readsArguments: Bool = false) {
-        unwinder = Unwinder(options: .init(maxDepth: maxDepth, keepsRegisters: readsArguments))
+                readsArguments: Bool = false, readsLocals: Bool = false) {
+        unwinder = Unwinder(options: .init(maxDepth: maxDepth, keepsRegisters: readsArguments || readsLocals))
+        self.readsLocals = readsLocals
         self.cache = cache
         self.procfs = procfs
     }
@@ -105,7 +109,8 @@ public struct Backtracer: Sendable {
         }
         let memory = TargetMemory(pid: pid, stack: thread.stack)
         let trace = unwinder.unwind(registers: unwindRegisters, memory: memory, modules: space)
-        let arguments = readsArguments ? FrameArgumentReader(space: space, memory: memory, unwound: trace.frames) : nil
+        let arguments = readsArguments
+            ? FrameArgumentReader(space: space, memory: memory, unwound: trace.frames, readsLocals: readsLocals) : nil
         for (physical, frame) in trace.frames.enumerated() {
             var named = Symbolizer.symbolize(
                 // A signal trampoline's "return address" is its own first

@@ -14,6 +14,7 @@ struct FrameArgumentReader {
     let space: AddressSpace
     let memory: TargetMemory
     let unwound: [UnwindFrame]
+    let readsLocals: Bool
     /// One thread's answers, asked again for each parameter and each frame below.
     private let memo = Memo()
 
@@ -27,10 +28,11 @@ struct FrameArgumentReader {
         var register: Int
     }
 
-    init(space: AddressSpace, memory: TargetMemory, unwound: [UnwindFrame]) {
+    init(space: AddressSpace, memory: TargetMemory, unwound: [UnwindFrame], readsLocals: Bool = false) {
         self.space = space
         self.memory = memory
         self.unwound = unwound
+        self.readsLocals = readsLocals
     }
 
     /// Sets `arguments` on the frames of physical frame `index` (its inline
@@ -47,6 +49,10 @@ struct FrameArgumentReader {
             named[position].arguments = debugInfo.arguments(
                 of: scope, pc: filePC, bias: region.loadBias.displacement, frame: frame,
                 withEntryValues: !named[position].isInline, symbolize: symbolName)
+            if readsLocals {
+                named[position].locals = debugInfo.locals(
+                    of: scope, pc: filePC, bias: region.loadBias.displacement, frame: frame, symbolize: symbolName)
+            }
         }
     }
 

@@ -42,6 +42,8 @@ public struct SymbolizedFrame: Sendable, Equatable {
     /// them; nil where the module has no DWARF for the frame (or arguments
     /// were not asked for), empty for a function without parameters.
     public var arguments: [FrameArgument]? = nil
+    /// The variables in scope at the pc (innermost block first), when asked for.
+    public var locals: [FrameArgument]? = nil
     /// Where the function's DWARF is, for reading its arguments.
     var scope: FunctionScope? = nil
 }

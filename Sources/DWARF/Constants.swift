@@ -18,6 +18,7 @@ enum DWTag {
     static let arrayType: UInt64 = 0x01
     static let enumerationType: UInt64 = 0x04
     static let formalParameter: UInt64 = 0x05
+    static let variable: UInt64 = 0x34
     static let pointerType: UInt64 = 0x0f
     static let referenceType: UInt64 = 0x10
     static let subroutineType: UInt64 = 0x15

@@ -24,6 +24,8 @@ public final class DebugInfo: Sendable {
     /// sites by return address (FrameArguments.swift, CallSites.swift):
     /// a thousand threads parked in one place ask the same questions.
     let argumentPlanCache = Mutex<[ArgumentPlanKey: ArgumentPlan?]>([:])
+    /// Local variables in scope at a pc, per function (FrameLocals.swift).
+    let localsPlanCache = Mutex<[ArgumentPlanKey: ArgumentPlan?]>([:])
     let callSiteCache = Mutex<[UInt64: CallSitePlan?]>([:])
     let tailCallCache = Mutex<[TailCallKey: CallSitePlan?]>([:])
     static let planCacheLimit = 1 << 14

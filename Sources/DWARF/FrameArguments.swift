@@ -66,8 +66,15 @@ extension DebugInfo {
     public func arguments(of scope: FunctionScope, pc: FileAddress, bias: UInt64, frame: ArgumentFrame,
                           withEntryValues: Bool, symbolize: @escaping (UInt64) -> String? = { _ in nil }) -> [FrameArgument]? {
         let key = ArgumentPlanKey(die: scope.die, pc: pc.rawValue, withEntryValues: withEntryValues)
-        guard let plan = cached(argumentPlanCache, key, build: { makePlan(scope, pc: pc.rawValue, withEntryValues: withEntryValues) }),
-              let unit = unit(containing: plan.unitOffset) else { return nil }
+        guard let plan = cached(argumentPlanCache, key, build: { makePlan(scope, pc: pc.rawValue, withEntryValues: withEntryValues) })
+        else { return nil }
+        return evaluate(plan, bias: bias, frame: frame, symbolize: symbolize)
+    }
+
+    /// The plan's values in `frame`: each location evaluated, or its constant.
+    func evaluate(_ plan: ArgumentPlan, bias: UInt64, frame: ArgumentFrame,
+                  symbolize: @escaping (UInt64) -> String?) -> [FrameArgument]? {
+        guard let unit = unit(containing: plan.unitOffset) else { return nil }
         let text = ArgumentValueText(memory: frame.memory, registers: frame.registers, symbolize: symbolize)
         var context = LocationExpression.Context(frame: frame, frameBase: nil, addressSize: Int(unit.header.addressSize),
                                                  addressBias: bias, addressAtIndex: { unit.address(index: $0, self.sections) })
@@ -141,7 +148,7 @@ extension DebugInfo {
     }
 
     /// A parameter's name, type and abstract origin, through DW_AT_abstract_origin.
-    private func describe(_ die: FullDIE, in unit: CompilationUnit) -> (name: String?, type: Int?, origin: Int?) {
+    func describe(_ die: FullDIE, in unit: CompilationUnit) -> (name: String?, type: Int?, origin: Int?) {
         var name = die.value(DWAttribute.name).flatMap { unit.string($0, sections) }
         var type = die.reference(DWAttribute.type)
         let origin = die.reference(DWAttribute.abstractOrigin)

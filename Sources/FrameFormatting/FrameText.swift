@@ -52,6 +52,10 @@ public struct FrameText: Sendable, Hashable, Identifiable {
     /// The function's arguments as gdb lists them between the parentheses
     /// (`n=3, p=0x55d0c0a012a0`); nil when unknown, and then not shown.
     public var arguments: String?
+    /// The same one by one, for a view that lists them (the frame overlay).
+    public var argumentValues: [NamedValue] = []
+    /// The local variables in scope, innermost block first (the frame overlay).
+    public var localValues: [NamedValue] = []
 
     /// gdb's words for the frame the kernel returns through after a handler.
     public static let signalTrampolineText = "<signal handler called>"
@@ -122,4 +126,15 @@ public struct FrameText: Sendable, Hashable, Identifiable {
     }
 
     static func hex(_ value: UInt64) -> String { "0x" + String(value, radix: 16) }
+}
+
+/// A name and its value as shown: an argument, a local variable.
+public struct NamedValue: Hashable, Sendable {
+    public var name: String
+    public var value: String
+
+    public init(name: String, value: String) {
+        self.name = name
+        self.value = value
+    }
 }

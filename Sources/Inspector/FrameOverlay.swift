@@ -1,6 +1,6 @@
 /// The frame detail (Enter in pane 3) over the screen: arguments and locals
-/// when known, then the source with the frame's line marked, opened with
-/// that line in the middle of the view.
+/// when known, kept at the top, then the source with the frame's line
+/// marked, opened with that line in the middle of the rows left.
 enum FrameOverlay {
     struct Row: Sendable {
         var text: String
@@ -10,9 +10,8 @@ enum FrameOverlay {
 
     static func box(width: Int, height: Int) -> Rect { Rect(x: 0, y: 1, width: width, height: height - 2) }
 
-    static func visibleRows(width: Int, height: Int) -> Int { box(width: width, height: height).interior.height }
-
-    static func rows(_ detail: FrameDetail, unicode: Bool) -> [Row] {
+    /// The arguments and locals, kept at the top of the box.
+    static func valueRows(_ detail: FrameDetail, unicode: Bool) -> [Row] {
         var rows: [Row] = []
         func values(_ heading: String, _ list: [FrameDetail.Value]) {
             guard !list.isEmpty else { return }
@@ -22,6 +21,12 @@ enum FrameOverlay {
         }
         values("Arguments", detail.arguments)
         values("Locals", detail.locals)
+        return rows
+    }
+
+    /// The source (or why there is none): what the scroll keys move.
+    static func rows(_ detail: FrameDetail, unicode: Bool) -> [Row] {
+        var rows: [Row] = []
         switch detail.source {
         case .lines(let lines, let line, let path):
             rows.append(Row(text: path, kind: .heading))
@@ -41,11 +46,28 @@ enum FrameOverlay {
         return rows
     }
 
-    /// Where the view opens: the marked line in the middle.
+    /// The values' part of the box: all of them, up to half of it (then a
+    /// last row says how many more), and a blank row under them.
+    static func pinned(_ detail: FrameDetail, interiorHeight: Int, unicode: Bool) -> [Row] {
+        let values = valueRows(detail, unicode: unicode)
+        guard !values.isEmpty else { return [] }
+        let room = max(1, interiorHeight / 2 - 1)
+        if values.count <= room { return values + [Row(text: "", kind: .source)] }
+        let more = values.count - (room - 1)
+        return Array(values.prefix(room - 1)) + [Row(text: "  … and \(more) more", kind: .note), Row(text: "", kind: .source)]
+    }
+
+    /// Source rows in view under the pinned values.
+    static func visibleRows(_ detail: FrameDetail, width: Int, height: Int, unicode: Bool) -> Int {
+        let inside = box(width: width, height: height).interior.height
+        return max(1, inside - pinned(detail, interiorHeight: inside, unicode: unicode).count)
+    }
+
+    /// Where the source opens: the marked line in the middle.
     static func initialTop(_ detail: FrameDetail, width: Int, height: Int, unicode: Bool) -> Int {
         let all = rows(detail, unicode: unicode)
         guard let marked = all.firstIndex(where: { $0.kind == .marked }) else { return 0 }
-        return max(0, marked - visibleRows(width: width, height: height) / 2)
+        return max(0, marked - visibleRows(detail, width: width, height: height, unicode: unicode) / 2)
     }
 
     static func draw(_ detail: FrameDetail, scroll: TextScroll, into grid: inout CellGrid, context: DrawContext) {
@@ -53,12 +75,15 @@ enum FrameOverlay {
         KeyBar.draw(keyBarItems, into: &grid, y: grid.height - 1, theme: context.theme)
         guard box.width >= 4, box.height >= 3 else { return }
         let inside = box.interior
+        let top = pinned(detail, interiorHeight: inside.height, unicode: context.unicode)
         let rows = rows(detail, unicode: context.unicode)
-        let first = scroll.firstLine(total: rows.count, visible: inside.height)
-        let position = OverlayFrame.position(first: first, visible: inside.height, total: rows.count)
+        let visible = max(1, inside.height - top.count)
+        let first = scroll.firstLine(total: rows.count, visible: visible)
+        let position = OverlayFrame.position(first: first, visible: visible, total: rows.count)
         OverlayFrame.draw(box, title: detail.title, position: position, into: &grid, context: context)
         let theme = context.theme
-        for (offset, row) in rows.dropFirst(first).prefix(inside.height).enumerated() {
+        let shown = (top + rows.dropFirst(first)).prefix(inside.height)
+        for (offset, row) in shown.enumerated() {
             let style: CellStyle = switch row.kind {
             case .heading: theme.title
             case .value, .source: theme.normal

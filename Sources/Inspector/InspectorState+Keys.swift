@@ -68,7 +68,7 @@ extension InspectorState {
                 return .redraw
             }
             let total = FrameOverlay.rows(detail, unicode: capabilities.unicode).count
-            let visible = FrameOverlay.visibleRows(width: width, height: screenHeight)
+            let visible = FrameOverlay.visibleRows(detail, width: width, height: screenHeight, unicode: capabilities.unicode)
             if frameScroll.handle(key, total: total, visible: visible) { return .redraw }
             switch key {
             case .escape, .enter, .character("q"), .function(10):

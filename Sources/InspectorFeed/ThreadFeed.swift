@@ -30,6 +30,10 @@ public struct ThreadFeed: Sendable {
     /// of fixture-bench, 9.7 frames a thread instead of 7.0, and unwinding
     /// took 9.1 ms instead of 6.8 (best of 15, 2 busy cores).
     private let shallowBacktracer = Backtracer(maxDepth: 32)
+    /// The selected thread's frames with their arguments and locals, for pane 3 and
+    /// the frame overlay (memory past the 4 KiB copy is read live, so a thread
+    /// that ran on since the snapshot may show newer values).
+    private let selectedBacktracer = Backtracer(readsArguments: true, readsLocals: true)
     private var last: (snapshot: ProcessSnapshot, space: AddressSpace)?
     private var fullBacktraces: [Int32: ThreadBacktrace] = [:]
     private var cpu = CPUUsage()
@@ -71,7 +75,7 @@ public struct ThreadFeed: Sendable {
         guard let (snapshot, space) = last, let thread = snapshot.threads.first(where: { $0.tid == tid }) else {
             return nil
         }
-        let full = backtracer.backtrace(of: thread, pid: snapshot.pid, in: space)
+        let full = selectedBacktracer.backtrace(of: thread, pid: snapshot.pid, in: space)
         fullBacktraces[tid] = full
         return Backtrace(full)
     }

@@ -44,6 +44,9 @@ struct DumpCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "Fold threads with identical stacks into one backtrace with a count, largest group first.")
     var group = false
 
+    @Flag(name: .long, help: "Print each frame's local variables under it, as gdb's bt full does (JSON: \"locals\").")
+    var locals = false
+
     @Flag(name: .long, help: "Print each frame's source line under it, as gdb's frame command does (JSON: \"source\").")
     var source = false
 
@@ -56,7 +59,7 @@ struct DumpCommand: AsyncParsableCommand {
 
     func run() async throws {
         // A group's threads share frames, not argument values: --group shows none.
-        let backtracer = Backtracer(maxDepth: maxDepth, readsArguments: !noArguments && !group)
+        let backtracer = Backtracer(maxDepth: maxDepth, readsArguments: !noArguments && !group, readsLocals: locals && !group)
         // Modules are read (their DWARF inflated, their symbols sorted) while
         // the engine attaches and reads /proc, and finished before it stops
         // anything: that work maps and unmaps memory, and the engine must not

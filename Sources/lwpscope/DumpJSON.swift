@@ -70,8 +70,9 @@ enum DumpJSON {
 
     /// `"arguments": [{"entryValue"?, "name", "type", "value"}]`: entryValue
     /// is gdb's `name@entry`, when the caller's call site gives it.
-    private static func writeArguments(_ arguments: [FrameArgument], into json: inout JSONStreamWriter) {
-        json.beginArray(key: "arguments")
+    private static func writeArguments(_ arguments: [FrameArgument], key: StaticString = "arguments",
+                                       into json: inout JSONStreamWriter) {
+        json.beginArray(key: key)
         for argument in arguments {
             json.beginObject()
             if let entry = argument.entryValue { json.field("entryValue", entry) }
@@ -94,6 +95,7 @@ enum DumpJSON {
             json.field("inline", frame.isInline)
             if frame.isJIT { json.field("jit", true) }
             json.field("line", frame.line)
+            if let locals = frame.locals { writeArguments(locals, key: "locals", into: &json) }
             json.field("module", frame.module)
             json.field("offset", frame.offset)
             json.field("pc", hex: frame.pc)

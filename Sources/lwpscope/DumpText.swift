@@ -45,11 +45,11 @@ enum DumpText {
     private static func frames(of thread: ThreadBacktrace, verbose: Bool, sources: SourceFiles?) -> String {
         var out = ""
         if let error = thread.error {
-            for frame in thread.frames { out += line(frame) + "\n" + sourceLine(frame, sources) }
+            for frame in thread.frames { out += line(frame) + "\n" + sourceLine(frame, sources) + localLines(frame) }
             return out + "    (no backtrace: \(error))\n"
         }
         for frame in thread.frames {
-            out += line(frame) + (verbose ? " [\(frame.method)]" : "") + "\n" + sourceLine(frame, sources)
+            out += line(frame) + (verbose ? " [\(frame.method)]" : "") + "\n" + sourceLine(frame, sources) + localLines(frame)
         }
         if !thread.stopReason.isEmpty, verbose || thread.stopReason != "outermost frame" {
             out += "    (unwinding stopped: \(thread.stopReason))\n"
@@ -66,6 +66,14 @@ enum DumpText {
         case .found(let path, let lines): return "Line number \(number) out of range; \"\(path)\" has \(lines.count) lines.\n"
         case .notFound: return "\(number)\t\(file): No such file or directory.\n"
         }
+    }
+
+    /// `dump --locals`: each variable under the frame as gdb's `bt full`
+    /// prints it, or its `No locals.`; nothing when they were not read.
+    static func localLines(_ frame: SymbolizedFrame) -> String {
+        guard let locals = frame.locals else { return "" }
+        if locals.isEmpty { return "No locals.\n" }
+        return locals.map { "        \($0.name) = \($0.value)\n" }.joined()
     }
 
     /// `TIDs 12-15, 19; names worker-1, worker-2, … (4 names); states S 3, R 1`

@@ -66,4 +66,49 @@ import TestSupport
         #expect(tmux.exitStatus() == 0)
         #expect(TaskStates.untraced(target.pid))
     }
+
+    /// args.c's recursion: the frame of `recurse` lists its arguments, and
+    /// `park`'s its local, both as gdb prints them.
+    @Test func aRecursiveFramesArgumentsAndAFramesLocalsAreListed() throws {
+        guard TmuxSession.isAvailable, let gcc = findExecutable("gcc") else { Issue.record("tmux or gcc missing"); return }
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("lwpscope-tui-args-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let programs = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("Programs/args.c").path
+        let build = try run(gcc, ["-O2", "-g", "-pthread", "-o", dir + "/args", programs], timeout: 300)
+        try #require(build.exitCode == 0, "gcc: \(build.stderr)")
+        let target = try startFreshBinary(dir + "/args")
+        defer { target.terminate() }
+        try target.waitForLine(startingWith: "ready", timeout: 30)
+        let tmux = try TmuxSession(width: 160, height: 50, command: lwpscope, arguments: [String(target.pid)])
+        try tmux.waitFor("2 Threads")
+        try tmux.send("2")
+        // The thread parked at the bottom of the recursion.
+        var screen: [String] = []
+        for _ in 0 ..< 8 {
+            try tmux.send("Down")
+            screen = try tmux.waitUntil(timeout: 3) { $0.contains { $0.contains("recurse+0x") } }
+            if screen.contains(where: { $0.contains("recurse+0x") }) { break }
+        }
+        #expect(screen.contains { $0.contains("recurse+0x") && $0.contains("(n=n@entry=") }, "\(screen.joined(separator: "\n"))")
+        try tmux.send("3")
+        try tmux.send("Down", "Down", "Down")  // #0 inline read, #1 read, #2 park, #3 recurse
+        try tmux.send("Enter")
+        let recursion = try tmux.waitFor("#3 recurse at args.c:")
+        #expect(recursion.contains { $0.contains("Arguments") })
+        #expect(recursion.contains { $0.contains(" n ") && $0.contains("= 0 (@entry)") }, "\(recursion.joined(separator: "\n"))")
+        #expect(recursion.contains { $0.contains("total") && $0.contains("(@entry)") })
+        #expect(recursion.contains { $0.contains("Locals") } && recursion.contains { $0.contains(" r ") && $0.contains("<optimized out>") })
+        try tmux.send("Escape")
+        try tmux.send("Up")
+        try tmux.send("Enter")
+        let park = try tmux.waitFor("#2 park at args.c:")
+        #expect(park.contains { $0.contains("byte") && $0.contains("= 0 '\\000'") }, "\(park.joined(separator: "\n"))")
+        #expect(park.contains { $0.contains("why") && $0.contains("\"bottom of the recursion\"") })
+        try tmux.send("Escape")
+        try tmux.send("q")
+        #expect(tmux.exitStatus() == 0)
+        #expect(TaskStates.untraced(target.pid))
+    }
 }
