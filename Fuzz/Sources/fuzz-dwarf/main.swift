@@ -30,6 +30,9 @@ func lookUp(_ info: DebugInfo, _ address: FileAddress) -> Int {
                                        withEntryValues: !frame.isInline) ?? [] {
             answers &+= argument.value.utf8.count &+ argument.type.utf8.count
         }
+        for local in info.locals(of: scope, pc: address, bias: 0x1000, frame: argumentFrame) ?? [] {
+            answers &+= local.value.utf8.count &+ local.name.utf8.count
+        }
         let callee = CalleeIdentity(names: [frame.function ?? ""], start: nil, scope: scope, debugInfo: info)
         answers &+= Int(truncatingIfNeeded: info.entryValue(register: 5, returnAddress: address, bias: 0,
                                                              caller: argumentFrame, callee: callee) ?? 0)
