@@ -7,7 +7,7 @@ indirect enum ArgumentType: Equatable, Sendable {
     /// nil target: `void *`.
     case pointer(to: ArgumentType?, size: Int)
     case enumeration(name: String?, size: Int, enumerators: [Enumerator])
-    /// struct, union or class: printed `...`, as gdb's `scalars` setting does.
+    /// struct, union or class: printed `{...}` (gdb's `all` setting prints it whole).
     case aggregate(keyword: String, name: String?, size: Int?)
     case array(of: ArgumentType?)
     case function(returning: ArgumentType?)

@@ -5,7 +5,7 @@ import ELF
 import Unwind
 
 /// A value as gdb prints it in a frame line (`print frame-arguments all`,
-/// but structs as `...`): decimal integers, `65 'A'`, `true`, enumerator
+/// but structs as `{...}`): decimal integers, `65 'A'`, `true`, enumerator
 /// names, `0x55d0c0a012a0 "text"`, `<optimized out>`.
 struct ArgumentValueText {
     /// gdb's `print elements` default.
@@ -55,7 +55,7 @@ struct ArgumentValueText {
     /// The whole value in words, from its location.
     func text(_ pieces: [LocatedPiece], type: ArgumentType?) -> String {
         guard let type, let size = type.scalarSize, size >= 1, size <= 8 else {
-            if case .aggregate? = type?.stripped { return "..." }
+            if case .aggregate? = type?.stripped { return "{...}" }
             return Self.optimizedOut
         }
         switch bytes(of: pieces, size: size) {

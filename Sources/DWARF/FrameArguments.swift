@@ -4,7 +4,7 @@ import Unwind
 /// One formal parameter of a frame's function, in gdb's words.
 public struct FrameArgument: Sendable, Equatable {
     public var name: String
-    /// `3`, `0x55d0c0a012a0 "text"`, `...`, `<optimized out>`.
+    /// `3`, `0x55d0c0a012a0 "text"`, `{...}`, `<optimized out>`.
     public var value: String
     /// The value the parameter had when the function was entered, from the
     /// caller's call site (gdb's `name@entry`); nil when unknown.
@@ -164,7 +164,7 @@ extension DebugInfo {
     }
 
     private func constantText(_ constant: AttributeValue, type: ArgumentType?, text: ArgumentValueText) -> String {
-        guard let type, let size = type.scalarSize else { return "..." }
+        guard let type, let size = type.scalarSize else { return "{...}" }
         // gcc writes -1 for an unsigned short 65535: only the type's bytes count.
         let mask: UInt64 = size >= 8 ? .max : (1 << UInt64(8 * size)) - 1
         switch constant {

@@ -53,7 +53,8 @@ public struct ThreadFeed: Sendable {
         let space = backtracer.addressSpace(of: snapshot.pid)
         let traces = (grouping ? backtracer : shallowBacktracer).backtraces(of: snapshot, in: space)
         last = (snapshot, space)
-        fullBacktraces = grouping ? Dictionary(traces.threads.map { ($0.tid, $0) }, uniquingKeysWith: { a, _ in a }) : [:]
+        // Not the grouped traces: the selected thread's are read with their arguments and locals.
+        fullBacktraces = [:]
         survey = try? actions.survey(traces, in: space)
         var syscalls: [Int32: ThreadSyscall] = [:]
         for thread in snapshot.threads { syscalls[thread.tid] = thread.syscall }

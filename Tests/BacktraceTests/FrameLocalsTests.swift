@@ -66,7 +66,7 @@ import TestSupport
                 guard let match = theirs.firstIndex(where: { $0.function == frame.function }) else { continue }
                 var gdbLocals = theirs[match].locals[...]
                 theirs = theirs[(match + 1)...]
-                for local in frame.locals where local.value != "<optimized out>" && !local.value.hasPrefix("...") {
+                for local in frame.locals where local.value != "<optimized out>" && local.value != "{...}" {
                     guard let index = gdbLocals.firstIndex(where: { $0.name == local.name }) else { continue }
                     let expected = gdbLocals[index].value
                     gdbLocals = gdbLocals[(index + 1)...]

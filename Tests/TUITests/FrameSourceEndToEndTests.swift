@@ -25,7 +25,9 @@ import TestSupport
         try tmux.waitFor("Backtrace \(try tid(target.pid, "spinner-1"))")
         try tmux.send("Enter")  // to pane 3
         try tmux.send("Enter")  // frame #0
-        return try tmux.waitFor("#0 spin_on_hold at threads_fixture.inc.c:38")
+        _ = try tmux.waitFor("#0 spin_on_hold at threads_fixture.inc.c:38")
+        // The title comes first in the output stream: wait for the body too.
+        return try tmux.waitUntil(timeout: 10) { $0.contains { $0.contains("▶") || $0.contains("not found; looked for") } }
     }
 
     @Test func theSpinnersFrameShowsWhileHoldMarkedAndItsCallerTheCall() throws {
@@ -41,7 +43,9 @@ import TestSupport
         try tmux.send("Escape")
         try tmux.send("Down")
         try tmux.send("Enter")
-        let caller = try tmux.waitFor("#1 thread_main at threads_fixture.inc.c:116")
+        _ = try tmux.waitFor("#1 thread_main at threads_fixture.inc.c:116")
+        // The title comes first in the output stream: wait for the body too.
+        let caller = try tmux.waitUntil(timeout: 10) { $0.contains { $0.contains("▶") && $0.contains("116  ") } }
         #expect(caller.contains { $0.contains("▶") && $0.contains("116  ") && $0.contains("start->body()") },
                 "\(caller.joined(separator: "\n"))")
         try tmux.send("Escape")
@@ -95,15 +99,17 @@ import TestSupport
         try tmux.send("3")
         try tmux.send("Down", "Down", "Down")  // #0 inline read, #1 read, #2 park, #3 recurse
         try tmux.send("Enter")
-        let recursion = try tmux.waitFor("#3 recurse at args.c:")
-        #expect(recursion.contains { $0.contains("Arguments") })
+        _ = try tmux.waitFor("#3 recurse at args.c:")
+        let recursion = try tmux.waitUntil(timeout: 10) { $0.contains { $0.contains("Locals") } && $0.contains { $0.contains("▶") } }
+        #expect(recursion.contains { $0.contains("Arguments") }, "\(recursion.joined(separator: "\n"))")
         #expect(recursion.contains { $0.contains(" n ") && $0.contains("= 0 (@entry)") }, "\(recursion.joined(separator: "\n"))")
         #expect(recursion.contains { $0.contains("total") && $0.contains("(@entry)") })
         #expect(recursion.contains { $0.contains("Locals") } && recursion.contains { $0.contains(" r ") && $0.contains("<optimized out>") })
         try tmux.send("Escape")
         try tmux.send("Up")
         try tmux.send("Enter")
-        let park = try tmux.waitFor("#2 park at args.c:")
+        _ = try tmux.waitFor("#2 park at args.c:")
+        let park = try tmux.waitUntil(timeout: 10) { $0.contains { $0.contains("byte") } && $0.contains { $0.contains("▶") } }
         #expect(park.contains { $0.contains("byte") && $0.contains("= 0 '\\000'") }, "\(park.joined(separator: "\n"))")
         #expect(park.contains { $0.contains("why") && $0.contains("\"bottom of the recursion\"") })
         try tmux.send("Escape")

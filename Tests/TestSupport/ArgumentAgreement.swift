@@ -3,7 +3,7 @@
 /// (gdb's tail-call frames) is skipped, not blamed on the next. gdb's
 /// frames left unpaired are counted apart, as the frame scores' business. Of the
 /// values gdb shows, `<optimized out>` ones and structs (gdb prints
-/// `{x = 1, ...}` with frame-arguments all, we print `...`) are not
+/// `{x = 1, ...}` with frame-arguments all, we print `{...}`) are not
 /// compared; every other one counts, and agrees when our text is gdb's.
 /// Apart from that, wherever gdb says `<optimized out>` we must not show a
 /// value: a stale register read as an argument is worse than none.
@@ -52,7 +52,7 @@ public struct ArgumentAgreement: CustomStringConvertible, Sendable {
                     let where_ = "TID \(thread.tid) #\(frame.index) \(frame.function) \(key)"
                     let ours = ourValues[key]
                     if value == "<optimized out>" {
-                        if let ours, ours != "<optimized out>", ours != "..." { report.invented.append("\(where_): gdb <optimized out>, ours \(ours)") }
+                        if let ours, ours != "<optimized out>", ours != "{...}" { report.invented.append("\(where_): gdb <optimized out>, ours \(ours)") }
                         continue
                     }
                     if value.hasPrefix("{") { continue }
