@@ -1,17 +1,11 @@
+import FrameFormatting
+
 /// What Enter on a frame of pane 3 shows: the frame in gdb's words, its
 /// values when known, and the source around its line (or where the file was
 /// looked for). The controller finds the file; the overlay only draws.
 public struct FrameDetail: Hashable, Sendable {
     /// A named value: an argument or a local variable.
-    public struct Value: Hashable, Sendable {
-        public var name: String
-        public var value: String
-
-        public init(name: String, value: String) {
-            self.name = name
-            self.value = value
-        }
-    }
+    public typealias Value = NamedValue
 
     public enum Source: Hashable, Sendable {
         /// The file's lines, `line` (from 1) the frame's.

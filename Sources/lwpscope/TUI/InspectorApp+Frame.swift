@@ -21,13 +21,11 @@ enum FrameDetails {
         var title = "#\(frame.index) \(name)"
         guard let file = frame.file, let line = frame.line else {
             let module = frame.module.map { " in \($0)" } ?? ""
-            return FrameDetail(title: title + module, arguments: frame.argumentValues.map { FrameDetail.Value(name: $0.name, value: $0.value) },
-                               locals: frame.localValues.map { FrameDetail.Value(name: $0.name, value: $0.value) }, source: .missing(
+            return FrameDetail(title: title + module, arguments: frame.argumentValues, locals: frame.localValues, source: .missing(
                 "no source line for this frame: \(frame.module == nil ? "no module" : "no DWARF line table for it (a debug file, or -g, gives one)")"))
         }
         title += " at \(file.split(separator: "/").last.map(String.init) ?? file):\(line)"
-        let arguments = frame.argumentValues.map { FrameDetail.Value(name: $0.name, value: $0.value) }
-        let locals = frame.localValues.map { FrameDetail.Value(name: $0.name, value: $0.value) }
+        let arguments = frame.argumentValues, locals = frame.localValues
         switch sources.lookup(file) {
         case .found(let path, let lines):
             return FrameDetail(title: title, arguments: arguments, locals: locals, source: .lines(lines, line: line, path: path))
