@@ -35,8 +35,9 @@ extension ELFFile {
             return try ELFFile.inflate(section, raw, fileOffset: Int(clamping: section.offset))
         }
         // Only DWARF goes to the disk cache; the build-id is read first, as
-        // its note is a section too (never under the lock below).
-        let onDisk = section.name.hasPrefix(".debug_") && InflatedSectionCache.shared.directory != nil
+        // its note is a section too (never under the lock below), and never
+        // for a note section: reading the build-id inflates those.
+        let onDisk = section.type != .note && section.name.hasPrefix(".debug_") && InflatedSectionCache.shared.directory != nil
             ? InflatedSectionCache.Key(buildID: buildID ?? [], section: section.name, compressed: raw) : nil
         let result: Result<MappedFile, ELFError> = decompressedCache.withLock { inflated in
             if let cached = inflated[section.index] { return cached }
