@@ -1,3 +1,4 @@
+import ProcFS
 import Synchronization
 #if canImport(Glibc)
 import Glibc
@@ -61,6 +62,11 @@ public final class SourceFiles: Sendable {
     /// The same search for another process's files (its root).
     public func forRoot(_ root: String?) -> SourceFiles {
         root == self.root ? self : SourceFiles(directories: directories, mappings: mappings, root: root)
+    }
+
+    /// The same search for `pid`'s files: inside /proc/PID/root when its `/` is not ours.
+    public func forProcess(_ pid: Int32, procfs: ProcFS = ProcFS()) -> SourceFiles {
+        forRoot(procfs.rootDirectory(pid).flatMap { $0 == "/" ? nil : "/proc/\(pid)/root" })
     }
 
     public func lookup(_ path: String) -> Lookup {

@@ -1,6 +1,5 @@
 import ArgumentParser
 import InspectorFeed
-import ProcFS
 
 /// Where source files are looked for: gdb's `directory` and `substitute-path`.
 struct SourceOptions: ParsableArguments {
@@ -21,10 +20,7 @@ struct SourceOptions: ParsableArguments {
 
     /// The search for `pid`'s files (inside its root, when it has its own).
     func sourceFiles(for pid: Int32?) -> SourceFiles {
-        let root = pid.flatMap { pid in
-            ProcFS().rootDirectory(pid).flatMap { $0 == "/" ? nil : "/proc/\(pid)/root" }
-        }
-        return SourceFiles(directories: directories, mappings: mappings.compactMap(SourceFiles.Mapping.init(argument:)),
-                           root: root)
+        let files = SourceFiles(directories: directories, mappings: mappings.compactMap(SourceFiles.Mapping.init(argument:)))
+        return pid.map { files.forProcess($0) } ?? files
     }
 }

@@ -8,9 +8,7 @@ extension InspectorApp {
             state.showMessage(StatusMessage("thread \(tid) has gone", severity: .warning))
             return
         }
-        let pid = state.status.pid
-        let root = procfs.rootDirectory(pid).flatMap { $0 == "/" ? nil : "/proc/\(pid)/root" }
-        state.showFrame(FrameDetails.make(frame, sources: sources.forRoot(root)))
+        state.showFrame(FrameDetails.make(frame, sources: sources.forProcess(state.status.pid, procfs: procfs)))
     }
 }
 
