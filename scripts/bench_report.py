@@ -405,7 +405,7 @@ def report(headline: dict[int, SizeResult], idle: dict[int, SizeResult], inspect
         "",
         "- `lwpscope dump PID --json` (release build, `--static-swift-stdlib`; all-stop) and "
         "`lwpscope dump PID --json --mode per-thread`",
-        f"- `{gdb_command}` (the settings the agreement tests use: Tests/TestSupport/GDBReference.swift)",
+        f"- `{gdb_command}` (the agreement tests' settings, Tests/TestSupport/GDBReference.swift, but with gdb's default `frame-arguments scalars`: `dump` prints arguments by default, so both tools do that work)",
         "- `eu-stack -p PID`",
         "- `floor PID` (scripts/bench-floor/floor.c, `gcc -O2`): the least an all-stop can cost. It seizes every "
         "thread first (not timed), then times one all-stop: PTRACE_INTERRUPT each; waitpid, PTRACE_GETREGSET and "

@@ -74,10 +74,11 @@ public struct Backtracer: Sendable {
         // so threads are unwound in parallel across the cores.
         let results = UnsafeResults<ThreadBacktrace>(count: threads.count)
         let withoutStacks = threads
+        let facts = ArgumentFacts()
         DispatchQueue.concurrentPerform(iterations: withoutStacks.count) { index in
             var thread = withoutStacks[index]
             thread.stack = stacks.take(index)
-            results[index] = backtrace(of: thread, pid: pid, in: space)
+            results[index] = backtrace(of: thread, pid: pid, in: space, facts: facts)
         }
         return ProcessBacktraces(pid: pid, command: command, stoppedMicroseconds: stopped, threads: results.values)
     }
@@ -89,6 +90,11 @@ public struct Backtracer: Sendable {
     }
 
     public func backtrace(of thread: ThreadSnapshot, pid: Int32, in space: AddressSpace) -> ThreadBacktrace {
+        backtrace(of: thread, pid: pid, in: space, facts: ArgumentFacts())
+    }
+
+    /// - facts: what the threads of one snapshot share about its addresses.
+    func backtrace(of thread: ThreadSnapshot, pid: Int32, in space: AddressSpace, facts: ArgumentFacts) -> ThreadBacktrace {
         var result = ThreadBacktrace(
             tid: thread.tid, name: thread.name, state: thread.state, waitChannel: thread.waitChannel,
             frames: [], stopReason: "", error: nil)
@@ -110,7 +116,8 @@ public struct Backtracer: Sendable {
         let memory = TargetMemory(pid: pid, stack: thread.stack)
         let trace = unwinder.unwind(registers: unwindRegisters, memory: memory, modules: space)
         let arguments = readsArguments
-            ? FrameArgumentReader(space: space, memory: memory, unwound: trace.frames, readsLocals: readsLocals) : nil
+            ? FrameArgumentReader(space: space, memory: memory, unwound: trace.frames, readsLocals: readsLocals, facts: facts)
+            : nil
         for (physical, frame) in trace.frames.enumerated() {
             var named = Symbolizer.symbolize(
                 // A signal trampoline's "return address" is its own first

@@ -15,6 +15,8 @@ struct FrameArgumentReader {
     let memory: TargetMemory
     let unwound: [UnwindFrame]
     let readsLocals: Bool
+    /// Every thread's answers that depend on an address alone.
+    let facts: ArgumentFacts
     /// One thread's answers, asked again for each parameter and each frame below.
     private let memo = Memo()
 
@@ -28,7 +30,9 @@ struct FrameArgumentReader {
         var register: Int
     }
 
-    init(space: AddressSpace, memory: TargetMemory, unwound: [UnwindFrame], readsLocals: Bool = false) {
+    init(space: AddressSpace, memory: TargetMemory, unwound: [UnwindFrame], readsLocals: Bool = false,
+         facts: ArgumentFacts = ArgumentFacts()) {
+        self.facts = facts
         self.space = space
         self.memory = memory
         self.unwound = unwound
@@ -91,14 +95,14 @@ struct FrameArgumentReader {
     /// enters `__libc_read`) and first address.
     private func identity(of index: Int) -> CalleeIdentity? {
         if let known = memo.identities[index] { return known }
-        let found = computeIdentity(of: index)
+        let frame = unwound[index]
+        let lookup = frame.pcIsExact || frame.isSignalFrame ? frame.pc : frame.pc - 1
+        let found = facts.identity(at: lookup.rawValue) { computeIdentity(at: lookup) }
         memo.identities[index] = .some(found)
         return found
     }
 
-    private func computeIdentity(of index: Int) -> CalleeIdentity? {
-        let frame = unwound[index]
-        let lookup = frame.pcIsExact || frame.isSignalFrame ? frame.pc : frame.pc - 1
+    private func computeIdentity(at lookup: RuntimeAddress) -> CalleeIdentity? {
         guard let region = space.region(containing: lookup), let module = region.module else { return nil }
         let filePC = region.loadBias.fileAddress(of: lookup)
         var names = Set<String>()
@@ -121,6 +125,10 @@ struct FrameArgumentReader {
     /// `name` or `name+off` for an address inside a module's symbol, code or
     /// data, as gdb's `print symbol` adds after a pointer.
     func symbolName(_ address: UInt64) -> String? {
+        facts.symbolName(at: address) { computeSymbolName(address) }
+    }
+
+    private func computeSymbolName(_ address: UInt64) -> String? {
         var seen = Set<ObjectIdentifier>()
         for region in space.regions {
             guard let module = region.module, seen.insert(ObjectIdentifier(module)).inserted else { continue }

@@ -19,6 +19,7 @@ struct ArgumentPlan: Sendable {
     var parameters: [Parameter]
     var frameBase: [UInt8]?
     var unitOffset: Int
+    var addressSize: Int
 }
 
 struct ArgumentPlanKey: Hashable, Sendable {
@@ -31,6 +32,7 @@ struct ArgumentPlanKey: Hashable, Sendable {
 /// what it calls (origin names, or a target expression).
 struct CallSitePlan: Sendable {
     var unitOffset: Int
+    var addressSize: Int
     var subprogram: Int
     var frameBase: [UInt8]?
     var values: [Int: [UInt8]]
@@ -47,6 +49,14 @@ struct TailCallKey: Hashable, Sendable {
 }
 
 extension DebugInfo {
+    /// What a plan's expressions are evaluated in; the unit's .debug_addr
+    /// is looked up only when an operation asks for it (rarely: per frame,
+    /// the lookup cost more than the evaluation).
+    func locationContext(frame: ArgumentFrame, unitOffset: Int, addressSize: Int, bias: UInt64) -> LocationExpression.Context {
+        LocationExpression.Context(frame: frame, frameBase: nil, addressSize: addressSize, addressBias: bias,
+                                   addressAtIndex: { [self] index in unit(containing: unitOffset)?.address(index: index, sections) })
+    }
+
     /// Reads `key` from `cache`, or builds it (outside the lock) and keeps it.
     func cached<Key: Hashable & Sendable, Value: Sendable>(_ cache: borrowing Mutex<[Key: Value?]>, _ key: Key,
                                                           build: () -> Value?) -> Value? {

@@ -58,12 +58,37 @@ struct ArgumentValueText {
             if case .aggregate? = type?.stripped { return "{...}" }
             return Self.optimizedOut
         }
+        if pieces.count == 1, let whole = wholeScalar(pieces[0], size: size) {
+            switch whole {
+            case .failure(.text(let text)): return text
+            case .success(let value): return text(value: value, type: type)
+            }
+        }
         switch bytes(of: pieces, size: size) {
         case .failure(.text(let text)): return text
         case .success(let raw):
             var value: UInt64 = 0
             for (i, byte) in raw.enumerated() { value |= UInt64(byte) << (8 * UInt64(i)) }
             return text(value: value, type: type)
+        }
+    }
+
+    /// The bits of a scalar that one piece holds whole, read without
+    /// assembling bytes (most arguments); nil for what `bytes(of:size:)` must do.
+    private func wholeScalar(_ piece: LocatedPiece, size: Int) -> Result<UInt64, TextFailure>? {
+        guard piece.size.map({ $0 >= size }) ?? true else { return nil }
+        let mask: UInt64 = size >= 8 ? .max : (1 << UInt64(8 * size)) - 1
+        switch piece.location {
+        case .register(let n):
+            guard let v = registers[n] else { return .failure(.text(Self.optimizedOut)) }
+            return .success(v & mask)
+        case .value(let v): return .success(v & mask)
+        case .memory(let address):
+            guard let v = memory.readUnsigned(RuntimeAddress(address), size: size) else {
+                return .failure(.text(Self.memoryError(address)))
+            }
+            return .success(v)
+        default: return nil
         }
     }
 

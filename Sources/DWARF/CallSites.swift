@@ -17,10 +17,9 @@ extension DebugInfo {
     ///   answer, unless that one jumped on to the callee (a tail call).
     public func entryValue(register: Int, returnAddress: FileAddress, bias: UInt64, caller: ArgumentFrame,
                            callee: CalleeIdentity) -> UInt64? {
-        guard let site = cached(callSiteCache, returnAddress.rawValue, build: { callSitePlan(returning: returnAddress.rawValue) }),
-              let unit = unit(containing: site.unitOffset) else { return nil }
-        var context = LocationExpression.Context(frame: caller, frameBase: nil, addressSize: Int(unit.header.addressSize),
-                                                 addressBias: bias, addressAtIndex: { unit.address(index: $0, self.sections) })
+        guard let site = cached(callSiteCache, returnAddress.rawValue, build: { callSitePlan(returning: returnAddress.rawValue) })
+        else { return nil }
+        var context = locationContext(frame: caller, unitOffset: site.unitOffset, addressSize: site.addressSize, bias: bias)
         context.frameBase = site.frameBase.flatMap { Self.value(of: $0, context) }
         if calls(site, callee, context) { return site.values[register].flatMap { Self.value(of: $0, context) } }
         // A call to a function that jumped on to the callee (gdb's tail-call
@@ -38,13 +37,12 @@ extension DebugInfo {
             }
             return nil
         }
-        guard let tail = found, let tailUnit = calleeInfo.unit(containing: tail.unitOffset) else { return nil }
+        guard let tail = found else { return nil }
         var jumper = caller
         jumper.cfa = nil
         jumper.entryValue = { register in site.values[register].flatMap { Self.value(of: $0, context) } }
-        let tailContext = LocationExpression.Context(
-            frame: jumper, frameBase: nil, addressSize: Int(tailUnit.header.addressSize), addressBias: callee.bias,
-            addressAtIndex: { tailUnit.address(index: $0, calleeInfo.sections) })
+        let tailContext = calleeInfo.locationContext(frame: jumper, unitOffset: tail.unitOffset, addressSize: tail.addressSize,
+                                                     bias: callee.bias)
         return tail.values[register].flatMap { Self.value(of: $0, tailContext) }
     }
 
@@ -102,7 +100,7 @@ extension DebugInfo {
             values[register] = value
         }
         let origin = site.reference(DWArgumentAttribute.callOrigin) ?? site.reference(DWAttribute.abstractOrigin)
-        return CallSitePlan(unitOffset: unit.header.offset, subprogram: subprogram, frameBase: frameBase, values: values,
+        return CallSitePlan(unitOffset: unit.header.offset, addressSize: Int(unit.header.addressSize), subprogram: subprogram, frameBase: frameBase, values: values,
                             originNames: origin.map(names(of:)) ?? [],
                             target: block(site.value(DWArgumentAttribute.callTarget) ?? site.value(DWArgumentAttribute.gnuCallSiteTarget)))
     }

@@ -74,10 +74,8 @@ extension DebugInfo {
     /// The plan's values in `frame`: each location evaluated, or its constant.
     func evaluate(_ plan: ArgumentPlan, bias: UInt64, frame: ArgumentFrame,
                   symbolize: @escaping (UInt64) -> String?) -> [FrameArgument]? {
-        guard let unit = unit(containing: plan.unitOffset) else { return nil }
         let text = ArgumentValueText(memory: frame.memory, registers: frame.registers, symbolize: symbolize)
-        var context = LocationExpression.Context(frame: frame, frameBase: nil, addressSize: Int(unit.header.addressSize),
-                                                 addressBias: bias, addressAtIndex: { unit.address(index: $0, self.sections) })
+        var context = locationContext(frame: frame, unitOffset: plan.unitOffset, addressSize: plan.addressSize, bias: bias)
         context.frameBase = plan.frameBase.flatMap { Self.value(of: $0, context) }
         return plan.parameters.map { parameter in
             var value = ArgumentValueText.optimizedOut
@@ -132,7 +130,7 @@ extension DebugInfo {
             }
         }
         return ArgumentPlan(parameters: parameters, frameBase: frameBaseExpression(of: scope.subprogram, pc: pc),
-                            unitOffset: unit.header.offset)
+                            unitOffset: unit.header.offset, addressSize: Int(unit.header.addressSize))
     }
 
     /// DW_OP_regN or DW_OP_regx N alone: a parameter passed in a register.

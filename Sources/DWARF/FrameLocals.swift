@@ -30,7 +30,8 @@ extension DebugInfo {
             levels.append(variables)
         }
         return ArgumentPlan(parameters: levels.reversed().flatMap { $0 },
-                            frameBase: frameBaseExpression(of: scope.subprogram, pc: pc), unitOffset: unit.header.offset)
+                            frameBase: frameBaseExpression(of: scope.subprogram, pc: pc), unitOffset: unit.header.offset,
+                            addressSize: Int(unit.header.addressSize))
     }
 }
 

@@ -47,6 +47,10 @@ enum LocationExpression {
 
     static func evaluate(_ bytes: UnsafeRawBufferPointer, _ context: Context) throws(LocationError) -> [LocatedPiece] {
         guard !bytes.isEmpty else { return [LocatedPiece(location: .optimizedOut, size: nil)] }
+        // Most locations are one register (DW_OP_regN): no machine needed.
+        if bytes.count == 1, (0x50...0x6f).contains(bytes[0]) {
+            return [LocatedPiece(location: .register(Int(bytes[0] - 0x50)), size: nil)]
+        }
         var stack: [UInt64] = []
         stack.reserveCapacity(8)
         var pieces: [LocatedPiece] = []

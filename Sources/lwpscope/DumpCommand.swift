@@ -1,5 +1,6 @@
 import ArgumentParser
 import Backtraces
+import CPtrace
 import Engine
 import Dispatch
 import FoundationEssentials
@@ -58,6 +59,8 @@ struct DumpCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        // A thousand threads' frames are allocated in a burst and freed at exit.
+        lwp_tune_malloc_for_bursts()
         // A group's threads share frames, not argument values: --group shows none.
         let backtracer = Backtracer(maxDepth: maxDepth, readsArguments: !noArguments && !group, readsLocals: locals && !group)
         // Modules are read (their DWARF inflated, their symbols sorted) while

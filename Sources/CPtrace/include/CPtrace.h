@@ -103,15 +103,20 @@ ssize_t lwp_write_memory(pid_t pid, uint64_t address, const void *buffer, size_t
 }
 #endif
 
-// The proc connector (netlink, CAP_NET_ADMIN): every exec on the machine as
-// it happens. open returns a socket or -errno; next_exec waits up to
-// timeout_ms for an exec event and returns 1 with the process's tgid and
-// the event's CLOCK_MONOTONIC time in ns, 0 on timeout, or -errno.
 // SIGCHLD counted (sigchld_counter.c): installs the counter when SIGCHLD
 // has its default action; 1 when it counts, 0 when another handler is there.
 int lwp_count_sigchld(void);
 int lwp_sigchld_counted(void);
 unsigned long lwp_sigchld_count(void);
 
+// The proc connector (netlink, CAP_NET_ADMIN): every exec on the machine as
+// it happens. open returns a socket or -errno; next_exec waits up to
+// timeout_ms for an exec event and returns 1 with the process's tgid and
+// the event's CLOCK_MONOTONIC time in ns, 0 on timeout, or -errno.
 int lwp_proc_connector_open(void);
 int lwp_proc_connector_next_exec(int fd, int timeout_ms, pid_t *tgid, uint64_t *timestamp_ns);
+
+// malloc_tuning.c: the heap grows in large steps and is not trimmed back
+// while a command runs, so a burst of per-thread work neither calls
+// mprotect/brk for every few pages nor faults the same pages in twice.
+void lwp_tune_malloc_for_bursts(void);
