@@ -61,6 +61,9 @@ struct DumpCommand: AsyncParsableCommand {
     func run() async throws {
         // A thousand threads' frames are allocated in a burst and freed at exit.
         lwp_tune_malloc_for_bursts()
+        // Threads spinning in the target would otherwise take most of the
+        // CPUs from a dump that runs for a tenth of a second.
+        _ = lwp_raise_own_threads_priority()
         // A group's threads share frames, not argument values: --group shows none.
         let backtracer = Backtracer(maxDepth: maxDepth, readsArguments: !noArguments && !group, readsLocals: locals && !group)
         // Modules are read (their DWARF inflated, their symbols sorted) while

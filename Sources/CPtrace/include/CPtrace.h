@@ -120,3 +120,9 @@ int lwp_proc_connector_next_exec(int fd, int timeout_ms, pid_t *tgid, uint64_t *
 // while a command runs, so a burst of per-thread work neither calls
 // mprotect/brk for every few pages nor faults the same pages in twice.
 void lwp_tune_malloc_for_bursts(void);
+
+// burst_priority.c: every thread of ours at nice -20 (refused without
+// CAP_SYS_NICE, and then harmless), so a one-shot command that competes with
+// the target's spinners for the CPUs finishes in a fraction of the time.
+// Returns how many threads were raised, or -1.
+int lwp_raise_own_threads_priority(void);
