@@ -14,6 +14,8 @@ public final class DebugInfo: Sendable {
     private let directoryCache = Mutex<UnitDirectory?>(nil)
     private let unitIndexCache = Mutex<IntervalIndex<Int>?>(nil)
     private let unitCache = Mutex<[Int: CompilationUnit?]>([:])
+    /// The headers of the units read so far, for DIE offsets into them.
+    private let readUnits = Mutex(UnitDirectory())
     private let lineTableCache = Mutex<[Int: LineTable?]>([:])
     private let scopeCache = Mutex<[Int: UnitScopes]>([:])
     /// Line tables by their sequences, for files with .debug_line but no usable .debug_info.
@@ -97,23 +99,30 @@ public final class DebugInfo: Sendable {
         return unit(at: offset)
     }
 
-    /// The unit whose header is at `offset`, read once.
+    /// The unit whose header is at `offset`, read once. The header is read
+    /// where the offset points (from .debug_aranges or the directory), not
+    /// looked up in the directory: building that reads every unit's header,
+    /// a page of glibc's 9 MB of .debug_info every few kilobytes.
     func unit(at offset: Int) -> CompilationUnit? {
         if let known = unitCache.withLock({ $0[offset] }) { return known }
         var built: CompilationUnit?
-        if let header = directory.unit(containing: offset), header.offset == offset,
+        if let header = (try? UnitHeader.read(sections.info, at: offset))?.header,
            let abbreviations = try? AbbreviationTable(section: sections.abbrev, offset: header.abbreviationOffset) {
             built = try? CompilationUnit(header: header, sections: sections, abbreviations: abbreviations)
         }
         return unitCache.withLock { cache in
             if let raced = cache[offset] { return raced }
             cache[offset] = built
+            if let built { readUnits.withLock { $0.insert(built.header) } }
             return built
         }
     }
 
-    /// The unit holding .debug_info offset `offset` (for DW_FORM_ref_addr).
+    /// The unit holding .debug_info offset `offset` (a DIE reference): one
+    /// already read when it holds it, as nearly every reference stays in its
+    /// unit; else found in the directory of every unit.
     func unit(containing offset: Int) -> CompilationUnit? {
+        if let known = readUnits.withLock({ $0.unit(containing: offset) }) { return unit(at: known.offset) }
         guard let header = directory.unit(containing: offset) else { return nil }
         return unit(at: header.offset)
     }

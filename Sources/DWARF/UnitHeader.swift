@@ -75,6 +75,9 @@ struct UnitHeader: Sendable {
 struct UnitDirectory: Sendable {
     private(set) var units: [UnitHeader] = []
 
+    /// Empty, filled by `insert`.
+    init() {}
+
     init(info: UnsafeRawBufferPointer) {
         var offset = 0
         while offset < info.count {
@@ -86,12 +89,25 @@ struct UnitDirectory: Sendable {
 
     /// The unit whose bytes hold `offset`.
     func unit(containing offset: Int) -> UnitHeader? {
+        let after = firstIndex(after: offset)
+        guard after > 0, offset < units[after - 1].end else { return nil }
+        return units[after - 1]
+    }
+
+    /// Adds a header, keeping the order (a header already here is not added twice).
+    mutating func insert(_ header: UnitHeader) {
+        let after = firstIndex(after: header.offset)
+        if after > 0, units[after - 1].offset == header.offset { return }
+        units.insert(header, at: after)
+    }
+
+    /// The index of the first unit whose header is past `offset`.
+    private func firstIndex(after offset: Int) -> Int {
         var low = 0, high = units.count
         while low < high {
             let mid = (low + high) / 2
             if units[mid].offset <= offset { low = mid + 1 } else { high = mid }
         }
-        guard low > 0, offset < units[low - 1].end else { return nil }
-        return units[low - 1]
+        return low
     }
 }

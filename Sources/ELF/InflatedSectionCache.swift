@@ -11,9 +11,12 @@ import Glibc
 /// inflated from (the file's build-id, the section's name, and the length
 /// and CRC-32 of its compressed bytes), so a rebuilt binary never finds an
 /// old entry. A header repeats that key and adds the CRC-32 of the content,
-/// which is checked on every load: a torn, truncated or corrupt file is
-/// passed over (and written again). Files are written under a temporary name
-/// and renamed into place, so concurrent runs see a whole file or none.
+/// which is checked before the file is served: a torn, truncated or corrupt
+/// file is passed over (and written again). Summing reads every page, so a
+/// check made once the file has settled is noted beside it (see
+/// `contentMatches`) and stands until the file changes. Files are written
+/// under a temporary name and renamed into place, so concurrent runs see a
+/// whole file or none.
 ///
 /// The directory is `$LWPSCOPE_CACHE_DIR` (absolute; anything else, `off`
 /// say, for none), else
@@ -46,8 +49,17 @@ public struct InflatedSectionCache: Sendable {
     static let headerLength = 64
 
     public let directory: String?
+    /// How long after its last change a checked file is noted as checked:
+    /// longer than a tick of the clock ctime is kept in, so a later write
+    /// always moves the ctime past what the note holds.
+    let settledAfterSeconds: Double
 
-    public init(directory: String?) { self.directory = directory }
+    public init(directory: String?) { self.init(directory: directory, settledAfterSeconds: 2) }
+
+    init(directory: String?, settledAfterSeconds: Double) {
+        self.directory = directory
+        self.settledAfterSeconds = settledAfterSeconds
+    }
 
     /// The cache for this process, from the environment.
     public static let shared = InflatedSectionCache(directory: defaultDirectory())
@@ -65,9 +77,11 @@ public struct InflatedSectionCache: Sendable {
 
     /// The section's inflated bytes, if a whole, matching file holds them.
     func load(_ key: Key, length: Int) -> MappedFile? {
-        guard let directory, length >= Self.minimumLength,
-              let file = try? MappedFile(path: directory + "/" + key.fileName, contentOffset: Self.headerLength),
-              file.mappedLength == Self.headerLength + length, headerMatches(file, key, length) else { return nil }
+        guard let directory, length >= Self.minimumLength else { return nil }
+        let path = directory + "/" + key.fileName
+        guard let file = try? MappedFile(path: path, contentOffset: Self.headerLength),
+              file.mappedLength == Self.headerLength + length, let crc = headerCRC(file, key, length),
+              contentMatches(file, path: path, crc: crc) else { return nil }
         return file
     }
 
@@ -81,27 +95,40 @@ public struct InflatedSectionCache: Sendable {
         Self.put(UInt64(key.compressedCRC), at: 16, in: &header)
         Self.put(UInt64(bytes.count), at: 24, in: &header)
         Self.put(UInt64(Self.crc32(bytes)), at: 32, in: &header)
-        var template = Array("\(directory)/.tmp-\(getpid())-XXXXXX".utf8CString)
-        let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
-        guard fd >= 0 else { return }
-        let temporary = String(cString: template)
-        let written = header.withUnsafeBytes { Self.writeAll(fd, $0) } && Self.writeAll(fd, bytes)
-        close(fd)
-        if !written || rename(temporary, directory + "/" + key.fileName) != 0 { unlink(temporary) }
+        header.withUnsafeBytes { Self.writeReplacing(directory + "/" + key.fileName, in: directory, [$0, bytes]) }
     }
 
-    private func headerMatches(_ file: MappedFile, _ key: Key, _ length: Int) -> Bool {
+    /// Writes `parts` under a temporary name and renames it to `path`:
+    /// readers see the old file, the new one or none, never half of one.
+    @discardableResult
+    static func writeReplacing(_ path: String, in directory: String, _ parts: [UnsafeRawBufferPointer]) -> Bool {
+        var template = Array("\(directory)/.tmp-\(getpid())-XXXXXX".utf8CString)
+        let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
+        guard fd >= 0 else { return false }
+        let temporary = String(cString: template)
+        let written = parts.allSatisfy { writeAll(fd, $0) }
+        close(fd)
+        guard written, rename(temporary, path) == 0 else {
+            unlink(temporary)
+            return false
+        }
+        return true
+    }
+
+    /// The content's CRC-32 the header records, if the rest of the header
+    /// matches the key and the length.
+    private func headerCRC(_ file: MappedFile, _ key: Key, _ length: Int) -> UInt32? {
         let header = UnsafeRawBufferPointer(rebasing: file.mapping[0..<Self.headerLength])
         func word(_ offset: Int) -> UInt64 { header.loadUnaligned(fromByteOffset: offset, as: UInt64.self).littleEndian }
-        return header.prefix(8).elementsEqual(Self.magic)
-            && word(8) == UInt64(key.compressedLength) && word(16) == UInt64(key.compressedCRC)
-            && word(24) == UInt64(length) && word(32) == UInt64(Self.crc32Releasing(file))
+        guard header.prefix(8).elementsEqual(Self.magic), word(8) == UInt64(key.compressedLength),
+              word(16) == UInt64(key.compressedCRC), word(24) == UInt64(length) else { return nil }
+        return UInt32(exactly: word(32))
     }
 
     /// The content's CRC-32, a megabyte at a time, each given back to the
     /// page cache once summed: checking a section must not make all of it
     /// resident (only what DWARF lookups touch later is).
-    private static func crc32Releasing(_ file: MappedFile) -> UInt32 {
+    static func crc32Releasing(_ file: MappedFile) -> UInt32 {
         let chunk = 1 << 20
         var crc: UInt32 = 0
         var start = 0

@@ -11,6 +11,9 @@ final class MappedFile: @unchecked Sendable {
     /// The whole mapping (or copy) `bytes` lies in: a cache file's header too.
     let mapping: UnsafeRawBufferPointer
     private let isMapped: Bool
+    /// The mapped file's device, inode, size and times when it was opened
+    /// (nil for heap copies).
+    let identity: FileIdentity?
 
     var mappedLength: Int { mapping.count }
 
@@ -32,6 +35,7 @@ final class MappedFile: @unchecked Sendable {
         mapping = UnsafeRawBufferPointer(start: base, count: size)
         bytes = UnsafeRawBufferPointer(start: base + contentOffset, count: size - contentOffset)
         isMapped = true
+        identity = FileIdentity(st)
     }
 
     /// Takes a private heap copy of `source`.
@@ -43,6 +47,7 @@ final class MappedFile: @unchecked Sendable {
         bytes = UnsafeRawBufferPointer(start: buffer.baseAddress, count: source.count)
         mapping = bytes
         isMapped = false
+        identity = nil
     }
 
     /// Adopts an allocation made with `UnsafeMutableRawBufferPointer.allocate`.
@@ -50,6 +55,7 @@ final class MappedFile: @unchecked Sendable {
         bytes = UnsafeRawBufferPointer(start: buffer.baseAddress, count: count)
         mapping = bytes
         isMapped = false
+        identity = nil
     }
 
     /// Gives the pages wholly inside `range` back to the kernel, when they are

@@ -92,7 +92,7 @@ extension ELFFile {
     private func sortAndDeduplicate(_ records: inout [SymbolTable.Record], strings: [StringTable]) {
         // Addresses first with a cheap comparison, then only runs of aliases
         // with the full rule: same order, far fewer name comparisons.
-        records.sort { $0.value < $1.value }
+        records = records.sortedByAddress()
         var start = 0
         while start < records.count {
             var end = start + 1

@@ -16,4 +16,18 @@ struct Lwpscope: AsyncParsableCommand {
         ],
         defaultSubcommand: InspectCommand.self
     )
+
+    /// The short forms of `dump` skip ArgumentParser (see `DumpShortcut`);
+    /// everything else is parsed, run and reported by it.
+    static func main() async {
+        if let request = DumpShortcut.request(CommandLine.arguments.dropFirst()) {
+            do {
+                try await request.run()
+            } catch {
+                exit(withError: error)
+            }
+            return
+        }
+        await main(nil)
+    }
 }

@@ -55,9 +55,49 @@ import TestSupport
     }
 
     @Test func missingPidIsOneLine() throws {
-        let result = try run(lwpscope, ["dump", "999999"])
-        #expect(result.exitCode == 1)
-        #expect(result.stderr == "lwpscope: no process with pid 999999\n")
+        // The short forms skip ArgumentParser; --mode takes the parsed way: the same line either way.
+        for arguments in [["999999"], ["999999", "--json"], ["--no-arguments", "999999"], ["999999", "--mode", "all-stop"]] {
+            let result = try run(lwpscope, ["dump"] + arguments)
+            #expect(result.exitCode == 1, "\(arguments)")
+            #expect(result.stderr == "lwpscope: no process with pid 999999\n", "\(arguments)")
+        }
+    }
+
+    /// `dump PID [--json] [--no-arguments]` is read without ArgumentParser
+    /// (DumpShortcut): it must print what the parsed command prints, and
+    /// leave whatever it does not take to ArgumentParser's errors.
+    @Test func shortFormsPrintWhatTheParsedCommandPrints() throws {
+        let child = try startFixture()
+        // Spinners' top frames move along their loop between runs; everything else holds still.
+        func frames(_ arguments: [String]) throws -> [String] {
+            let result = try run(lwpscope, ["dump"] + arguments)
+            try #require(result.exitCode == 0, "\(arguments): \(result.stderr)")
+            return result.stdout.split(separator: "\n").map(String.init).filter { $0.hasPrefix("#") && !$0.contains("spin_on") }
+        }
+        let pid = String(child.pid)
+        let parsed = try frames([pid, "--mode", "all-stop"])
+        #expect(parsed.count > 30 && parsed.contains { $0.contains("thread_main+0x") && $0.contains("(") })
+        #expect(try frames([pid]) == parsed)
+        #expect(try frames(["--no-arguments", pid]) == (try frames([pid, "--no-arguments", "--max-depth", "1000"])))
+        #expect(try frames(["--no-arguments", pid]) != parsed, "arguments were not left out")
+
+        func withoutTimes(_ arguments: [String]) throws -> String {
+            let result = try run(lwpscope, ["dump"] + arguments)
+            try #require(result.exitCode == 0, "\(arguments): \(result.stderr)")
+            var json = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+            json["stoppedMicroseconds"] = nil
+            json["threads"] = (json["threads"] as? [[String: Any]])?.filter { !(($0["name"] as? String) ?? "").hasPrefix("spinner") }
+            return String(decoding: try JSONSerialization.data(withJSONObject: json, options: .sortedKeys), as: UTF8.self)
+        }
+        #expect(try withoutTimes([pid, "--json"]) == (try withoutTimes(["--json", pid, "--stack-bytes", "16384"])))
+
+        for (arguments, complaint) in [(["12x"], "'12x' is invalid for '<pid>'"), (["0x10"], "'0x10' is invalid for '<pid>'"),
+                                       ([pid, "--jsn"], "Unknown option '--jsn'"), ([], "Missing expected argument '<pid>'")] {
+            let result = try run(lwpscope, ["dump"] + arguments)
+            #expect(result.exitCode == 64, "\(arguments): \(result.stderr)")
+            #expect(result.stderr.contains(complaint), "\(arguments): \(result.stderr)")
+        }
+        #expect(TaskStates.untraced(child.pid))
     }
 }
 

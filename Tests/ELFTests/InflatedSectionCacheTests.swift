@@ -23,7 +23,7 @@ import Testing
     }
 
     func onlyFile(_ path: String) throws -> String {
-        let names = try FileManager.default.contentsOfDirectory(atPath: path).filter { !$0.hasPrefix(".tmp-") }
+        let names = try FileManager.default.contentsOfDirectory(atPath: path).filter { !$0.hasPrefix(".tmp-") && !$0.hasSuffix(".checked") }
         try #require(names.count == 1, "\(names)")
         return path + "/" + names[0]
     }
@@ -70,6 +70,39 @@ import Testing
         #expect(cache.load(key(compressed), length: content.count) == nil, "empty")
         store(cache, key(compressed))
         #expect(cache.load(key(compressed), length: content.count).map { Array($0.bytes) } == content)
+    }
+
+    /// A settled file's check is noted and stands until the file changes;
+    /// any write since (here a flipped bit, after the clock has moved on) is summed again.
+    @Test func aCheckIsNotedForASettledFileAndAChangeUndoesIt() throws {
+        let path = try directory()
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let cache = InflatedSectionCache(directory: path, settledAfterSeconds: 0.02)
+        store(cache, key(compressed))
+        let file = try onlyFile(path)
+        let note = InflatedSectionCache.notePath(file)
+        #expect(cache.load(key(compressed), length: content.count) != nil)
+        #expect(!FileManager.default.fileExists(atPath: note), "noted though written a moment ago")
+        usleep(50_000)
+        #expect(cache.load(key(compressed), length: content.count).map { Array($0.bytes) } == content)
+        let noted = try #require(InflatedSectionCache.readNote(note), "a settled file's check was not noted")
+
+        // The note is what is trusted: one forged for a damaged file's new state serves it unsummed.
+        var bytes = try Data(contentsOf: URL(fileURLWithPath: file))
+        bytes[bytes.count - 7] ^= 0x40
+        try bytes.write(to: URL(fileURLWithPath: file))
+        var status = stat()
+        #expect(stat(file, &status) == 0)
+        let forged = InflatedSectionCache.CheckNote(identity: FileIdentity(status), crc: noted.crc)
+        #expect(forged.identity != noted.identity, "the write did not change the file's identity")
+        #expect(cache.load(key(compressed), length: content.count) == nil, "a damaged file served by a stale note")
+        try Data(forged.bytes).write(to: URL(fileURLWithPath: note))
+        #expect(cache.load(key(compressed), length: content.count).map { Array($0.bytes) } != content)
+
+        // A note cut short or of another length is no note.
+        try Data(forged.bytes.prefix(20)).write(to: URL(fileURLWithPath: note))
+        #expect(InflatedSectionCache.readNote(note) == nil)
+        #expect(cache.load(key(compressed), length: content.count) == nil)
     }
 
     @Test func concurrentWritersAndReadersSeeAWholeFileOrNone() throws {
