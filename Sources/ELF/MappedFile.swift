@@ -10,10 +10,10 @@ final class MappedFile: @unchecked Sendable {
     let bytes: UnsafeRawBufferPointer
     /// The whole mapping (or copy) `bytes` lies in: a cache file's header too.
     let mapping: UnsafeRawBufferPointer
-    private let isMapped: Bool
     /// The mapped file's device, inode, size and times when it was opened
     /// (nil for heap copies).
     let identity: FileIdentity?
+    private var isMapped: Bool { identity != nil }
 
     var mappedLength: Int { mapping.count }
 
@@ -34,7 +34,6 @@ final class MappedFile: @unchecked Sendable {
         }
         mapping = UnsafeRawBufferPointer(start: base, count: size)
         bytes = UnsafeRawBufferPointer(start: base + contentOffset, count: size - contentOffset)
-        isMapped = true
         identity = FileIdentity(st)
     }
 
@@ -46,7 +45,6 @@ final class MappedFile: @unchecked Sendable {
         }
         bytes = UnsafeRawBufferPointer(start: buffer.baseAddress, count: source.count)
         mapping = bytes
-        isMapped = false
         identity = nil
     }
 
@@ -54,7 +52,6 @@ final class MappedFile: @unchecked Sendable {
     init(adopting buffer: UnsafeMutableRawBufferPointer, count: Int) {
         bytes = UnsafeRawBufferPointer(start: buffer.baseAddress, count: count)
         mapping = bytes
-        isMapped = false
         identity = nil
     }
 
