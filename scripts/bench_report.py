@@ -379,6 +379,29 @@ WHERE_THE_TIME_GOES = [
     "identity and symbol name across a snapshot's threads (`ArgumentFacts`), and `dump` tunes malloc for its "
     "burst (top pad, trim threshold). The flat profile that remains: retain/release 14%, the JSON writer 8%.",
     "",
+    "Then on 2026-12-05 (4,000 and 1,000 threads, 3 spinners at normal priority; the engine's own timings, "
+    "`perf record -g` at 20-25 kHz, and the ticker in runs interleaved with the floor program):",
+    "",
+    "- **The stall against the floor at 4,000 threads.** The ticker is the fixture's second thread, stopped "
+    "among the first and resumed among the first, so what it sees is the time to interrupt everyone plus the "
+    "time to collect and read every stop. Interrupting takes 14-20 ms for us and 16 ms for the floor: the same "
+    "syscall, its time in the kernel under the process's one signal lock, which each woken thread also takes "
+    "on its way to the stop. Collecting takes the floor 12 ms (3 µs a thread: waitpid, GETREGSET, one "
+    "process_vm_readv); us 18 ms when every thread has stopped by the end of the interrupts (4.4 µs: GETREGS "
+    "1.3 µs, a batched process_vm_readv 1.2 µs, the rest bookkeeping), and 25-50 ms in the runs where a few "
+    "hundred had not, waited on in tid order. Our resume is faster (12 ms real-time against the floor's "
+    "21 ms of PTRACE_DETACH) but comes after the ticker's. Tried and not kept: taking stops out of order (each "
+    "pass looks 32 threads past the first one missing) and sleeping on a futex until a SIGCHLD instead of "
+    "yielding: ticker median 42.6 ms against 41.5 at 4,000 threads and 9.8 against 8.8 ms at 1,000 (floor "
+    "6.7 ms, 12 rounds); interrupting without SCHED_FIFO and at nice 0, as the floor does: 45.2 and 41.3 ms "
+    "against 42.6. What is left to try: less bookkeeping per stop, and reading registers and stacks in "
+    "batches after the last stop instead of as each arrives.",
+    "- **The inspector at 1,000 threads** (6.5% of a core over 20 s here; 15 s profiled): the engine 35% "
+    "(each thread's `stat` and `wchan`, opened, read and closed every second, 17% with its workers; the stop "
+    "8.5%), the thread feed 26% (unwinding 12%, the wait analysis 8%), drawing 13%. What would bring it to "
+    "5%: keeping each thread's files open and reading them again with pread (4 of 6 syscalls a thread), and "
+    "reusing a thread's frames while its registers and stack copy are unchanged since the last refresh.",
+    "",
 ]
 
 
