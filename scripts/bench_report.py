@@ -390,7 +390,7 @@ WHERE_THE_TIME_GOES = [
     "process_vm_readv); us 18 ms when every thread has stopped by the end of the interrupts (4.4 µs: GETREGS "
     "1.3 µs, a batched process_vm_readv 1.2 µs, the rest bookkeeping), and 25-50 ms in the runs where a few "
     "hundred had not, waited on in tid order. Our resume is faster (12 ms real-time against the floor's "
-    "21 ms of PTRACE_DETACH) but comes after the ticker's. Tried and not kept: taking stops out of order (each "
+    "21 ms of PTRACE_DETACH), which the ticker, resumed among the first, does not see. Tried and not kept: taking stops out of order (each "
     "pass looks 32 threads past the first one missing) and sleeping on a futex until a SIGCHLD instead of "
     "yielding: ticker median 42.6 ms against 41.5 at 4,000 threads and 9.8 against 8.8 ms at 1,000 (floor "
     "6.7 ms, 12 rounds); interrupting without SCHED_FIFO and at nice 0, as the floor does: 45.2 and 41.3 ms "
